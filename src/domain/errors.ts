@@ -1,0 +1,176 @@
+// One error class per problem type. Each maps one-to-one to an RFC 9457
+// problem+json document; the HTTP layer renders them without knowing any of them.
+
+export const PROBLEM_BASE = 'https://wallet-attest.example/problems/';
+
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  [extension: string]: unknown;
+}
+
+export abstract class ProblemError extends Error {
+  abstract readonly slug: string;
+  abstract readonly title: string;
+  abstract readonly status: number;
+  readonly extensions: Record<string, unknown>;
+
+  constructor(detail?: string, extensions: Record<string, unknown> = {}) {
+    super(detail);
+    this.extensions = extensions;
+  }
+
+  override get name(): string {
+    return this.constructor.name;
+  }
+
+  get type(): string {
+    return PROBLEM_BASE + this.slug;
+  }
+
+  toProblem(): ProblemDetails {
+    const problem: ProblemDetails = {
+      ...this.extensions,
+      type: this.type,
+      title: this.title,
+      status: this.status,
+    };
+    if (this.message) problem.detail = this.message;
+    return problem;
+  }
+}
+
+// 400 — request shape
+export class MalformedRequestError extends ProblemError {
+  readonly slug = 'malformed-request';
+  readonly title = 'The request is malformed';
+  readonly status = 400;
+}
+
+export class ValidationError extends ProblemError {
+  readonly slug = 'validation-failed';
+  readonly title = 'The request did not pass validation';
+  readonly status = 422;
+}
+
+export class InvalidNationalIdError extends ProblemError {
+  readonly slug = 'invalid-national-id';
+  readonly title = 'The national ID is not valid';
+  readonly status = 422;
+}
+
+export class UnsupportedCountryError extends ProblemError {
+  readonly slug = 'unsupported-country';
+  readonly title = 'No national ID rule is configured for this country';
+  readonly status = 422;
+}
+
+export class PayloadTooLargeError extends ProblemError {
+  readonly slug = 'payload-too-large';
+  readonly title = 'The request body is too large';
+  readonly status = 413;
+}
+
+export class UnsupportedMediaTypeError extends ProblemError {
+  readonly slug = 'unsupported-media-type';
+  readonly title = 'The request body must be application/json';
+  readonly status = 415;
+}
+
+// Challenges (WebAuthn, x509, OIDC state): unknown, replayed and expired look the same
+// to the client on purpose — the row is gone either way.
+export class ChallengeInvalidError extends ProblemError {
+  readonly slug = 'challenge-invalid';
+  readonly title = 'The challenge is unknown, expired or already used';
+  readonly status = 400;
+}
+
+// Identity verification
+export class IdentityVerificationFailedError extends ProblemError {
+  readonly slug = 'identity-verification-failed';
+  readonly title = 'The identity could not be verified';
+  readonly status = 401;
+}
+
+export class IdentitySourceUnavailableError extends ProblemError {
+  readonly slug = 'identity-source-unavailable';
+  readonly title = 'This identity source is not enabled';
+  readonly status = 404;
+}
+
+export class IdentityProviderError extends ProblemError {
+  readonly slug = 'identity-provider-error';
+  readonly title = 'The identity provider could not be reached or answered wrongly';
+  readonly status = 502;
+}
+
+// Passkeys
+export class PasskeyVerificationFailedError extends ProblemError {
+  readonly slug = 'passkey-verification-failed';
+  readonly title = 'The passkey response could not be verified';
+  readonly status = 401;
+}
+
+export class PasskeyNotFoundError extends ProblemError {
+  readonly slug = 'passkey-not-found';
+  readonly title = 'No such passkey';
+  readonly status = 404;
+}
+
+export class LastPasskeyError extends ProblemError {
+  readonly slug = 'last-passkey';
+  readonly title = 'The last passkey can only be removed right after verifying your identity again';
+  readonly status = 409;
+}
+
+// Sessions and access
+export class AuthenticationRequiredError extends ProblemError {
+  readonly slug = 'authentication-required';
+  readonly title = 'Sign in first';
+  readonly status = 401;
+}
+
+export class EnrollmentOnlyError extends ProblemError {
+  readonly slug = 'enrollment-session';
+  readonly title = 'This session may only register a passkey';
+  readonly status = 403;
+}
+
+export class ForbiddenError extends ProblemError {
+  readonly slug = 'forbidden';
+  readonly title = 'You may not do this';
+  readonly status = 403;
+}
+
+export class OriginMismatchError extends ProblemError {
+  readonly slug = 'origin-mismatch';
+  readonly title = 'The request came from another origin';
+  readonly status = 403;
+}
+
+export class NotFoundError extends ProblemError {
+  readonly slug = 'not-found';
+  readonly title = 'Not found';
+  readonly status = 404;
+}
+
+export class MethodNotAllowedError extends ProblemError {
+  readonly slug = 'method-not-allowed';
+  readonly title = 'Method not allowed';
+  readonly status = 405;
+}
+
+export class RateLimitedError extends ProblemError {
+  readonly slug = 'rate-limited';
+  readonly title = 'Too many requests';
+  readonly status = 429;
+}
+
+/** Unexpected failures: the detail is never shown to the client. */
+export class InternalError extends ProblemError {
+  readonly slug = 'internal-error';
+  readonly title = 'Internal error';
+  readonly status = 500;
+}
