@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('has safe development defaults', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(8787);
+    expect(config.publicUrl).toBe('http://localhost:8787');
+    expect(config.rpId).toBe('localhost');
+    expect(config.database).toEqual({ kind: 'sqlite', filename: './data/wallet-attest.db' });
+    expect(config.identitySources).toEqual(['dev']);
+    expect(config.production).toBe(false);
+  });
+
+  it('derives PUBLIC_URL from PORT and honours DATA_DIR and DATABASE_URL', () => {
+    const config = loadConfig({ PORT: '9000', DATA_DIR: '/tmp/wa' });
+    expect(config.publicUrl).toBe('http://localhost:9000');
+    expect(config.database).toEqual({ kind: 'sqlite', filename: '/tmp/wa/wallet-attest.db' });
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db' }).database).toEqual({
+      kind: 'postgres',
+      url: 'postgres://u@h/db',
+    });
+  });
+
+  it('names every bad variable at once', () => {
+    const problems = problemsOf({
+      PORT: 'eighty',
+      PUBLIC_URL: 'not a url',
+      LOG_LEVEL: 'loud',
+      DATABASE_URL: 'mysql://x',
+    });
+    expect(problems.join('\n')).toMatch(/PORT must be an integer/);
+    expect(problems.join('\n')).toMatch(/PUBLIC_URL must be an absolute URL/);
+    expect(problems.join('\n')).toMatch(/LOG_LEVEL must be one of/);
+    expect(problems.join('\n')).toMatch(/DATABASE_URL must start with/);
+  });
+
+  it('refuses a PUBLIC_URL with a path', () => {
+    expect(problemsOf({ PUBLIC_URL: 'https://example.kz/app' })).toEqual([
+      'PUBLIC_URL must be an origin without a path, query or fragment',
+    ]);
+  });
+
+  it('requires the OIDC settings when the oidc source is on', () => {
+    expect(problemsOf({ IDENTITY_SOURCES: 'oidc' })).toEqual([
+      'OIDC_ISSUER is required when IDENTITY_SOURCES includes oidc',
+      'OIDC_CLIENT_ID is required when IDENTITY_SOURCES includes oidc',
+    ]);
+    expect(
+      problemsOf({ IDENTITY_SOURCES: 'oidc,ldap', OIDC_ISSUER: 'https://idp', OIDC_CLIENT_ID: 'x' }),
+    ).toEqual(['IDENTITY_SOURCES has unknown source "ldap"']);
+  });
+
+  it('refuses development defaults and the dev IdP in production', () => {
+    const problems = problemsOf({
+      NODE_ENV: 'production',
+      IDENTITY_SOURCES: 'dev',
+      PUBLIC_URL: 'http://example.kz',
+    });
+    expect(problems).toContain(
+      'IDENTITY_SOURCES must not include dev when NODE_ENV=production (the dev IdP accepts anyone)',
+    );
+    expect(problems).toContain('PUBLIC_URL must use https when NODE_ENV=production');
+    expect(problems).toContain('DATA_ENCRYPTION_KEYS is required when NODE_ENV=production');
+    expect(problems).toContain('LOOKUP_HASH_KEY is required when NODE_ENV=production');
+    expect(problemsOf({ NODE_ENV: 'production' })).toContain(
+      'IDENTITY_SOURCES must name at least one of oidc, x509',
+    );
+  });
+
+  it('accepts a complete production configuration', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      PUBLIC_URL: 'https://attest.example.kz',
+      IDENTITY_SOURCES: 'x509',
+      X509_TRUST_ANCHORS_FILE: '/etc/wa/anchors.pem',
+      DATA_ENCRYPTION_KEYS: 'k1:AAAA',
+      LOOKUP_HASH_KEY: 'BBBB',
+    });
+    expect(config.production).toBe(true);
+    expect(config.rpId).toBe('attest.example.kz');
+    expect(config.x509).toEqual({
+      trustAnchorsFile: '/etc/wa/anchors.pem',
+      crlFiles: [],
+      requireCrl: true,
+      level: 'high',
+    });
+  });
+
+  it('refuses an unknown national ID country', () => {
+    expect(problemsOf({ NATIONAL_ID_COUNTRY: 'ZZ' })[0]).toMatch(
+      /NATIONAL_ID_COUNTRY has no national ID rule: ZZ/,
+    );
+  });
+});

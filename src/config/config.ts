@@ -1,0 +1,241 @@
+// Every setting comes from an environment variable, validated once at start-up. A bad or
+// missing value stops the service with a message naming the variable; nothing is guessed
+// in production. Pure: takes the environment as a record, so Workers can pass `env`.
+import type { AssuranceLevel, IdentitySourceKind } from '../domain/identity/identitySource.js';
+import { NATIONAL_ID_RULES } from '../domain/identity/nationalId.js';
+
+export type Environment = Record<string, string | undefined>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret?: string;
+  scopes: string[];
+  claims: { nationalId: string; givenName: string; familyName: string; birthDate: string };
+  acceptedAcr: string[];
+  level: AssuranceLevel;
+}
+
+export interface X509Config {
+  trustAnchorsFile: string;
+  crlFiles: string[];
+  requireCrl: boolean;
+  level: AssuranceLevel;
+}
+
+export type DatabaseConfig = { kind: 'sqlite'; filename: string } | { kind: 'postgres'; url: string };
+
+export interface Config {
+  production: boolean;
+  port: number;
+  dataDir: string;
+  database: DatabaseConfig;
+  publicUrl: string;
+  /** WebAuthn origin: scheme://host[:port] of PUBLIC_URL. */
+  origin: string;
+  /** WebAuthn relying-party ID: the host of PUBLIC_URL. */
+  rpId: string;
+  rpName: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  bodyLimitBytes: number;
+  country: string;
+  identitySources: IdentitySourceKind[];
+  oidc?: OidcConfig;
+  x509?: X509Config;
+  session: {
+    idleSeconds: number;
+    absoluteSeconds: number;
+    enrollmentSeconds: number;
+    /** How long after an identity verification the last passkey may be removed. */
+    recentIdentitySeconds: number;
+  };
+  challengeSeconds: number;
+  /** From the environment; when absent (development only) the runtime generates them under DATA_DIR. */
+  secrets: { dataEncryptionKeys?: string; lookupHashKey?: string };
+}
+
+const LEVELS: readonly AssuranceLevel[] = ['low', 'substantial', 'high'];
+const SOURCES: readonly IdentitySourceKind[] = ['oidc', 'x509', 'dev'];
+
+/** Collects every problem before failing, so one start-up attempt reports them all. */
+class Reader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Environment) {}
+
+  string(name: string, fallback?: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value === undefined || value === '' ? fallback : value;
+  }
+
+  required(name: string, why: string): string {
+    const value = this.string(name);
+    if (value === undefined) this.problems.push(`${name} is required ${why}`);
+    return value ?? '';
+  }
+
+  integer(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw) || value < min || value > max) {
+      this.problems.push(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    if (['true', '1', 'yes'].includes(raw)) return true;
+    if (['false', '0', 'no'].includes(raw)) return false;
+    this.problems.push(`${name} must be true or false (got "${raw}")`);
+    return fallback;
+  }
+
+  list(name: string, fallback: string[]): string[] {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    return raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    if (!allowed.includes(raw as T)) {
+      this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${raw}")`);
+      return fallback;
+    }
+    return raw as T;
+  }
+}
+
+function parsePublicUrl(read: Reader, port: number, production: boolean) {
+  const raw = read.string('PUBLIC_URL', `http://localhost:${port}`)!;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    read.problems.push(`PUBLIC_URL must be an absolute URL (got "${raw}")`);
+    url = new URL(`http://localhost:${port}`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    read.problems.push('PUBLIC_URL must use http or https');
+  }
+  if (production && url.protocol !== 'https:') {
+    read.problems.push('PUBLIC_URL must use https when NODE_ENV=production');
+  }
+  if (url.pathname !== '/' || url.search || url.hash) {
+    read.problems.push('PUBLIC_URL must be an origin without a path, query or fragment');
+  }
+  return { publicUrl: url.origin, origin: url.origin, rpId: url.hostname };
+}
+
+function parseDatabase(read: Reader, dataDir: string): DatabaseConfig {
+  const url = read.string('DATABASE_URL');
+  if (url === undefined)
+    return { kind: 'sqlite', filename: `${dataDir.replace(/\/$/, '')}/wallet-attest.db` };
+  if (/^postgres(ql)?:\/\//.test(url)) return { kind: 'postgres', url };
+  if (url.startsWith('sqlite:')) return { kind: 'sqlite', filename: url.slice('sqlite:'.length) };
+  read.problems.push('DATABASE_URL must start with postgres://, postgresql:// or sqlite:');
+  return { kind: 'sqlite', filename: `${dataDir}/wallet-attest.db` };
+}
+
+function parseOidc(read: Reader): OidcConfig {
+  const why = 'when IDENTITY_SOURCES includes oidc';
+  const scopes = read.list('OIDC_SCOPES', ['openid', 'profile']);
+  if (!scopes.includes('openid')) read.problems.push('OIDC_SCOPES must include openid');
+  const clientSecret = read.string('OIDC_CLIENT_SECRET');
+  return {
+    issuer: read.required('OIDC_ISSUER', why),
+    clientId: read.required('OIDC_CLIENT_ID', why),
+    ...(clientSecret ? { clientSecret } : {}),
+    scopes,
+    claims: {
+      nationalId: read.string('OIDC_NATIONAL_ID_CLAIM', 'national_id')!,
+      givenName: read.string('OIDC_GIVEN_NAME_CLAIM', 'given_name')!,
+      familyName: read.string('OIDC_FAMILY_NAME_CLAIM', 'family_name')!,
+      birthDate: read.string('OIDC_BIRTHDATE_CLAIM', 'birthdate')!,
+    },
+    acceptedAcr: read.list('OIDC_ACCEPTED_ACR', []),
+    level: read.oneOf('OIDC_LEVEL', LEVELS, 'substantial'),
+  };
+}
+
+function parseX509(read: Reader): X509Config {
+  return {
+    trustAnchorsFile: read.required('X509_TRUST_ANCHORS_FILE', 'when IDENTITY_SOURCES includes x509'),
+    crlFiles: read.list('X509_CRL_FILES', []),
+    requireCrl: read.boolean('X509_REQUIRE_CRL', true),
+    level: read.oneOf('X509_LEVEL', LEVELS, 'high'),
+  };
+}
+
+export function loadConfig(env: Environment): Config {
+  const read = new Reader(env);
+  const nodeEnv = read.string('NODE_ENV', 'development');
+  const production = nodeEnv === 'production';
+  const port = read.integer('PORT', 8787, 0, 65535);
+  const dataDir = read.string('DATA_DIR', './data')!;
+  const identitySources = read.list('IDENTITY_SOURCES', production ? [] : ['dev']) as IdentitySourceKind[];
+  for (const source of identitySources) {
+    if (!SOURCES.includes(source)) read.problems.push(`IDENTITY_SOURCES has unknown source "${source}"`);
+  }
+  if (identitySources.length === 0)
+    read.problems.push('IDENTITY_SOURCES must name at least one of oidc, x509');
+  if (production && identitySources.includes('dev')) {
+    read.problems.push(
+      'IDENTITY_SOURCES must not include dev when NODE_ENV=production (the dev IdP accepts anyone)',
+    );
+  }
+  const country = read.string('NATIONAL_ID_COUNTRY', 'KZ')!.toUpperCase();
+  if (!NATIONAL_ID_RULES.has(country)) {
+    read.problems.push(
+      `NATIONAL_ID_COUNTRY has no national ID rule: ${country} (known: ${[...NATIONAL_ID_RULES.keys()]})`,
+    );
+  }
+  const secrets = {
+    dataEncryptionKeys: read.string('DATA_ENCRYPTION_KEYS'),
+    lookupHashKey: read.string('LOOKUP_HASH_KEY'),
+  };
+  if (production) {
+    if (!secrets.dataEncryptionKeys)
+      read.problems.push('DATA_ENCRYPTION_KEYS is required when NODE_ENV=production');
+    if (!secrets.lookupHashKey) read.problems.push('LOOKUP_HASH_KEY is required when NODE_ENV=production');
+  }
+
+  const config: Config = {
+    production,
+    port,
+    dataDir,
+    database: parseDatabase(read, dataDir),
+    ...parsePublicUrl(read, port, production),
+    rpName: read.string('WEBAUTHN_RP_NAME', 'wallet-attest')!,
+    logLevel: read.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
+    bodyLimitBytes: read.integer('BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
+    country,
+    identitySources,
+    ...(identitySources.includes('oidc') ? { oidc: parseOidc(read) } : {}),
+    ...(identitySources.includes('x509') ? { x509: parseX509(read) } : {}),
+    session: {
+      idleSeconds: read.integer('SESSION_IDLE_SECONDS', 30 * 60, 60, 24 * 3600),
+      absoluteSeconds: read.integer('SESSION_ABSOLUTE_SECONDS', 12 * 3600, 300, 30 * 24 * 3600),
+      enrollmentSeconds: read.integer('ENROLLMENT_SESSION_SECONDS', 15 * 60, 60, 3600),
+      recentIdentitySeconds: read.integer('RECENT_IDENTITY_SECONDS', 10 * 60, 60, 3600),
+    },
+    challengeSeconds: read.integer('CHALLENGE_SECONDS', 5 * 60, 30, 600),
+    secrets,
+  };
+  if (read.problems.length > 0) throw new ConfigError(read.problems);
+  return config;
+}

@@ -1,0 +1,88 @@
+// The one description of every table. Columns use portable types only (text, integer),
+// so the same migrations run on SQLite, PostgreSQL and D1: times are ISO-8601 UTC text,
+// booleans are 0/1 integers, binary values are base64url text.
+import type { Insertable, Selectable, Updateable } from 'kysely';
+
+export interface IdentitiesTable {
+  id: string;
+  country: string;
+  /** HMAC-SHA256 of country + national ID under the lookup key: equality search without plaintext. */
+  national_id_hash: string;
+  /** AES-GCM ciphertext of the national ID, for regulator display only. */
+  national_id_ciphertext: string;
+  /** AES-GCM ciphertext of {givenName, familyName, birthDate}. */
+  personal_data_ciphertext: string;
+  level: string;
+  source: string;
+  /** Opaque WebAuthn user handle (base64url of 32 random bytes); never the national ID. */
+  webauthn_user_id: string;
+  roles: string;
+  verified_at: string;
+  created_at: string;
+}
+
+export interface PasskeysTable {
+  id: string;
+  identity_id: string;
+  public_key: string;
+  counter: number;
+  transports: string;
+  device_type: string;
+  backed_up: number;
+  name: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+export interface SessionsTable {
+  /** SHA-256 of the session token; the token itself lives only in the cookie. */
+  id: string;
+  identity_id: string;
+  kind: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  identity_verified_at: string | null;
+  passkey_verified_at: string | null;
+}
+
+export interface ChallengesTable {
+  /** SHA-256 of the challenge value. */
+  id: string;
+  purpose: string;
+  /** SHA-256 of what the challenge is bound to (session or pre-auth flow cookie). */
+  binding: string;
+  /** Purpose-specific data, AES-GCM encrypted when it holds secrets (PKCE verifier, nonce). */
+  payload: string;
+  expires_at: string;
+  created_at: string;
+}
+
+export interface AuditLogTable {
+  seq: number;
+  at: string;
+  actor_type: string;
+  actor_id: string | null;
+  action: string;
+  subject_type: string;
+  subject_id: string | null;
+  details: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface Database {
+  identities: IdentitiesTable;
+  passkeys: PasskeysTable;
+  sessions: SessionsTable;
+  challenges: ChallengesTable;
+  audit_log: AuditLogTable;
+}
+
+export type IdentityRow = Selectable<IdentitiesTable>;
+export type NewIdentityRow = Insertable<IdentitiesTable>;
+export type IdentityUpdate = Updateable<IdentitiesTable>;
+export type PasskeyRow = Selectable<PasskeysTable>;
+export type SessionRow = Selectable<SessionsTable>;
+export type ChallengeRow = Selectable<ChallengesTable>;
+export type AuditRow = Selectable<AuditLogTable>;
