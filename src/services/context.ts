@@ -1,0 +1,15 @@
+// What every use case needs: the database, the data protector, the clock and the config.
+// Use cases are plain functions over this context; each state change runs in one
+// transaction together with its audit entry.
+import type { Kysely } from 'kysely';
+import type { Config } from '../config/config.js';
+import type { DataProtector } from '../crypto/dataProtector.js';
+import type { Clock } from '../domain/clock.js';
+import type { Database } from '../store/database.js';
+
+export interface ServiceContext {
+  db: Kysely<Database>;
+  protector: DataProtector;
+  clock: Clock;
+  config: Config;
+}

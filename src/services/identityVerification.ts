@@ -1,0 +1,118 @@
+// The identity-verification flows: each ends with the identity recorded and a short
+// enrollment session (which may only register a passkey), in one transaction.
+
+import { fromBase64Url } from '../domain/encoding.js';
+import { IdentitySourceUnavailableError, MalformedRequestError } from '../domain/errors.js';
+import type { VerifiedIdentityClaims } from '../domain/identity/identitySource.js';
+import type { OidcClient } from '../domain/identity/oidc/index.js';
+import { verifyEidSignature, type X509TrustSettings } from '../domain/identity/x509/verifyEidSignature.js';
+import { consumeChallenge, issueChallenge } from './challenges.js';
+import type { ServiceContext } from './context.js';
+import { recordVerifiedIdentity } from './identities.js';
+import { startSession } from './sessions.js';
+
+export type OidcSourceName = 'oidc' | 'dev';
+
+export interface IdentitySources {
+  oidc: Partial<Record<OidcSourceName, OidcClient>>;
+  x509?: X509TrustSettings;
+}
+
+const OIDC_FLOW_PURPOSE = 'oidc.flow';
+const OIDC_FLOW_SECONDS = 600;
+
+async function finishVerification(ctx: ServiceContext, claims: VerifiedIdentityClaims) {
+  return ctx.db.transaction().execute(async (trx) => {
+    const { identity, created } = await recordVerifiedIdentity(ctx, trx, claims);
+    const { token, session } = await startSession(ctx, trx, {
+      identityId: identity.id,
+      kind: 'enrollment',
+      identityVerifiedAt: ctx.clock.now(),
+    });
+    return { identity, created, token, session };
+  });
+}
+
+function oidcClientFor(sources: IdentitySources, name: string): OidcClient {
+  const client = sources.oidc[name as OidcSourceName];
+  if (!client) throw new IdentitySourceUnavailableError(`The identity source "${name}" is not enabled`);
+  return client;
+}
+
+/** Returns the IdP URL to send the browser to; state, nonce and PKCE verifier stay server-side, encrypted. */
+export async function startOidcVerification(
+  ctx: ServiceContext,
+  sources: IdentitySources,
+  p: { source: string; loginHint?: string; flowBinding: string },
+): Promise<string> {
+  const client = oidcClientFor(sources, p.source);
+  const request = await client.startAuthorization({ ...(p.loginHint ? { loginHint: p.loginHint } : {}) });
+  const payload = await ctx.protector.encrypt(
+    JSON.stringify({ source: p.source, nonce: request.nonce, codeVerifier: request.codeVerifier }),
+    OIDC_FLOW_PURPOSE,
+  );
+  await issueChallenge(ctx, {
+    purpose: 'oidc',
+    binding: p.flowBinding,
+    value: request.state,
+    payload,
+    ttlSeconds: OIDC_FLOW_SECONDS,
+  });
+  return request.url;
+}
+
+export async function completeOidcVerification(
+  ctx: ServiceContext,
+  sources: IdentitySources,
+  p: { code: string; state: string; flowBinding: string },
+) {
+  const payload = await consumeChallenge(ctx, { purpose: 'oidc', binding: p.flowBinding, value: p.state });
+  const flow = JSON.parse(await ctx.protector.decrypt(payload, OIDC_FLOW_PURPOSE)) as {
+    source: string;
+    nonce: string;
+    codeVerifier: string;
+  };
+  const claims = await oidcClientFor(sources, flow.source).completeAuthorization({
+    code: p.code,
+    state: p.state,
+    nonce: flow.nonce,
+    codeVerifier: flow.codeVerifier,
+  });
+  return finishVerification(ctx, claims);
+}
+
+export async function startX509Verification(
+  ctx: ServiceContext,
+  sources: IdentitySources,
+  flowBinding: string,
+) {
+  if (!sources.x509) throw new IdentitySourceUnavailableError('The x509 identity source is not enabled');
+  return issueChallenge(ctx, { purpose: 'x509', binding: flowBinding });
+}
+
+function decodeBase64(text: string, field: string): Uint8Array {
+  try {
+    return fromBase64Url(text.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''));
+  } catch {
+    throw new MalformedRequestError(`${field} must be base64 or base64url`);
+  }
+}
+
+export async function completeX509Verification(
+  ctx: ServiceContext,
+  sources: IdentitySources,
+  p: { challenge: string; signedData: string; flowBinding: string },
+) {
+  const trust = sources.x509;
+  if (!trust) throw new IdentitySourceUnavailableError('The x509 identity source is not enabled');
+  const signedData = decodeBase64(p.signedData, 'signedData');
+  await consumeChallenge(ctx, { purpose: 'x509', binding: p.flowBinding, value: p.challenge });
+  const claims = await verifyEidSignature({
+    signedData,
+    // The citizen's eID software signs the challenge text exactly as the service sent it.
+    challenge: new TextEncoder().encode(p.challenge),
+    trust,
+    now: ctx.clock.now(),
+  });
+  return finishVerification(ctx, claims);
+}
