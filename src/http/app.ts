@@ -1,0 +1,97 @@
+// The Hono application: Web-standard Request in, Response out, on any runtime.
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
+import { InternalError, NotFoundError, PayloadTooLargeError, ProblemError } from '../domain/errors.js';
+import { cookiePolicy } from './cookies.js';
+import type { AppDeps, AppEnv } from './env.js';
+import { observe } from './middleware/observe.js';
+import { originCheck } from './middleware/originCheck.js';
+import { loadSession } from './middleware/session.js';
+import { pageRoutes } from './pages/routes.js';
+import { problemResponse } from './problem.js';
+import { citizenRoutes } from './routes/citizen.js';
+import { identityRoutes } from './routes/identity.js';
+import { publicRoutes } from './routes/public.js';
+import { webauthnRoutes } from './routes/webauthn.js';
+
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const config = deps.services.config;
+  const cookies = cookiePolicy(config);
+  const app = new Hono<AppEnv>();
+
+  app.use(async (c, next) => {
+    c.set('deps', deps);
+    c.set('config', config);
+    c.set('cookies', cookies);
+    await next();
+  });
+  app.use(observe());
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+      },
+      strictTransportSecurity: config.origin.startsWith('https://')
+        ? 'max-age=31536000; includeSubDomains'
+        : false,
+      referrerPolicy: 'no-referrer',
+      crossOriginResourcePolicy: 'same-origin',
+      crossOriginOpenerPolicy: 'same-origin',
+      permissionsPolicy: { camera: [], microphone: [], geolocation: [] },
+    }),
+  );
+  app.use(
+    bodyLimit({
+      maxSize: config.bodyLimitBytes,
+      onError: (c) =>
+        problemResponse(
+          c,
+          new PayloadTooLargeError(`Bodies are limited to ${config.bodyLimitBytes} bytes`).toProblem(),
+        ),
+    }),
+  );
+  app.use(originCheck());
+  app.use(loadSession());
+
+  app.route('/', publicRoutes());
+  app.route('/v1/identity', identityRoutes());
+  app.route('/v1/webauthn', webauthnRoutes());
+  app.route('/v1', citizenRoutes());
+  if (deps.devIdp) {
+    const devIdp = deps.devIdp;
+    app.all('/dev-idp/*', (c) => {
+      // The dev IdP sees its own paths, as it would on a host of its own.
+      const url = new URL(c.req.url);
+      url.pathname = url.pathname.slice('/dev-idp'.length) || '/';
+      return devIdp.fetch(new Request(url, c.req.raw));
+    });
+  }
+  app.route('/', pageRoutes());
+
+  app.notFound((c) =>
+    problemResponse(c, new NotFoundError(`No route for ${c.req.method} ${c.req.path}`).toProblem()),
+  );
+  app.onError((error, c) => {
+    if (error instanceof ProblemError) {
+      if (error.status >= 500)
+        deps.logger.log('error', 'upstream failure', { error: error.name, detail: error.message });
+      return problemResponse(c, error.toProblem());
+    }
+    deps.logger.log('error', 'unhandled error', {
+      requestId: c.get('requestId'),
+      error: error instanceof Error ? error.name : typeof error,
+      detail: error instanceof Error ? error.message : undefined,
+      stack: error instanceof Error ? error.stack : undefined,
+    });
+    return problemResponse(c, new InternalError().toProblem());
+  });
+  return app;
+}

@@ -1,0 +1,31 @@
+import type { Config } from '../config/config.js';
+import type { Logger } from '../observability/logger.js';
+import type { HttpMetrics } from '../observability/metrics.js';
+import type { ServiceContext } from '../services/context.js';
+import type { IdentitySources } from '../services/identityVerification.js';
+import type { Session } from '../services/sessions.js';
+import type { CookiePolicy } from './cookies.js';
+
+/** Everything the HTTP layer is built from; the runtime entry point assembles it. */
+export interface AppDeps {
+  services: ServiceContext;
+  identitySources: IdentitySources;
+  logger: Logger;
+  metrics: HttpMetrics;
+  /** Checks the database is reachable and migrations are current (for /readyz). */
+  readiness: () => Promise<Record<string, string>>;
+  /** A Hono app for the development IdP, mounted at /dev-idp when enabled. */
+  devIdp?: { fetch: (request: Request) => Response | Promise<Response> };
+  /** Static browser assets by path (e.g. the @simplewebauthn/browser bundle). */
+  assets: Record<string, { body: string; contentType: string }>;
+}
+
+export interface AppEnv {
+  Variables: {
+    deps: AppDeps;
+    config: Config;
+    cookies: CookiePolicy;
+    requestId: string;
+    session?: Session;
+  };
+}

@@ -1,0 +1,96 @@
+// Browser code for the pages, served from /assets. It uses @simplewebauthn/browser
+// (the UMD bundle, global SimpleWebAuthnBrowser) and the JSON API only.
+
+export const APP_JS = `'use strict';
+(() => {
+  const $ = (id) => document.getElementById(id);
+  const say = (text) => { const s = $('status'); if (s) s.textContent = text; };
+  async function api(method, path, body) {
+    const response = await fetch(path, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+    });
+    if (response.status === 204) return null;
+    const data = await response.json();
+    if (!response.ok) throw new Error(data.detail || data.title || ('HTTP ' + response.status));
+    return data;
+  }
+  const { startRegistration, startAuthentication } = window.SimpleWebAuthnBrowser || {};
+
+  async function registerPasskey(name) {
+    const optionsJSON = await api('POST', '/v1/webauthn/registration/options');
+    const response = await startRegistration({ optionsJSON });
+    const query = name ? '?name=' + encodeURIComponent(name) : '';
+    return api('POST', '/v1/webauthn/registration/verify' + query, response);
+  }
+
+  async function signIn() {
+    const optionsJSON = await api('POST', '/v1/webauthn/authentication/options');
+    const response = await startAuthentication({ optionsJSON });
+    return api('POST', '/v1/webauthn/authentication/verify', response);
+  }
+
+  function guard(action) {
+    return async () => {
+      try { say('Working…'); await action(); } catch (error) { say(error.message); }
+    };
+  }
+
+  async function renderAccount() {
+    const me = await api('GET', '/v1/me');
+    const who = [me.identity.givenName, me.identity.familyName].filter(Boolean).join(' ');
+    const identity = $('identity');
+    identity.textContent = '';
+    for (const line of [who, 'National ID ' + me.identity.nationalIdHint, 'Verified ' + me.identity.verifiedAt + ' (' + me.identity.source + ', ' + me.identity.level + ')']) {
+      const p = document.createElement('p'); p.textContent = line; identity.append(p);
+    }
+    const list = $('passkeys');
+    list.textContent = '';
+    for (const passkey of me.passkeys) {
+      const item = document.createElement('li');
+      item.dataset.passkeyId = passkey.id;
+      const label = document.createElement('span');
+      label.textContent = passkey.name + (passkey.lastUsedAt ? ' — last used ' + passkey.lastUsedAt : '');
+      const rename = document.createElement('button');
+      rename.textContent = 'Rename';
+      rename.onclick = guard(async () => {
+        const name = prompt('New name', passkey.name);
+        if (name) { await api('PATCH', '/v1/passkeys/' + encodeURIComponent(passkey.id), { name }); await renderAccount(); say('Renamed.'); }
+      });
+      const remove = document.createElement('button');
+      remove.textContent = 'Remove';
+      remove.onclick = guard(async () => {
+        await api('DELETE', '/v1/passkeys/' + encodeURIComponent(passkey.id)); await renderAccount(); say('Removed.');
+      });
+      item.append(label, rename, remove);
+      list.append(item);
+    }
+    say('');
+  }
+
+  document.addEventListener('DOMContentLoaded', () => {
+    const on = (id, action) => { const el = $(id); if (el) el.addEventListener('click', guard(action)); };
+    on('passkey-sign-in', async () => { await signIn(); location.assign('/account'); });
+    on('passkey-register', async () => { await registerPasskey($('passkey-name').value.trim()); location.assign('/account'); });
+    on('passkey-add', async () => { await registerPasskey(''); await renderAccount(); say('Passkey added.'); });
+    on('sign-out', async () => { await api('POST', '/v1/session/logout'); location.assign('/'); });
+    if ($('passkeys')) guard(renderAccount)();
+  });
+})();
+`;
+
+export const APP_CSS = `
+:root { font-family: system-ui, sans-serif; color: #1b1f24; background: #f6f7f9; }
+body { max-width: 44rem; margin: 0 auto; padding: 1rem; }
+header { padding: .5rem 0 1rem; }
+.brand { font-weight: 700; text-decoration: none; color: #0b5394; }
+section { background: #fff; border-radius: .5rem; padding: 1rem; margin: 1rem 0; }
+.actions { list-style: none; padding: 0; }
+.actions li { margin: .5rem 0; }
+button, .button { display: inline-block; padding: .5rem 1rem; border-radius: .4rem; border: 1px solid #0b5394;
+  background: #0b5394; color: #fff; text-decoration: none; cursor: pointer; font: inherit; margin: .25rem .25rem .25rem 0; }
+#passkeys li { display: flex; gap: .5rem; align-items: center; }
+#status { min-height: 1.5rem; color: #8a1c1c; }
+`;

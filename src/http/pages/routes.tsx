@@ -1,0 +1,101 @@
+// The citizen's pages. They hold no secrets and do all work through the JSON API with
+// the scripts in assets.ts (strict CSP: no inline scripts or styles).
+import { Hono } from 'hono';
+import type { AppEnv } from '../env.js';
+import { APP_CSS, APP_JS } from './assets.js';
+import { Layout } from './layout.js';
+
+export function pageRoutes() {
+  const app = new Hono<AppEnv>();
+
+  app.get('/', (c) => {
+    const sources = c.get('config').identitySources;
+    return c.html(
+      <Layout title="Sign in">
+        <h1>Link your crypto accounts to your verified identity</h1>
+        <section>
+          <h2>Already registered?</h2>
+          <button type="button" id="passkey-sign-in">
+            Sign in with a passkey
+          </button>
+        </section>
+        <section>
+          <h2>New here, or lost your passkey?</h2>
+          <p>Verify your identity first; then register a passkey on this device.</p>
+          <ul class="actions">
+            {sources.includes('oidc') && (
+              <li>
+                <a class="button" href="/v1/identity/oidc/start?source=oidc">
+                  Verify with the national identity provider
+                </a>
+              </li>
+            )}
+            {sources.includes('dev') && (
+              <li>
+                <a class="button" href="/v1/identity/oidc/start?source=dev">
+                  Verify with the development identity provider
+                </a>
+              </li>
+            )}
+            {sources.includes('x509') && (
+              <li>
+                National eID certificate: your eID signing software calls{' '}
+                <code>POST /v1/identity/x509/challenge</code> and <code>POST /v1/identity/x509/verify</code>.
+              </li>
+            )}
+          </ul>
+        </section>
+      </Layout>,
+    );
+  });
+
+  app.get('/enroll', (c) =>
+    c.html(
+      <Layout title="Register a passkey">
+        <h1>Your identity is verified</h1>
+        <p>Register a passkey on this device. You will use it to sign in and to confirm wallet links.</p>
+        <label>
+          Passkey name <input id="passkey-name" maxlength={64} placeholder="e.g. My phone" />
+        </label>
+        <button type="button" id="passkey-register">
+          Register a passkey
+        </button>
+      </Layout>,
+    ),
+  );
+
+  app.get('/account', (c) =>
+    c.html(
+      <Layout title="Your account">
+        <h1>Your account</h1>
+        <section id="identity" />
+        <h2>Passkeys</h2>
+        <ul id="passkeys" />
+        <button type="button" id="passkey-add">
+          Add a passkey
+        </button>
+        <button type="button" id="sign-out">
+          Sign out
+        </button>
+      </Layout>,
+    ),
+  );
+
+  app.get('/assets/app.js', (c) => {
+    c.header('content-type', 'text/javascript; charset=utf-8');
+    return c.body(APP_JS);
+  });
+  app.get('/assets/app.css', (c) => {
+    c.header('content-type', 'text/css; charset=utf-8');
+    return c.body(APP_CSS);
+  });
+  app.get('/assets/:name', (c) => {
+    const asset = c.get('deps').assets[c.req.param('name')];
+    if (!asset) return c.notFound();
+    c.header('content-type', asset.contentType);
+    c.header('cache-control', 'public, max-age=3600');
+    return c.body(asset.body);
+  });
+
+  return app;
+}

@@ -1,0 +1,88 @@
+// Citizen identity verification: OIDC (national IdP or the dev IdP) and x509 eID.
+import { Hono } from 'hono';
+import { IdentityVerificationFailedError, MalformedRequestError } from '../../domain/errors.js';
+import {
+  completeOidcVerification,
+  completeX509Verification,
+  startOidcVerification,
+  startX509Verification,
+} from '../../services/identityVerification.js';
+import type { Session } from '../../services/sessions.js';
+import { setCookieValue } from '../cookies.js';
+import type { AppEnv } from '../env.js';
+import { currentFlow, ensureFlow } from '../flow.js';
+import { readJsonBody } from '../json.js';
+
+export function sessionJson(session: Session) {
+  return { kind: session.kind, expiresAt: session.expiresAt.toISOString() };
+}
+
+export function setSessionCookie(c: import('hono').Context<AppEnv>, token: string, session: Session) {
+  const seconds = Math.max(1, Math.floor((session.expiresAt.getTime() - Date.now()) / 1000));
+  setCookieValue(c, c.get('cookies'), c.get('cookies').session, token, seconds);
+}
+
+export function identityRoutes() {
+  const app = new Hono<AppEnv>();
+
+  app.get('/oidc/start', async (c) => {
+    const { identitySources } = c.get('deps');
+    const source = c.req.query('source') ?? (identitySources.oidc.oidc ? 'oidc' : 'dev');
+    const loginHint = c.req.query('login_hint');
+    if (loginHint !== undefined && !/^[\w.@+-]{1,64}$/.test(loginHint)) {
+      throw new MalformedRequestError('login_hint has characters an IdP would not accept');
+    }
+    const url = await startOidcVerification(c.get('deps').services, identitySources, {
+      source,
+      flowBinding: ensureFlow(c),
+      ...(loginHint ? { loginHint } : {}),
+    });
+    return c.redirect(url, 302);
+  });
+
+  app.get('/oidc/callback', async (c) => {
+    const error = c.req.query('error');
+    if (error) {
+      throw new IdentityVerificationFailedError('The identity provider refused the sign-in', {
+        reason: 'idp-error',
+        idpError: error.slice(0, 64),
+      });
+    }
+    const code = c.req.query('code');
+    const state = c.req.query('state');
+    if (!code || !state) throw new MalformedRequestError('The callback needs code and state');
+    const result = await completeOidcVerification(c.get('deps').services, c.get('deps').identitySources, {
+      code,
+      state,
+      flowBinding: currentFlow(c),
+    });
+    setSessionCookie(c, result.token, result.session);
+    return c.redirect('/enroll', 303);
+  });
+
+  app.post('/x509/challenge', async (c) => {
+    const { value, expiresAt } = await startX509Verification(
+      c.get('deps').services,
+      c.get('deps').identitySources,
+      ensureFlow(c),
+    );
+    return c.json({ challenge: value, expiresAt: expiresAt.toISOString() });
+  });
+
+  app.post('/x509/verify', async (c) => {
+    const body = await readJsonBody<{ challenge: string; signedData: string }>(c, 'x509-verify-request');
+    const result = await completeX509Verification(c.get('deps').services, c.get('deps').identitySources, {
+      ...body,
+      flowBinding: currentFlow(c),
+    });
+    setSessionCookie(c, result.token, result.session);
+    return c.json({
+      identityId: result.identity.id,
+      created: result.created,
+      session: sessionJson(result.session),
+      next: '/v1/webauthn/registration/options',
+    });
+  });
+
+  return app;
+}

@@ -1,0 +1,78 @@
+// Runtime validation with exactly the published JSON Schemas in schemas/. The validator
+// interprets schemas (no code generation, no eval), so it runs on Workers as well.
+import { type Schema, Validator } from '@cfworker/json-schema';
+import healthResponse from '../../schemas/health-response.json' with { type: 'json' };
+import identityVerifiedResponse from '../../schemas/identity-verified-response.json' with { type: 'json' };
+import jwks from '../../schemas/jwks.json' with { type: 'json' };
+import meResponse from '../../schemas/me-response.json' with { type: 'json' };
+import passkey from '../../schemas/passkey.json' with { type: 'json' };
+import passkeyRenameRequest from '../../schemas/passkey-rename-request.json' with { type: 'json' };
+import problem from '../../schemas/problem.json' with { type: 'json' };
+import session from '../../schemas/session.json' with { type: 'json' };
+import webauthnAuthenticationResponse from '../../schemas/webauthn-authentication-response.json' with {
+  type: 'json',
+};
+import webauthnRegistrationResponse from '../../schemas/webauthn-registration-response.json' with {
+  type: 'json',
+};
+import webauthnVerifiedResponse from '../../schemas/webauthn-verified-response.json' with { type: 'json' };
+import x509ChallengeResponse from '../../schemas/x509-challenge-response.json' with { type: 'json' };
+import x509VerifyRequest from '../../schemas/x509-verify-request.json' with { type: 'json' };
+import { ValidationError } from '../domain/errors.js';
+
+export const SCHEMAS = {
+  'health-response': healthResponse,
+  'identity-verified-response': identityVerifiedResponse,
+  jwks,
+  'me-response': meResponse,
+  passkey,
+  'passkey-rename-request': passkeyRenameRequest,
+  problem,
+  session,
+  'webauthn-authentication-response': webauthnAuthenticationResponse,
+  'webauthn-registration-response': webauthnRegistrationResponse,
+  'webauthn-verified-response': webauthnVerifiedResponse,
+  'x509-challenge-response': x509ChallengeResponse,
+  'x509-verify-request': x509VerifyRequest,
+} as const satisfies Record<string, object>;
+
+export type SchemaName = keyof typeof SCHEMAS;
+
+const validators = new Map<SchemaName, Validator>();
+
+function validatorFor(name: SchemaName): Validator {
+  let validator = validators.get(name);
+  if (!validator) {
+    validator = new Validator(SCHEMAS[name] as Schema, '2020-12', false);
+    // Every schema is registered so relative $refs ("session.json") resolve.
+    for (const other of Object.values(SCHEMAS)) validator.addSchema(other as Schema);
+    validators.set(name, validator);
+  }
+  return validator;
+}
+
+export interface SchemaViolation {
+  pointer: string;
+  message: string;
+}
+
+export function schemaViolations(name: SchemaName, value: unknown): SchemaViolation[] {
+  const result = validatorFor(name).validate(value);
+  if (result.valid) return [];
+  // The validator reports every failed keyword up the tree; the leaves are the useful ones.
+  const leaves = result.errors.filter((e) => !/^(properties|items|allOf|anyOf|\$ref)$/.test(e.keyword));
+  return (leaves.length ? leaves : result.errors).slice(0, 10).map((e) => ({
+    pointer: e.instanceLocation.replace(/^#/, '') || '/',
+    message: e.error,
+  }));
+}
+
+/** Returns the value typed as T when it matches the schema; throws a 422 problem listing what is wrong. */
+export function assertSchema<T>(name: SchemaName, value: unknown): T {
+  const violations = schemaViolations(name, value);
+  if (violations.length > 0) {
+    const summary = violations.map((v) => `${v.pointer}: ${v.message}`).join('; ');
+    throw new ValidationError(summary, { errors: violations });
+  }
+  return value as T;
+}
