@@ -1,0 +1,167 @@
+// Builds the whole product for the Node runtime from a Config: database (migrated),
+// secrets, identity sources, the dev IdP and the Hono app. Tests use it too, so the
+// suites exercise exactly what `npm start` serves.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { type Kysely, sql } from 'kysely';
+import type { Config } from '../config/config.js';
+import { createDataProtector } from '../crypto/dataProtector.js';
+import { type Clock, systemClock } from '../domain/clock.js';
+import { createOidcClient, type OidcClient } from '../domain/identity/oidc/index.js';
+import { parseTrustSettingsPem, type X509TrustSettings } from '../domain/identity/x509/verifyEidSignature.js';
+import { createApp } from '../http/app.js';
+import { createDevIdp, TEST_PERSONS } from '../http/devIdp/index.js';
+import type { AppDeps } from '../http/env.js';
+import { createJsonLogger, type Logger } from '../observability/logger.js';
+import { HttpMetrics } from '../observability/metrics.js';
+import type { ServiceContext } from '../services/context.js';
+import type { IdentitySources } from '../services/identityVerification.js';
+import type { Database } from '../store/database.js';
+import { migrateToLatest, migrationsAreCurrent } from '../store/migrate.js';
+import { openDatabase } from './database.js';
+import { loadSecrets } from './secrets.js';
+
+export const DEV_CLIENT_ID = 'wallet-attest-dev';
+
+export interface AssembleOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** Outbound fetch for requests to other origins (tests inject fake IdPs here). */
+  fetch?: typeof fetch;
+}
+
+function readBrowserBundle(): string {
+  const require = createRequire(import.meta.url);
+  const entry = require.resolve('@simplewebauthn/browser');
+  return readFileSync(join(dirname(entry), '..', 'dist', 'bundle', 'index.umd.min.js'), 'utf8');
+}
+
+function loadX509Trust(config: Config): X509TrustSettings | undefined {
+  const x509 = config.x509;
+  if (!x509) return undefined;
+  const read = (path: string, what: string) => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      throw new Error(`${what} file ${path} cannot be read`);
+    }
+  };
+  return {
+    trustAnchors: parseTrustSettingsPem(read(x509.trustAnchorsFile, 'X509_TRUST_ANCHORS_FILE')),
+    crls: x509.crlFiles.flatMap((path) => parseTrustSettingsPem(read(path, 'X509_CRL_FILES'))),
+    requireCrl: x509.requireCrl,
+    country: config.country,
+    level: x509.level,
+  };
+}
+
+export interface AssembledApp {
+  app: ReturnType<typeof createApp>;
+  db: Kysely<Database>;
+  services: ServiceContext;
+  close(): Promise<void>;
+}
+
+export async function assemble(config: Config, options: AssembleOptions = {}): Promise<AssembledApp> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createJsonLogger(config.logLevel);
+  const secrets = await loadSecrets(config);
+  const db = await openDatabase(config);
+  await migrateToLatest(db);
+  const services: ServiceContext = {
+    db,
+    protector: await createDataProtector(secrets.dataKeys),
+    clock,
+    config,
+  };
+
+  // Requests to our own origin (the dev IdP) are served in-process: no network hop, and
+  // it works where a service cannot call itself over the network (Workers).
+  let appRef: AppDeps['devIdp'];
+  const outbound = options.fetch ?? fetch;
+  const fetchRouted: typeof fetch = async (input, init) => {
+    const request = new Request(input, init);
+    if (new URL(request.url).origin === config.origin && appRef) return appRef.fetch(request);
+    return outbound(request);
+  };
+
+  const redirectUri = `${config.publicUrl}/v1/identity/oidc/callback`;
+  const oidc: Partial<Record<'oidc' | 'dev', OidcClient>> = {};
+  let devIdp: AppDeps['devIdp'];
+  if (config.identitySources.includes('dev')) {
+    const issuer = `${config.publicUrl}/dev-idp`;
+    devIdp = createDevIdp({
+      issuer,
+      signingKey: secrets.devIdpSigningKey!,
+      clients: [{ clientId: DEV_CLIENT_ID, redirectUris: [redirectUri] }],
+      persons: TEST_PERSONS,
+      clock,
+    });
+    oidc.dev = createOidcClient(
+      {
+        source: 'dev',
+        issuer,
+        clientId: DEV_CLIENT_ID,
+        redirectUri,
+        scopes: ['openid', 'profile'],
+        claims: {
+          nationalId: 'national_id',
+          givenName: 'given_name',
+          familyName: 'family_name',
+          birthDate: 'birthdate',
+        },
+        acceptedAcr: [],
+        acrLevels: {},
+        defaultLevel: 'low',
+        country: config.country,
+      },
+      { fetch: fetchRouted, clock },
+    );
+  }
+  if (config.oidc) {
+    const o = config.oidc;
+    oidc.oidc = createOidcClient(
+      {
+        source: 'oidc',
+        issuer: o.issuer,
+        clientId: o.clientId,
+        ...(o.clientSecret ? { clientSecret: o.clientSecret } : {}),
+        redirectUri,
+        scopes: o.scopes,
+        claims: o.claims,
+        acceptedAcr: o.acceptedAcr,
+        acrLevels: {},
+        defaultLevel: o.level,
+        country: config.country,
+      },
+      { fetch: fetchRouted, clock },
+    );
+  }
+  const x509 = loadX509Trust(config);
+  const identitySources: IdentitySources = { oidc, ...(x509 ? { x509 } : {}) };
+
+  const app = createApp({
+    services,
+    identitySources,
+    logger,
+    metrics: new HttpMetrics(),
+    readiness: async (): Promise<Record<string, string>> => {
+      try {
+        await sql`select 1`.execute(db);
+      } catch {
+        return { database: 'unreachable' };
+      }
+      return { database: 'ok', migrations: (await migrationsAreCurrent(db)) ? 'ok' : 'pending' };
+    },
+    ...(devIdp ? { devIdp } : {}),
+    assets: {
+      'simplewebauthn-browser.js': {
+        body: readBrowserBundle(),
+        contentType: 'text/javascript; charset=utf-8',
+      },
+    },
+  });
+  appRef = app;
+  return { app, db, services, close: () => db.destroy() };
+}
