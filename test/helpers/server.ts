@@ -1,0 +1,126 @@
+// Starts the real product (assembled exactly as `npm start` does) on a random local port
+// with a fresh SQLite file, and a tiny cookie-keeping browser to talk to it over HTTP.
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createAdaptorServer } from '@hono/node-server';
+import { loadConfig } from '../../src/config/config.js';
+import type { Clock } from '../../src/domain/clock.js';
+import { silentLogger } from '../../src/observability/logger.js';
+import { type AssembledApp, assemble } from '../../src/runtime/assemble.js';
+
+export class TestClock implements Clock {
+  offsetMs = 0;
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+  advance(seconds: number) {
+    this.offsetMs += seconds * 1000;
+  }
+}
+
+export interface TestServer {
+  baseUrl: string;
+  clock: TestClock;
+  assembled: AssembledApp;
+  dataDir: string;
+  browser(): TestBrowser;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(
+  env: Record<string, string> = {},
+  fetchOverride?: typeof fetch,
+): Promise<TestServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'wallet-attest-test-'));
+  let handler: (request: Request) => Response | Promise<Response> = () =>
+    new Response('starting', { status: 503 });
+  const server = createAdaptorServer({ fetch: (request: Request) => handler(request) });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const config = loadConfig({
+    PUBLIC_URL: `http://localhost:${port}`,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'error',
+    ...env,
+  });
+  const clock = new TestClock();
+  const assembled = await assemble(config, {
+    clock,
+    logger: silentLogger,
+    ...(fetchOverride ? { fetch: fetchOverride } : {}),
+  });
+  handler = assembled.app.fetch;
+  const baseUrl = `http://localhost:${port}`;
+  return {
+    baseUrl,
+    clock,
+    assembled,
+    dataDir,
+    browser: () => new TestBrowser(baseUrl),
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await assembled.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface RequestOptions {
+  json?: unknown;
+  body?: string;
+  headers?: Record<string, string>;
+  /** The Origin header a browser would send; `null` sends none. Defaults to the server's origin. */
+  origin?: string | null;
+}
+
+/** Keeps cookies like a browser (per name, honouring deletions) and sends Origin on non-GET requests. */
+export class TestBrowser {
+  readonly cookies = new Map<string, string>();
+  constructor(readonly baseUrl: string) {}
+
+  async request(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
+    const url = path.startsWith('http') ? path : `${this.baseUrl}${path}`;
+    const headers: Record<string, string> = { ...options.headers };
+    if (this.cookies.size > 0) {
+      headers.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    }
+    const origin = options.origin === undefined ? this.baseUrl : options.origin;
+    if (method !== 'GET' && origin !== null) headers.origin = origin;
+    let body = options.body;
+    if (options.json !== undefined) {
+      body = JSON.stringify(options.json);
+      headers['content-type'] ??= 'application/json';
+    }
+    const response = await fetch(url, { method, headers, body, redirect: 'manual' });
+    for (const line of response.headers.getSetCookie()) this.storeCookie(line);
+    return response;
+  }
+
+  private storeCookie(line: string) {
+    const [pair, ...attributes] = line.split(';');
+    const [name, ...rest] = pair!.split('=');
+    const value = rest.join('=');
+    const expired = attributes.some((a) => /^\s*max-age=0\s*$/i.test(a)) || value === '';
+    if (expired) this.cookies.delete(name!.trim());
+    else this.cookies.set(name!.trim(), value);
+  }
+
+  get(path: string, options?: RequestOptions) {
+    return this.request('GET', path, options);
+  }
+  post(path: string, json?: unknown, options: RequestOptions = {}) {
+    return this.request('POST', path, { ...options, ...(json === undefined ? {} : { json }) });
+  }
+
+  /** Follows redirects within the test server, as a browser navigation would. */
+  async navigate(path: string, maxHops = 10): Promise<Response> {
+    let response = await this.get(path);
+    for (let hop = 0; hop < maxHops && response.status >= 300 && response.status < 400; hop++) {
+      const location = response.headers.get('location')!;
+      response = await this.get(new URL(location, this.baseUrl).toString());
+    }
+    return response;
+  }
+}
