@@ -102,4 +102,55 @@ describe('loadConfig', () => {
       /NATIONAL_ID_COUNTRY has no national ID rule: ZZ/,
     );
   });
+
+  it('reads the chains and their per-chain settings', () => {
+    const config = loadConfig({
+      CHAINS: 'eip155:1, eip155:8453',
+      CHAIN_EIP155_8453_RPC_URL: 'https://base.example/rpc',
+      CHAIN_EIP155_8453_REGISTRY: '0x000000000000000000000000000000000000dEaD',
+      CHAIN_EIP155_8453_CONFIRMATIONS: '3',
+    });
+    expect(config.chains).toEqual([
+      { id: 'eip155:1', namespace: 'eip155', reference: '1', confirmations: 12 },
+      {
+        id: 'eip155:8453',
+        namespace: 'eip155',
+        reference: '8453',
+        rpcUrl: 'https://base.example/rpc',
+        registry: '0x000000000000000000000000000000000000dEaD',
+        confirmations: 3,
+      },
+    ]);
+    expect(loadConfig({}).chains.map((chain) => chain.id)).toEqual(['eip155:1']);
+    expect(loadConfig({}).wallets).toEqual({
+      challengeSeconds: 600,
+      stepUpSeconds: 300,
+      maxBindingsPerIdentity: 20,
+    });
+  });
+
+  it('names every bad chain setting', () => {
+    expect(
+      problemsOf({
+        CHAINS: 'eip155:1,ethereum,bip122:000000000019d6689c085ae165831e93',
+        CHAIN_EIP155_1_RPC_URL: 'ftp://x',
+        CHAIN_EIP155_1_REGISTRY: '0x12',
+        CHAIN_EIP155_1_CONFIRMATIONS: '0',
+        WALLET_CHALLENGE_SECONDS: '3600',
+        STEP_UP_SECONDS: '900',
+      }),
+    ).toEqual([
+      'CHAIN_EIP155_1_RPC_URL must be an http(s) or ws(s) URL',
+      'CHAIN_EIP155_1_REGISTRY must be a 0x-prefixed 20-byte address',
+      'CHAIN_EIP155_1_CONFIRMATIONS must be an integer from 1 to 10000 (got "0")',
+      'CHAINS has "ethereum", which is not a CAIP-2 chain ID such as eip155:1',
+      'CHAINS has "bip122:000000000019d6689c085ae165831e93": only eip155 chains are supported',
+      'WALLET_CHALLENGE_SECONDS must be an integer from 30 to 600 (got "3600")',
+      'STEP_UP_SECONDS must be an integer from 30 to 300 (got "900")',
+    ]);
+    expect(problemsOf({ CHAIN_EIP155_1_REGISTRY: '0x000000000000000000000000000000000000dEaD' })).toEqual([
+      'CHAIN_EIP155_1_REGISTRY needs CHAIN_EIP155_1_RPC_URL to check on-chain proofs',
+    ]);
+    expect(problemsOf({ CHAINS: ' , ' })).toEqual(['CHAINS must name at least one chain, e.g. eip155:1']);
+  });
 });

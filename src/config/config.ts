@@ -30,6 +30,20 @@ export interface X509Config {
   level: AssuranceLevel;
 }
 
+/** One enabled chain (CAIP-2 ID) and how the service reaches it. */
+export interface ChainConfig {
+  /** CAIP-2, e.g. `eip155:1` */
+  id: string;
+  namespace: string;
+  reference: string;
+  /** JSON-RPC endpoint; needed for contract wallets (ERC-1271/6492) and on-chain proofs. */
+  rpcUrl?: string;
+  /** Address of the registry contract whose ControlProven events are on-chain proofs. */
+  registry?: string;
+  /** Blocks an on-chain proof needs (the block holding it counts as one). */
+  confirmations: number;
+}
+
 export type DatabaseConfig = { kind: 'sqlite'; filename: string } | { kind: 'postgres'; url: string };
 
 export interface Config {
@@ -57,6 +71,14 @@ export interface Config {
     recentIdentitySeconds: number;
   };
   challengeSeconds: number;
+  chains: ChainConfig[];
+  wallets: {
+    /** Lifetime of an EIP-4361 wallet challenge (at most 10 minutes). */
+    challengeSeconds: number;
+    /** How recent a passkey assertion must be to link a wallet. */
+    stepUpSeconds: number;
+    maxBindingsPerIdentity: number;
+  };
   /** From the environment; when absent (development only) the runtime generates them under DATA_DIR. */
   secrets: { dataEncryptionKeys?: string; lookupHashKey?: string };
 }
@@ -181,6 +203,49 @@ function parseX509(read: Reader): X509Config {
   };
 }
 
+/** `eip155:8453` → `CHAIN_EIP155_8453_`: the prefix of that chain's own variables. */
+export function chainVariablePrefix(chainId: string): string {
+  return `CHAIN_${chainId.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_`;
+}
+
+function parseChains(read: Reader): ChainConfig[] {
+  const chains: ChainConfig[] = [];
+  for (const id of read.list('CHAINS', ['eip155:1'])) {
+    const match = /^([-a-z0-9]{3,8}):([-_a-zA-Z0-9]{1,32})$/.exec(id);
+    if (!match) {
+      read.problems.push(`CHAINS has "${id}", which is not a CAIP-2 chain ID such as eip155:1`);
+      continue;
+    }
+    const [, namespace, reference] = match as unknown as [string, string, string];
+    if (namespace !== 'eip155') {
+      read.problems.push(`CHAINS has "${id}": only eip155 chains are supported`);
+      continue;
+    }
+    const prefix = chainVariablePrefix(id);
+    const rpcUrl = read.string(`${prefix}RPC_URL`);
+    if (rpcUrl !== undefined && !/^(https?|wss?):\/\/./.test(rpcUrl)) {
+      read.problems.push(`${prefix}RPC_URL must be an http(s) or ws(s) URL`);
+    }
+    const registry = read.string(`${prefix}REGISTRY`);
+    if (registry !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(registry)) {
+      read.problems.push(`${prefix}REGISTRY must be a 0x-prefixed 20-byte address`);
+    }
+    if (registry !== undefined && rpcUrl === undefined) {
+      read.problems.push(`${prefix}REGISTRY needs ${prefix}RPC_URL to check on-chain proofs`);
+    }
+    chains.push({
+      id,
+      namespace,
+      reference,
+      ...(rpcUrl ? { rpcUrl } : {}),
+      ...(registry ? { registry } : {}),
+      confirmations: read.integer(`${prefix}CONFIRMATIONS`, 12, 1, 10_000),
+    });
+  }
+  if (chains.length === 0) read.problems.push('CHAINS must name at least one chain, e.g. eip155:1');
+  return chains;
+}
+
 export function loadConfig(env: Environment): Config {
   const read = new Reader(env);
   const nodeEnv = read.string('NODE_ENV', 'development');
@@ -234,6 +299,12 @@ export function loadConfig(env: Environment): Config {
       recentIdentitySeconds: read.integer('RECENT_IDENTITY_SECONDS', 10 * 60, 60, 3600),
     },
     challengeSeconds: read.integer('CHALLENGE_SECONDS', 5 * 60, 30, 600),
+    chains: parseChains(read),
+    wallets: {
+      challengeSeconds: read.integer('WALLET_CHALLENGE_SECONDS', 10 * 60, 30, 10 * 60),
+      stepUpSeconds: read.integer('STEP_UP_SECONDS', 5 * 60, 30, 5 * 60),
+      maxBindingsPerIdentity: read.integer('MAX_BINDINGS_PER_IDENTITY', 20, 1, 1000),
+    },
     secrets,
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);

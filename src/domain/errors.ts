@@ -125,6 +125,91 @@ export class LastPasskeyError extends ProblemError {
   readonly status = 409;
 }
 
+// Accounts and proofs of control
+export class InvalidAccountError extends ProblemError {
+  readonly slug = 'invalid-account';
+  readonly title = 'The account is not a valid CAIP-10 account ID';
+  readonly status = 422;
+}
+
+export class UnsupportedNamespaceError extends ProblemError {
+  readonly slug = 'unsupported-namespace';
+  readonly title = 'Accounts of this blockchain namespace are not supported';
+  readonly status = 422;
+}
+
+export class UnsupportedChainError extends ProblemError {
+  readonly slug = 'unsupported-chain';
+  readonly title = 'This chain is not supported';
+  readonly status = 422;
+}
+
+export class StepUpRequiredError extends ProblemError {
+  readonly slug = 'step-up-required';
+  readonly title = 'Confirm with your passkey first';
+  readonly status = 403;
+}
+
+export class ChallengeExpiredError extends ProblemError {
+  readonly slug = 'challenge-expired';
+  readonly title = 'The challenge has expired';
+  readonly status = 400;
+}
+
+export class MessageMismatchError extends ProblemError {
+  readonly slug = 'message-mismatch';
+  readonly title = 'The message is not the one issued';
+  readonly status = 400;
+}
+
+export class SignatureInvalidError extends ProblemError {
+  readonly slug = 'signature-invalid';
+  readonly title = 'The signature does not prove control of the account';
+  readonly status = 422;
+}
+
+export class ProofMethodUnavailableError extends ProblemError {
+  readonly slug = 'proof-method-unavailable';
+  readonly title = 'This proof method is not available for this chain';
+  readonly status = 422;
+}
+
+export class ChainUnavailableError extends ProblemError {
+  readonly slug = 'chain-unavailable';
+  readonly title = "The chain's RPC endpoint could not be reached";
+  readonly status = 502;
+}
+
+export class OnchainProofInvalidError extends ProblemError {
+  readonly slug = 'onchain-proof-invalid';
+  readonly title = 'The transaction does not prove control of the account';
+  readonly status = 422;
+}
+
+export class InsufficientConfirmationsError extends ProblemError {
+  readonly slug = 'insufficient-confirmations';
+  readonly title = 'The transaction does not have enough confirmations yet';
+  readonly status = 409;
+}
+
+export class AccountAlreadyBoundError extends ProblemError {
+  readonly slug = 'account-already-bound';
+  readonly title = 'The account is already linked to another identity';
+  readonly status = 409;
+}
+
+export class BindingLimitReachedError extends ProblemError {
+  readonly slug = 'binding-limit-reached';
+  readonly title = 'This identity has linked the maximum number of accounts';
+  readonly status = 409;
+}
+
+export class BindingNotActiveError extends ProblemError {
+  readonly slug = 'binding-not-active';
+  readonly title = 'The binding is no longer active';
+  readonly status = 409;
+}
+
 // Sessions and access
 export class AuthenticationRequiredError extends ProblemError {
   readonly slug = 'authentication-required';

@@ -13,6 +13,7 @@ import { problemResponse } from './problem.js';
 import { citizenRoutes } from './routes/citizen.js';
 import { identityRoutes } from './routes/identity.js';
 import { publicRoutes } from './routes/public.js';
+import { walletRoutes } from './routes/wallets.js';
 import { webauthnRoutes } from './routes/webauthn.js';
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -64,6 +65,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', publicRoutes());
   app.route('/v1/identity', identityRoutes());
   app.route('/v1/webauthn', webauthnRoutes());
+  app.route('/v1/wallets', walletRoutes());
   app.route('/v1', citizenRoutes());
   if (deps.devIdp) {
     const devIdp = deps.devIdp;

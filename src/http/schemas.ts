@@ -1,6 +1,7 @@
 // Runtime validation with exactly the published JSON Schemas in schemas/. The validator
 // interprets schemas (no code generation, no eval), so it runs on Workers as well.
 import { type Schema, Validator } from '@cfworker/json-schema';
+import binding from '../../schemas/binding.json' with { type: 'json' };
 import healthResponse from '../../schemas/health-response.json' with { type: 'json' };
 import identityVerifiedResponse from '../../schemas/identity-verified-response.json' with { type: 'json' };
 import jwks from '../../schemas/jwks.json' with { type: 'json' };
@@ -9,6 +10,11 @@ import passkey from '../../schemas/passkey.json' with { type: 'json' };
 import passkeyRenameRequest from '../../schemas/passkey-rename-request.json' with { type: 'json' };
 import problem from '../../schemas/problem.json' with { type: 'json' };
 import session from '../../schemas/session.json' with { type: 'json' };
+import walletChallengeRequest from '../../schemas/wallet-challenge-request.json' with { type: 'json' };
+import walletChallengeResponse from '../../schemas/wallet-challenge-response.json' with { type: 'json' };
+import walletLinkResponse from '../../schemas/wallet-link-response.json' with { type: 'json' };
+import walletOnchainProofRequest from '../../schemas/wallet-onchain-proof-request.json' with { type: 'json' };
+import walletVerifyRequest from '../../schemas/wallet-verify-request.json' with { type: 'json' };
 import webauthnAuthenticationResponse from '../../schemas/webauthn-authentication-response.json' with {
   type: 'json',
 };
@@ -34,6 +40,12 @@ export const SCHEMAS = {
   'webauthn-verified-response': webauthnVerifiedResponse,
   'x509-challenge-response': x509ChallengeResponse,
   'x509-verify-request': x509VerifyRequest,
+  'wallet-challenge-request': walletChallengeRequest,
+  'wallet-challenge-response': walletChallengeResponse,
+  'wallet-verify-request': walletVerifyRequest,
+  'wallet-onchain-proof-request': walletOnchainProofRequest,
+  binding,
+  'wallet-link-response': walletLinkResponse,
 } as const satisfies Record<string, object>;
 
 export type SchemaName = keyof typeof SCHEMAS;

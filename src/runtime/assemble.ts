@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { type Kysely, sql } from 'kysely';
+import { createChainDirectory, type TransportFactory } from '../chains/evmChains.js';
 import type { Config } from '../config/config.js';
 import { createDataProtector } from '../crypto/dataProtector.js';
 import { type Clock, systemClock } from '../domain/clock.js';
@@ -29,6 +30,8 @@ export interface AssembleOptions {
   logger?: Logger;
   /** Outbound fetch for requests to other origins (tests inject fake IdPs here). */
   fetch?: typeof fetch;
+  /** How to reach each chain's RPC endpoint (tests inject an in-process EVM here). */
+  chainTransport?: TransportFactory;
 }
 
 function readBrowserBundle(): string {
@@ -74,6 +77,7 @@ export async function assemble(config: Config, options: AssembleOptions = {}): P
     protector: await createDataProtector(secrets.dataKeys),
     clock,
     config,
+    chains: createChainDirectory(config.chains, options.chainTransport),
   };
 
   // Requests to our own origin (the dev IdP) are served in-process: no network hop, and

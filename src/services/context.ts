@@ -1,7 +1,9 @@
-// What every use case needs: the database, the data protector, the clock and the config.
+// What every use case needs: the database, the data protector, the clock, the config and
+// the chains the service can read.
 // Use cases are plain functions over this context; each state change runs in one
 // transaction together with its audit entry.
 import type { Kysely } from 'kysely';
+import type { ChainDirectory } from '../chains/evmChains.js';
 import type { Config } from '../config/config.js';
 import type { DataProtector } from '../crypto/dataProtector.js';
 import type { Clock } from '../domain/clock.js';
@@ -12,4 +14,5 @@ export interface ServiceContext {
   protector: DataProtector;
   clock: Clock;
   config: Config;
+  chains: ChainDirectory;
 }

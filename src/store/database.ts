@@ -71,12 +71,53 @@ export interface AuditLogTable {
   hash: string;
 }
 
+export interface WalletChallengesTable {
+  id: string;
+  challenge_hash: string;
+  session_binding: string;
+  identity_id: string;
+  account: string;
+  message: string;
+  issued_at: string;
+  expires_at: string;
+}
+
+export interface BindingsTable {
+  id: string;
+  identity_id: string;
+  account: string;
+  chain_id: string;
+  /** eip191 | erc1271 | erc6492 | onchain */
+  method: string;
+  /** active | suspended | revoked */
+  status: string;
+  created_at: string;
+  status_changed_at: string;
+  revocation_reason: string | null;
+}
+
+export interface ConflictReportsTable {
+  id: string;
+  account: string;
+  existing_binding_id: string;
+  claimant_identity_id: string;
+  method: string;
+  /** open | resolved | dismissed */
+  status: string;
+  created_at: string;
+  resolved_at: string | null;
+  resolution: string | null;
+}
+
 export interface Database {
   identities: IdentitiesTable;
   passkeys: PasskeysTable;
   sessions: SessionsTable;
   challenges: ChallengesTable;
   audit_log: AuditLogTable;
+  wallet_challenges: WalletChallengesTable;
+  bindings: BindingsTable;
+  conflict_reports: ConflictReportsTable;
 }
 
 export type IdentityRow = Selectable<IdentitiesTable>;
@@ -86,3 +127,6 @@ export type PasskeyRow = Selectable<PasskeysTable>;
 export type SessionRow = Selectable<SessionsTable>;
 export type ChallengeRow = Selectable<ChallengesTable>;
 export type AuditRow = Selectable<AuditLogTable>;
+export type WalletChallengeRow = Selectable<WalletChallengesTable>;
+export type BindingRow = Selectable<BindingsTable>;
+export type ConflictReportRow = Selectable<ConflictReportsTable>;

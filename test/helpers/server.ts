@@ -8,7 +8,7 @@ import { createAdaptorServer } from '@hono/node-server';
 import { loadConfig } from '../../src/config/config.js';
 import type { Clock } from '../../src/domain/clock.js';
 import { silentLogger } from '../../src/observability/logger.js';
-import { type AssembledApp, assemble } from '../../src/runtime/assemble.js';
+import { type AssembledApp, type AssembleOptions, assemble } from '../../src/runtime/assemble.js';
 
 export class TestClock implements Clock {
   offsetMs = 0;
@@ -32,6 +32,7 @@ export interface TestServer {
 export async function startTestServer(
   env: Record<string, string> = {},
   fetchOverride?: typeof fetch,
+  chainTransport?: AssembleOptions['chainTransport'],
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'wallet-attest-test-'));
   let handler: (request: Request) => Response | Promise<Response> = () =>
@@ -50,6 +51,7 @@ export async function startTestServer(
     clock,
     logger: silentLogger,
     ...(fetchOverride ? { fetch: fetchOverride } : {}),
+    ...(chainTransport ? { chainTransport } : {}),
   });
   handler = assembled.app.fetch;
   const baseUrl = `http://localhost:${port}`;

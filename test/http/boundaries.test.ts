@@ -24,6 +24,14 @@ const CITIZEN_ROUTES: [method: string, path: string, body?: unknown][] = [
   ['POST', '/v1/webauthn/registration/verify', { id: 'a', rawId: 'a', type: 'public-key', response: {} }],
   ['PATCH', '/v1/passkeys/abc', { name: 'x' }],
   ['DELETE', '/v1/passkeys/abc'],
+  ['POST', '/v1/wallets/challenge', { account: 'eip155:1:0x000000000000000000000000000000000000dEaD' }],
+  ['POST', '/v1/wallets/verify', { message: 'm', signature: '0x00' }],
+  [
+    'POST',
+    '/v1/wallets/onchain-proof',
+    { account: 'eip155:1:0x000000000000000000000000000000000000dEaD', txHash: `0x${'ab'.repeat(32)}` },
+  ],
+  ['DELETE', '/v1/wallets/abc'],
 ];
 
 describe('access', () => {
@@ -49,6 +57,10 @@ describe('access', () => {
       'enrollment-session',
     );
     await expectProblem(await browser.request('DELETE', '/v1/passkeys/x'), 403, 'enrollment-session');
+    for (const [method, path, body] of CITIZEN_ROUTES.filter(([, path]) => path.startsWith('/v1/wallets'))) {
+      const response = await browser.request(method, path, body === undefined ? {} : { json: body });
+      await expectProblem(response, 403, 'enrollment-session');
+    }
     expect((await browser.post('/v1/webauthn/registration/options')).status).toBe(200);
   });
 
@@ -100,6 +112,13 @@ describe('CSRF', () => {
       403,
       'origin-mismatch',
     );
+    for (const [method, path, body] of CITIZEN_ROUTES.filter(([, path]) => path.startsWith('/v1/wallets'))) {
+      const response = await browser.request(method, path, {
+        origin: 'https://evil.example',
+        ...(body === undefined ? {} : { json: body }),
+      });
+      await expectProblem(response, 403, 'origin-mismatch');
+    }
     expect((await browser.get('/v1/me')).status).toBe(200);
   });
 });

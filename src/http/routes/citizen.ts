@@ -1,9 +1,10 @@
-// The signed-in citizen: who am I, my passkeys, sign out.
+// The signed-in citizen: who am I, my passkeys and linked accounts, sign out.
 import { Hono } from 'hono';
 import { NotFoundError } from '../../domain/errors.js';
 import { summariseIdentity } from '../../services/identities.js';
 import { listPasskeySummaries, removeOwnPasskey, renameOwnPasskey } from '../../services/passkeys.js';
 import { endSession } from '../../services/sessions.js';
+import { listOwnBindings } from '../../services/wallets.js';
 import { findIdentityById } from '../../store/repositories/identities.js';
 import { clearCookie } from '../cookies.js';
 import type { AppEnv } from '../env.js';
@@ -31,6 +32,7 @@ export function citizenRoutes() {
     return c.json({
       identity: await summariseIdentity(services, identity, { revealNationalId }),
       passkeys: await listPasskeySummaries(services, identity.id),
+      bindings: await listOwnBindings(services, identity.id),
       session: sessionJson(session),
     });
   });

@@ -2,9 +2,11 @@
 // run them too. Append only: never edit a migration that has shipped.
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001_foundation.js';
+import * as m0002 from './0002_wallet_bindings.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
+  '0002_wallet_bindings': m0002,
 };
 
 export const migrationProvider: MigrationProvider = {

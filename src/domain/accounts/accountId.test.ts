@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { type AccountNamespace, AccountNamespaces } from './accountId.js';
+import { ACCOUNT_NAMESPACES } from './index.js';
+
+const CHECKSUMMED = '0xAb5801a7D398351b8bE11C439e05C5B3259aeC9B';
+
+describe('CAIP-10 account IDs', () => {
+  it('normalises eip155 addresses to their EIP-55 checksum', () => {
+    for (const raw of [CHECKSUMMED, CHECKSUMMED.toLowerCase(), `0x${CHECKSUMMED.slice(2).toUpperCase()}`]) {
+      expect(ACCOUNT_NAMESPACES.parse(`eip155:1:${raw}`)).toEqual({
+        namespace: 'eip155',
+        reference: '1',
+        address: CHECKSUMMED,
+        chainId: 'eip155:1',
+        id: `eip155:1:${CHECKSUMMED}`,
+      });
+    }
+  });
+
+  it.each([
+    ['no namespace', CHECKSUMMED, 'invalid-account'],
+    ['an empty address', 'eip155:1:', 'invalid-account'],
+    ['a wrong checksum', `eip155:1:${CHECKSUMMED.replace('Ab', 'aB')}`, 'invalid-account'],
+    ['a short address', 'eip155:1:0xAb5801a7', 'invalid-account'],
+    ['a leading-zero chain ID', `eip155:01:${CHECKSUMMED}`, 'invalid-account'],
+    ['a hex chain ID', `eip155:0x1:${CHECKSUMMED}`, 'invalid-account'],
+    ['chain ID zero', `eip155:0:${CHECKSUMMED}`, 'invalid-account'],
+    ['an upper-case namespace', `EIP155:1:${CHECKSUMMED}`, 'invalid-account'],
+    ['trailing whitespace', `eip155:1:${CHECKSUMMED} `, 'invalid-account'],
+    [
+      'an unknown namespace',
+      'solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp:7S3P4HxJpyyigGzodYwHtCxZyUQe9JiBMHyRWXArAaKv',
+      'unsupported-namespace',
+    ],
+  ])('refuses %s', (_what, raw, slug) => {
+    expect(() => ACCOUNT_NAMESPACES.parse(raw)).toThrow(expect.objectContaining({ slug }));
+  });
+
+  it('takes new namespaces as adapters without changes to the parser', () => {
+    const upper: AccountNamespace = {
+      namespace: 'test',
+      normaliseReference: (reference) => reference,
+      normaliseAddress: (address) => address.toUpperCase(),
+    };
+    const namespaces = new AccountNamespaces([upper]);
+    expect(namespaces.parse('test:net:abc').id).toBe('test:net:ABC');
+    expect(namespaces.names).toEqual(['test']);
+  });
+});

@@ -1,0 +1,65 @@
+// CAIP-10 account IDs (`<namespace>:<reference>:<address>`), parsed and normalised in one
+// place. Each blockchain namespace plugs in through `AccountNamespace`, so `tron:` or
+// `bip122:` can be added by registering one more adapter; nothing else changes.
+import { InvalidAccountError, UnsupportedNamespaceError } from '../errors.js';
+
+/** A parsed, canonical CAIP-10 account. */
+export interface AccountId {
+  /** e.g. `eip155` */
+  namespace: string;
+  /** CAIP-2 chain reference within the namespace, e.g. `1` */
+  reference: string;
+  /** The canonical address (EIP-55 checksum for eip155). */
+  address: string;
+  /** CAIP-2 chain ID, e.g. `eip155:1` */
+  chainId: string;
+  /** The canonical CAIP-10 string: the only form stored and compared. */
+  id: string;
+}
+
+export interface AccountNamespace {
+  readonly namespace: string;
+  /** Returns the canonical chain reference or throws InvalidAccountError. */
+  normaliseReference(reference: string): string;
+  /** Returns the canonical address or throws InvalidAccountError. */
+  normaliseAddress(address: string): string;
+}
+
+// Character sets and lengths from CAIP-2 and CAIP-10.
+const CAIP10 = /^([-a-z0-9]{3,8}):([-_a-zA-Z0-9]{1,32}):([-.%a-zA-Z0-9]{1,128})$/;
+
+export class AccountNamespaces {
+  private readonly byName: ReadonlyMap<string, AccountNamespace>;
+
+  constructor(namespaces: readonly AccountNamespace[]) {
+    this.byName = new Map(namespaces.map((n) => [n.namespace, n]));
+  }
+
+  get names(): string[] {
+    return [...this.byName.keys()];
+  }
+
+  parse(raw: string): AccountId {
+    const match = CAIP10.exec(raw);
+    if (!match) {
+      throw new InvalidAccountError(
+        `"${truncate(raw)}" is not a CAIP-10 account ID (expected <namespace>:<chain reference>:<address>, e.g. eip155:1:0xAb…)`,
+      );
+    }
+    const [, namespace, rawReference, rawAddress] = match as unknown as [string, string, string, string];
+    const adapter = this.byName.get(namespace);
+    if (!adapter) {
+      throw new UnsupportedNamespaceError(
+        `Namespace "${namespace}" is not supported (supported: ${this.names.join(', ')})`,
+      );
+    }
+    const reference = adapter.normaliseReference(rawReference);
+    const address = adapter.normaliseAddress(rawAddress);
+    const chainId = `${namespace}:${reference}`;
+    return { namespace, reference, address, chainId, id: `${chainId}:${address}` };
+  }
+}
+
+function truncate(value: string): string {
+  return value.length > 80 ? `${value.slice(0, 77)}…` : value;
+}

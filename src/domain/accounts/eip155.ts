@@ -1,0 +1,34 @@
+// The eip155 namespace (Ethereum and EVM chains): decimal chain IDs, 20-byte addresses
+// written with the EIP-55 mixed-case checksum.
+import { getAddress, isAddress } from 'viem';
+import { InvalidAccountError } from '../errors.js';
+import type { AccountNamespace } from './accountId.js';
+
+const MAX_CHAIN_ID = Number.MAX_SAFE_INTEGER;
+
+export const eip155Namespace: AccountNamespace = {
+  namespace: 'eip155',
+
+  normaliseReference(reference) {
+    if (!/^[1-9]\d*$/.test(reference) || Number(reference) > MAX_CHAIN_ID) {
+      throw new InvalidAccountError(
+        `eip155 chain references are positive decimal chain IDs without leading zeros (got "${reference}")`,
+      );
+    }
+    return reference;
+  },
+
+  normaliseAddress(address) {
+    if (!isAddress(address, { strict: false })) {
+      throw new InvalidAccountError(`"${address}" is not a 20-byte hex address`);
+    }
+    // All-lowercase and all-uppercase carry no checksum; mixed case must be a correct
+    // EIP-55 checksum, since a wrong one usually means a mistyped address.
+    const hex = address.slice(2);
+    const mixedCase = hex !== hex.toLowerCase() && hex !== hex.toUpperCase();
+    if (mixedCase && !isAddress(address, { strict: true })) {
+      throw new InvalidAccountError(`"${address}" has an invalid EIP-55 checksum`);
+    }
+    return getAddress(address);
+  },
+};

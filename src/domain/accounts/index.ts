@@ -1,0 +1,9 @@
+import { AccountNamespaces } from './accountId.js';
+import { eip155Namespace } from './eip155.js';
+
+export type { AccountId, AccountNamespace } from './accountId.js';
+export { AccountNamespaces } from './accountId.js';
+export { eip155Namespace } from './eip155.js';
+
+/** Every namespace the service understands; chains within them are enabled by configuration. */
+export const ACCOUNT_NAMESPACES = new AccountNamespaces([eip155Namespace]);
