@@ -2,6 +2,7 @@
 import { ConfigError, loadConfig } from '../config/config.js';
 import { findChainBreak } from '../domain/audit/auditChain.js';
 import { openDatabase } from '../runtime/database.js';
+import { openKeyStore, rotateSigningKey } from '../runtime/fileKeyStore.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { listAudit } from '../store/repositories/auditLog.js';
 
@@ -10,6 +11,9 @@ const USAGE = `Usage: wallet-attest <command>
 Commands:
   migrate        apply every pending database migration
   audit verify   recompute the audit hash chain and report the first break
+  keys list      list the attestation signing keys (public parts) and the attester address
+  keys rotate    make a new signing key current; the old one stays published until its
+                 tokens expire
 `;
 
 async function run(args: string[]): Promise<number> {
@@ -35,6 +39,20 @@ async function run(args: string[]): Promise<number> {
           return 1;
         }
         console.log(`Audit chain intact: ${entries.length} entries`);
+        return 0;
+      }
+      case 'keys list': {
+        const store = await openKeyStore(config, new Date());
+        for (const key of await store.signingKeys()) {
+          const state = key.retiredAt ? `retired ${key.retiredAt}` : 'current';
+          console.log(`${key.kid}  ${key.alg}  created ${key.createdAt}  ${state}`);
+        }
+        console.log(`attester ${await store.attesterAddress()}`);
+        return 0;
+      }
+      case 'keys rotate': {
+        const { kid, retiredKid } = await rotateSigningKey(config, new Date());
+        console.log(`New signing key ${kid}${retiredKid ? `; ${retiredKid} retired` : ''}`);
         return 0;
       }
       default:

@@ -73,6 +73,8 @@ describe('loadConfig', () => {
     expect(problems).toContain('PUBLIC_URL must use https when NODE_ENV=production');
     expect(problems).toContain('DATA_ENCRYPTION_KEYS is required when NODE_ENV=production');
     expect(problems).toContain('LOOKUP_HASH_KEY is required when NODE_ENV=production');
+    expect(problems).toContain('ATTESTATION_SIGNING_KEYS is required when NODE_ENV=production');
+    expect(problems).toContain('ATTESTER_PRIVATE_KEY is required when NODE_ENV=production');
     expect(problemsOf({ NODE_ENV: 'production' })).toContain(
       'IDENTITY_SOURCES must name at least one of oidc, x509',
     );
@@ -86,6 +88,8 @@ describe('loadConfig', () => {
       X509_TRUST_ANCHORS_FILE: '/etc/wa/anchors.pem',
       DATA_ENCRYPTION_KEYS: 'k1:AAAA',
       LOOKUP_HASH_KEY: 'BBBB',
+      ATTESTATION_SIGNING_KEYS: '{"keys":[]}',
+      ATTESTER_PRIVATE_KEY: `0x${'11'.repeat(32)}`,
     });
     expect(config.production).toBe(true);
     expect(config.rpId).toBe('attest.example.kz');

@@ -79,8 +79,31 @@ export interface Config {
     stepUpSeconds: number;
     maxBindingsPerIdentity: number;
   };
+  attestations: {
+    alg: 'ES256' | 'EdDSA';
+    lifetimeSeconds: number;
+    /** How long before expiry a holder may renew. */
+    renewalWindowSeconds: number;
+    /** EIP-712 domain version of the EAS-shaped attestation. */
+    eip712Version: string;
+  };
+  statusLists: {
+    /** Entries per list; a full list is followed by a new one. */
+    size: number;
+    /** Lifetime of a published list token, and its Cache-Control max-age. */
+    ttlSeconds: number;
+    /** Changes within this delay are batched into one republication. */
+    publishDelaySeconds: number;
+  };
   /** From the environment; when absent (development only) the runtime generates them under DATA_DIR. */
-  secrets: { dataEncryptionKeys?: string; lookupHashKey?: string };
+  secrets: {
+    dataEncryptionKeys?: string;
+    lookupHashKey?: string;
+    /** JWK set (JSON) of attestation signing keys with private parts; the first signs. */
+    attestationSigningKeys?: string;
+    /** 0x-prefixed secp256k1 private key of the EIP-712 attester. */
+    attesterPrivateKey?: string;
+  };
 }
 
 const LEVELS: readonly AssuranceLevel[] = ['low', 'substantial', 'high'];
@@ -272,11 +295,21 @@ export function loadConfig(env: Environment): Config {
   const secrets = {
     dataEncryptionKeys: read.string('DATA_ENCRYPTION_KEYS'),
     lookupHashKey: read.string('LOOKUP_HASH_KEY'),
+    attestationSigningKeys: read.string('ATTESTATION_SIGNING_KEYS'),
+    attesterPrivateKey: read.string('ATTESTER_PRIVATE_KEY'),
   };
   if (production) {
-    if (!secrets.dataEncryptionKeys)
-      read.problems.push('DATA_ENCRYPTION_KEYS is required when NODE_ENV=production');
-    if (!secrets.lookupHashKey) read.problems.push('LOOKUP_HASH_KEY is required when NODE_ENV=production');
+    for (const [name, value] of [
+      ['DATA_ENCRYPTION_KEYS', secrets.dataEncryptionKeys],
+      ['LOOKUP_HASH_KEY', secrets.lookupHashKey],
+      ['ATTESTATION_SIGNING_KEYS', secrets.attestationSigningKeys],
+      ['ATTESTER_PRIVATE_KEY', secrets.attesterPrivateKey],
+    ] as const) {
+      if (!value) read.problems.push(`${name} is required when NODE_ENV=production`);
+    }
+  }
+  if (secrets.attesterPrivateKey !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(secrets.attesterPrivateKey)) {
+    read.problems.push('ATTESTER_PRIVATE_KEY must be a 0x-prefixed 32-byte hex private key');
   }
 
   const config: Config = {
@@ -304,6 +337,22 @@ export function loadConfig(env: Environment): Config {
       challengeSeconds: read.integer('WALLET_CHALLENGE_SECONDS', 10 * 60, 30, 10 * 60),
       stepUpSeconds: read.integer('STEP_UP_SECONDS', 5 * 60, 30, 5 * 60),
       maxBindingsPerIdentity: read.integer('MAX_BINDINGS_PER_IDENTITY', 20, 1, 1000),
+    },
+    attestations: {
+      alg: read.oneOf('ATTESTATION_ALG', ['ES256', 'EdDSA'] as const, 'ES256'),
+      lifetimeSeconds: read.integer('ATTESTATION_LIFETIME_SECONDS', 365 * 24 * 3600, 60, 5 * 365 * 24 * 3600),
+      renewalWindowSeconds: read.integer(
+        'ATTESTATION_RENEWAL_WINDOW_SECONDS',
+        30 * 24 * 3600,
+        0,
+        365 * 24 * 3600,
+      ),
+      eip712Version: read.string('ATTESTATION_EIP712_VERSION', '1')!,
+    },
+    statusLists: {
+      size: read.integer('STATUS_LIST_SIZE', 131_072, 8, 8_000_000),
+      ttlSeconds: read.integer('STATUS_LIST_TTL_SECONDS', 300, 1, 24 * 3600),
+      publishDelaySeconds: read.integer('STATUS_LIST_PUBLISH_DELAY_SECONDS', 0, 0, 3600),
     },
     secrets,
   };

@@ -210,6 +210,13 @@ export class BindingNotActiveError extends ProblemError {
   readonly status = 409;
 }
 
+// Attestations
+export class RenewalNotDueError extends ProblemError {
+  readonly slug = 'renewal-not-due';
+  readonly title = 'The attestation cannot be renewed yet';
+  readonly status = 409;
+}
+
 // Sessions and access
 export class AuthenticationRequiredError extends ProblemError {
   readonly slug = 'authentication-required';

@@ -1,7 +1,10 @@
 // Runtime validation with exactly the published JSON Schemas in schemas/. The validator
 // interprets schemas (no code generation, no eval), so it runs on Workers as well.
 import { type Schema, Validator } from '@cfworker/json-schema';
+import attestation from '../../schemas/attestation.json' with { type: 'json' };
+import attestationResponse from '../../schemas/attestation-response.json' with { type: 'json' };
 import binding from '../../schemas/binding.json' with { type: 'json' };
+import easAttestation from '../../schemas/eas-attestation.json' with { type: 'json' };
 import healthResponse from '../../schemas/health-response.json' with { type: 'json' };
 import identityVerifiedResponse from '../../schemas/identity-verified-response.json' with { type: 'json' };
 import jwks from '../../schemas/jwks.json' with { type: 'json' };
@@ -10,6 +13,7 @@ import passkey from '../../schemas/passkey.json' with { type: 'json' };
 import passkeyRenameRequest from '../../schemas/passkey-rename-request.json' with { type: 'json' };
 import problem from '../../schemas/problem.json' with { type: 'json' };
 import session from '../../schemas/session.json' with { type: 'json' };
+import walletAttestationMetadata from '../../schemas/wallet-attestation-metadata.json' with { type: 'json' };
 import walletChallengeRequest from '../../schemas/wallet-challenge-request.json' with { type: 'json' };
 import walletChallengeResponse from '../../schemas/wallet-challenge-response.json' with { type: 'json' };
 import walletLinkResponse from '../../schemas/wallet-link-response.json' with { type: 'json' };
@@ -46,6 +50,10 @@ export const SCHEMAS = {
   'wallet-onchain-proof-request': walletOnchainProofRequest,
   binding,
   'wallet-link-response': walletLinkResponse,
+  'eas-attestation': easAttestation,
+  attestation,
+  'attestation-response': attestationResponse,
+  'wallet-attestation-metadata': walletAttestationMetadata,
 } as const satisfies Record<string, object>;
 
 export type SchemaName = keyof typeof SCHEMAS;

@@ -21,6 +21,7 @@ import type { IdentitySources } from '../services/identityVerification.js';
 import type { Database } from '../store/database.js';
 import { migrateToLatest, migrationsAreCurrent } from '../store/migrate.js';
 import { openDatabase } from './database.js';
+import { openKeyStore } from './fileKeyStore.js';
 import { loadSecrets } from './secrets.js';
 
 export const DEV_CLIENT_ID = 'wallet-attest-dev';
@@ -78,6 +79,7 @@ export async function assemble(config: Config, options: AssembleOptions = {}): P
     clock,
     config,
     chains: createChainDirectory(config.chains, options.chainTransport),
+    keys: await openKeyStore(config, clock.now()),
   };
 
   // Requests to our own origin (the dev IdP) are served in-process: no network hop, and

@@ -1,11 +1,12 @@
-// What every use case needs: the database, the data protector, the clock, the config and
-// the chains the service can read.
+// What every use case needs: the database, the data protector, the clock, the config, the
+// chains the service can read and the key store.
 // Use cases are plain functions over this context; each state change runs in one
 // transaction together with its audit entry.
 import type { Kysely } from 'kysely';
 import type { ChainDirectory } from '../chains/evmChains.js';
 import type { Config } from '../config/config.js';
 import type { DataProtector } from '../crypto/dataProtector.js';
+import type { KeyStore } from '../crypto/keyStore.js';
 import type { Clock } from '../domain/clock.js';
 import type { Database } from '../store/database.js';
 
@@ -15,4 +16,6 @@ export interface ServiceContext {
   clock: Clock;
   config: Config;
   chains: ChainDirectory;
+  /** Attestation signing keys and the EIP-712 attester; signing happens inside. */
+  keys: KeyStore;
 }

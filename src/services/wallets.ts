@@ -28,10 +28,10 @@ import {
   UnsupportedChainError,
 } from '../domain/errors.js';
 import { isUniqueViolation } from '../store/constraints.js';
-import type { BindingRow, Database, WalletChallengeRow } from '../store/database.js';
+import type { AttestationRow, BindingRow, Database, WalletChallengeRow } from '../store/database.js';
+import { listAttestationsOfBindings } from '../store/repositories/attestations.js';
 import { appendAudit } from '../store/repositories/auditLog.js';
 import {
-  changeBindingStatus,
   countLiveBindingsOfIdentity,
   findBinding,
   findLiveBindingForAccount,
@@ -45,6 +45,8 @@ import {
   purgeExpiredWalletChallenges,
   takeWalletChallenge,
 } from '../store/repositories/walletChallenges.js';
+import { type AttestationSummary, issueAttestation, summariseAttestation } from './attestations.js';
+import { transitionBinding } from './bindingStatus.js';
 import type { ServiceContext } from './context.js';
 import type { Session } from './sessions.js';
 
@@ -185,6 +187,8 @@ async function checkChallengeOwnership(
 
 export interface LinkResult {
   binding: BindingSummary;
+  /** The newest attestation of the binding (just issued when the binding is new). */
+  attestation: AttestationSummary;
   /** False when the account was already linked to this identity. */
   created: boolean;
 }
@@ -263,7 +267,7 @@ export async function linkWithOnchainProof(
 }
 
 type BindOutcome =
-  | { kind: 'created' | 'existing'; binding: BindingRow }
+  | { kind: 'created' | 'existing'; binding: BindingRow; attestation: AttestationRow | undefined }
   | { kind: 'conflict'; existing: BindingRow };
 
 /**
@@ -285,7 +289,10 @@ async function bindAccount(
       }
       const now = ctx.clock.now();
       const live = await findLiveBindingForAccount(trx, p.account.id);
-      if (live?.identity_id === p.identityId) return { kind: 'existing', binding: live };
+      if (live?.identity_id === p.identityId) {
+        const attestation = (await listAttestationsOfBindings(trx, [live.id])).at(-1);
+        return { kind: 'existing', binding: live, attestation };
+      }
       if (live) {
         await recordConflict(trx, { ...p, existing: live, now });
         return { kind: 'conflict', existing: live };
@@ -321,7 +328,8 @@ async function bindAccount(
         },
         now,
       );
-      return { kind: 'created', binding };
+      const attestation = await issueAttestation(ctx, trx, binding, { type: 'citizen', id: p.identityId });
+      return { kind: 'created', binding, attestation };
     });
 
   let outcome: BindOutcome;
@@ -336,7 +344,12 @@ async function bindAccount(
       'This account is linked to another identity. The claim has been reported to the regulator for review.',
     );
   }
-  return { binding: summariseBinding(outcome.binding), created: outcome.kind === 'created' };
+  if (!outcome.attestation) throw new Error(`Binding ${outcome.binding.id} has no attestation`);
+  return {
+    binding: summariseBinding(outcome.binding),
+    attestation: summariseAttestation(ctx, outcome.attestation),
+    created: outcome.kind === 'created',
+  };
 }
 
 async function recordConflict(
@@ -374,8 +387,26 @@ async function recordConflict(
   );
 }
 
-export async function listOwnBindings(ctx: ServiceContext, identityId: string): Promise<BindingSummary[]> {
-  return (await listBindingsOfIdentity(ctx.db, identityId)).map(summariseBinding);
+/** The identity's bindings, each with its newest attestation. */
+export async function listOwnBindings(
+  ctx: ServiceContext,
+  identityId: string,
+): Promise<(BindingSummary & { attestation?: AttestationSummary })[]> {
+  const bindings = await listBindingsOfIdentity(ctx.db, identityId);
+  const newest = new Map<string, AttestationRow>();
+  for (const row of await listAttestationsOfBindings(
+    ctx.db,
+    bindings.map((binding) => binding.id),
+  )) {
+    newest.set(row.binding_id, row); // ordered by issue time: the last one wins
+  }
+  return bindings.map((binding) => {
+    const attestation = newest.get(binding.id);
+    return {
+      ...summariseBinding(binding),
+      ...(attestation ? { attestation: summariseAttestation(ctx, attestation) } : {}),
+    };
+  });
 }
 
 /** Self-revocation by the holder (reason `holder_request`). Suspended bindings stay for the regulator. */
@@ -392,32 +423,11 @@ export async function unlinkOwnBinding(ctx: ServiceContext, session: Session, bi
         { status: binding.status },
       );
     }
-    const now = ctx.clock.now();
-    const changed = await changeBindingStatus(trx, {
-      id: binding.id,
-      from: 'active',
-      to: 'revoked',
-      at: now,
+    const revoked = await transitionBinding(ctx, trx, binding, {
+      transition: 'revoke',
       reason: 'holder_request',
+      actor: { type: 'citizen', id: session.identityId },
     });
-    if (!changed) throw new BindingNotActiveError('The binding changed status meanwhile; reload and retry');
-    await appendAudit(
-      trx,
-      {
-        actorType: 'citizen',
-        actorId: session.identityId,
-        action: 'binding.revoked',
-        subjectType: 'binding',
-        subjectId: binding.id,
-        details: { account: binding.account, reason: 'holder_request' },
-      },
-      now,
-    );
-    return summariseBinding({
-      ...binding,
-      status: 'revoked',
-      status_changed_at: now.toISOString(),
-      revocation_reason: 'holder_request',
-    });
+    return summariseBinding(revoked);
   });
 }

@@ -109,6 +109,35 @@ export interface ConflictReportsTable {
   resolution: string | null;
 }
 
+export interface StatusListsTable {
+  id: string;
+  bits: number;
+  size: number;
+  next_index: number;
+  version: number;
+  published_version: number;
+  published_token: string | null;
+  published_at: string | null;
+  changed_at: string;
+  created_at: string;
+}
+
+export interface AttestationsTable {
+  /** The JWT's jti. */
+  id: string;
+  binding_id: string;
+  kid: string;
+  status_list_id: string;
+  status_list_index: number;
+  /** valid | invalid | suspended */
+  status: string;
+  issued_at: string;
+  expires_at: string;
+  jwt: string;
+  /** JSON of the signed EAS-shaped EIP-712 attestation. */
+  eip712: string;
+}
+
 export interface Database {
   identities: IdentitiesTable;
   passkeys: PasskeysTable;
@@ -118,6 +147,8 @@ export interface Database {
   wallet_challenges: WalletChallengesTable;
   bindings: BindingsTable;
   conflict_reports: ConflictReportsTable;
+  status_lists: StatusListsTable;
+  attestations: AttestationsTable;
 }
 
 export type IdentityRow = Selectable<IdentitiesTable>;
@@ -130,3 +161,5 @@ export type AuditRow = Selectable<AuditLogTable>;
 export type WalletChallengeRow = Selectable<WalletChallengesTable>;
 export type BindingRow = Selectable<BindingsTable>;
 export type ConflictReportRow = Selectable<ConflictReportsTable>;
+export type StatusListRow = Selectable<StatusListsTable>;
+export type AttestationRow = Selectable<AttestationsTable>;

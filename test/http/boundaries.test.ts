@@ -227,7 +227,12 @@ describe('operational endpoints and headers', () => {
       status: 'ok',
       checks: { database: 'ok', migrations: 'ok' },
     });
-    expect(await json(await browser.get('/.well-known/jwks.json'))).toEqual({ keys: [] });
+    const { keys } = await json<{ keys: Record<string, unknown>[] }>(
+      await browser.get('/.well-known/jwks.json'),
+    );
+    expect(keys).toHaveLength(1);
+    expect(keys[0]).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' });
+    expect(keys[0]).not.toHaveProperty('d');
     const metrics = await (await browser.get('/metrics')).text();
     expect(metrics).toMatch(/# TYPE http_requests_total counter/);
     expect(metrics).toMatch(/http_requests_total\{method="GET",route="\/healthz",status="200"\} \d+/);

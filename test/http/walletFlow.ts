@@ -63,6 +63,18 @@ export function syntheticIins(count: number): string[] {
   return result;
 }
 
+/** A fresh full session (with a fresh step-up) for an existing identity, in a new browser. */
+export async function browserFor(server: TestServer, identityId: string): Promise<TestBrowser> {
+  const services = server.assembled.services;
+  const now = services.clock.now();
+  const { token } = await services.db
+    .transaction()
+    .execute((trx) => startSession(services, trx, { identityId, kind: 'full', passkeyVerifiedAt: now }));
+  const browser = server.browser();
+  browser.cookies.set(cookiePolicy(services.config).session, token);
+  return browser;
+}
+
 /**
  * Signed-in citizens with a fresh passkey step-up, set up through the services rather
  * than the dev IdP (which knows only five people). The browsers then talk HTTP as usual.

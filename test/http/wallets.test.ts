@@ -51,17 +51,23 @@ describe('linking an EOA with an EIP-4361 signature', () => {
     const signature = await signer.signMessage({ message: challenge.message });
     const response = await submitSignature(browser, challenge.message, signature);
     expect(response.status).toBe(201);
-    const { binding } = await json<{ binding: BindingJson }>(response);
+    const { binding, attestation } = await json<{
+      binding: BindingJson;
+      attestation: { id: string; bindingId: string };
+    }>(response);
+    expect(attestation.bindingId).toBe(binding.id);
     expect(binding).toMatchObject({
       account: `eip155:1:${signer.address}`,
       chainId: 'eip155:1',
       method: 'eip191',
       status: 'active',
     });
-    expect((await me(browser)).bindings).toEqual([binding]);
+    expect((await me(browser)).bindings).toEqual([{ ...binding, attestation }]);
 
     const audit = await listAudit(server.assembled.db, { subjectId: binding.id });
     expect(audit.map((entry) => entry.action)).toEqual(['binding.created']);
+    const issued = await listAudit(server.assembled.db, { subjectId: attestation.id });
+    expect(issued.map((entry) => entry.action)).toEqual(['attestation.issued']);
   });
 
   it('answers 200 with the existing binding when the same identity proves the same account again', async () => {

@@ -1,14 +1,29 @@
-// Unauthenticated routes: published keys and metadata, health and metrics.
+// Unauthenticated routes: published keys, metadata and status lists; health and metrics.
 import { Hono } from 'hono';
+import { issuerMetadata, publishedJwks } from '../../services/publication.js';
+import { publishedStatusList } from '../../services/statusLists.js';
 import type { AppEnv } from '../env.js';
 
 export function publicRoutes() {
   const app = new Hono<AppEnv>();
 
-  app.get('/.well-known/jwks.json', (c) => {
+  app.get('/.well-known/jwks.json', async (c) => {
     c.header('cache-control', 'public, max-age=300');
-    // Attestation signing keys are published here once attestations are issued.
-    return c.json({ keys: [] });
+    return c.json(await publishedJwks(c.get('deps').services));
+  });
+
+  app.get('/.well-known/wallet-attestation', async (c) => {
+    c.header('cache-control', 'public, max-age=300');
+    return c.json(await issuerMetadata(c.get('deps').services));
+  });
+
+  app.get('/v1/status-lists/:id', async (c) => {
+    const list = await publishedStatusList(c.get('deps').services, c.req.param('id'));
+    c.header('etag', list.etag);
+    c.header('cache-control', `public, max-age=${list.maxAge}`);
+    if (c.req.header('if-none-match') === list.etag) return c.body(null, 304);
+    c.header('content-type', 'application/statuslist+jwt');
+    return c.body(list.token);
   });
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));

@@ -1,0 +1,106 @@
+// Status changes of a binding and, with them, of every attestation it carries: the
+// binding row, the attestations' status-list values, the lists' versions and the audit
+// entry change in the caller's transaction, so a reader never sees one without the other.
+import type { Kysely } from 'kysely';
+import type { ActorType } from '../domain/audit/auditChain.js';
+import { BindingNotActiveError, NotFoundError } from '../domain/errors.js';
+import type { BindingRow, Database } from '../store/database.js';
+import { setAttestationStatusOfBinding } from '../store/repositories/attestations.js';
+import { appendAudit } from '../store/repositories/auditLog.js';
+import { changeBindingStatus, findBinding } from '../store/repositories/bindings.js';
+import { markStatusListsChanged } from '../store/repositories/statusLists.js';
+import type { ServiceContext } from './context.js';
+
+export type BindingTransition = 'suspend' | 'reinstate' | 'revoke';
+
+const TRANSITIONS: Record<
+  BindingTransition,
+  { from: string[]; to: string; attestationsFrom: string[]; attestationsTo: string; action: string }
+> = {
+  suspend: {
+    from: ['active'],
+    to: 'suspended',
+    attestationsFrom: ['valid'],
+    attestationsTo: 'suspended',
+    action: 'binding.suspended',
+  },
+  reinstate: {
+    from: ['suspended'],
+    to: 'active',
+    attestationsFrom: ['suspended'],
+    attestationsTo: 'valid',
+    action: 'binding.reinstated',
+  },
+  // Revocation is final: from either live state, and every attestation becomes invalid.
+  revoke: {
+    from: ['active', 'suspended'],
+    to: 'revoked',
+    attestationsFrom: ['valid', 'suspended'],
+    attestationsTo: 'invalid',
+    action: 'binding.revoked',
+  },
+};
+
+export interface TransitionParameters {
+  transition: BindingTransition;
+  reason: string;
+  actor: { type: ActorType; id: string | null };
+  details?: Record<string, unknown>;
+}
+
+/** Applies a transition to a binding already read in `trx`; returns the updated row. */
+export async function transitionBinding(
+  ctx: ServiceContext,
+  trx: Kysely<Database>,
+  binding: BindingRow,
+  p: TransitionParameters,
+): Promise<BindingRow> {
+  const rule = TRANSITIONS[p.transition];
+  if (!rule.from.includes(binding.status)) {
+    throw new BindingNotActiveError(`A ${binding.status} binding cannot be changed by "${p.transition}"`, {
+      status: binding.status,
+    });
+  }
+  const now = ctx.clock.now();
+  const changed = await changeBindingStatus(trx, {
+    id: binding.id,
+    from: binding.status,
+    to: rule.to,
+    at: now,
+    ...(rule.to === 'revoked' ? { reason: p.reason } : {}),
+  });
+  if (!changed) throw new BindingNotActiveError('The binding changed status meanwhile; reload and retry');
+  const lists = await setAttestationStatusOfBinding(trx, {
+    bindingId: binding.id,
+    from: rule.attestationsFrom,
+    to: rule.attestationsTo,
+  });
+  await markStatusListsChanged(trx, lists, now);
+  await appendAudit(
+    trx,
+    {
+      actorType: p.actor.type,
+      actorId: p.actor.id,
+      action: rule.action,
+      subjectType: 'binding',
+      subjectId: binding.id,
+      details: { account: binding.account, reason: p.reason, attestations: lists.length, ...p.details },
+    },
+    now,
+  );
+  return {
+    ...binding,
+    status: rule.to,
+    status_changed_at: now.toISOString(),
+    revocation_reason: rule.to === 'revoked' ? p.reason : binding.revocation_reason,
+  };
+}
+
+/** The same, in a transaction of its own, by binding ID. */
+export async function changeBinding(ctx: ServiceContext, bindingId: string, p: TransitionParameters) {
+  return ctx.db.transaction().execute(async (trx) => {
+    const binding = await findBinding(trx, bindingId);
+    if (!binding) throw new NotFoundError('No such binding');
+    return transitionBinding(ctx, trx, binding, p);
+  });
+}
