@@ -338,3 +338,52 @@ describe('key rotation', () => {
     }
   });
 });
+
+describe('batched republication', () => {
+  let batched: TestServer;
+  beforeAll(async () => {
+    batched = await startTestServer({ STATUS_LIST_PUBLISH_DELAY_SECONDS: '60' });
+  });
+  afterAll(() => batched.close());
+
+  it('holds changes until the delay has passed since the last publication', async () => {
+    const browser = (await signedInCitizens(batched, 1))[0]!.browser;
+    const signer = privateKeyToAccount(generatePrivateKey());
+    const challenge = await askChallenge(browser, `eip155:1:${signer.address}`);
+    const linkedResponse = await submitSignature(
+      browser,
+      challenge.message,
+      await signer.signMessage({ message: challenge.message }),
+    );
+    const { binding, attestation } = await json<{ binding: { id: string }; attestation: AttestationJson }>(
+      linkedResponse,
+    );
+    const first = await fetch(attestation.statusList.uri);
+    const firstToken = await first.text();
+
+    await changeBinding(batched.assembled.services, binding.id, {
+      transition: 'suspend',
+      reason: 'fraud',
+      actor: { type: 'regulator', id: null },
+    });
+    const held = await fetch(attestation.statusList.uri);
+    expect(await held.text()).toBe(firstToken);
+    const maxAge = Number(/max-age=(\d+)/.exec(held.headers.get('cache-control')!)![1]);
+    expect(maxAge).toBeLessThanOrEqual(60);
+
+    batched.clock.advance(61);
+    try {
+      const fresh = await fetch(attestation.statusList.uri);
+      expect(await fresh.text()).not.toBe(firstToken);
+      const result = await verifyWalletAttestation(attestation.jwt, {
+        issuer: batched.baseUrl,
+        jwks: await json<JSONWebKeySet>(await fetch(`${batched.baseUrl}/.well-known/jwks.json`)),
+        fetch,
+        now: batched.clock.now(),
+      });
+      expect(result).toMatchObject({ status: 'suspended' });
+    } finally {
+      batched.clock.advance(-61);
+    }
+  });
+});
