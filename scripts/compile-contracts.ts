@@ -1,67 +1,138 @@
-// Compiles every contract under contracts/ with solc-js (no compiler download) and writes
-// contracts/build/<Name>.json = { contractName, sourceName, abi, bytecode }. Run it after
-// editing a contract: `npm run contracts:build`; a test fails when the build is stale.
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+// Compiles every contracts/**/*.sol with solc-js (the npm `solc` package: no compiler
+// download) and writes contracts/build/<ContractName>.json =
+// { contractName, sourceName, abi, bytecode }. Run it after editing a contract:
+//   npx tsx scripts/compile-contracts.ts
+// A test (test/chain/contracts.test.ts) fails when the committed build files are stale.
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const contractsDir = join(root, 'contracts');
-export const BUILD_DIR = join(contractsDir, 'build');
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const CONTRACTS_DIR = join(ROOT, 'contracts');
+export const BUILD_DIR = join(CONTRACTS_DIR, 'build');
+
+/**
+ * Compiler settings. `cancun` bytecode runs on every chain the service targets and on the
+ * test chain (hardhat 2.29 defaults to osaka, a superset); the optimizer matches what a
+ * deployment of the registry would use.
+ */
+export const SOLC_SETTINGS = {
+  optimizer: { enabled: true, runs: 200 },
+  evmVersion: 'cancun',
+  outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object'] } },
+} as const;
+
+interface SolcError {
+  severity: 'error' | 'warning' | 'info';
+  formattedMessage: string;
+}
 
 interface SolcOutput {
-  errors?: { severity: string; formattedMessage: string }[];
-  contracts: Record<string, Record<string, { abi: unknown[]; evm: { bytecode: { object: string } } }>>;
+  errors?: SolcError[];
+  contracts?: Record<string, Record<string, { abi: unknown[]; evm: { bytecode: { object: string } } }>>;
 }
 
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name === 'build' ? [] : sources(path);
-    return entry.name.endsWith('.sol') ? [path] : [];
-  });
+interface Solc {
+  compile(input: string): string;
+  version(): string;
 }
 
-/** Compiles and returns the build files' contents by file name. */
-export function compileContracts(): Map<string, string> {
-  const solc = createRequire(import.meta.url)('solc') as { compile(input: string): string };
-  const input = {
-    language: 'Solidity',
-    sources: Object.fromEntries(
-      sources(contractsDir).map((path) => [
-        relative(contractsDir, path),
-        { content: readFileSync(path, 'utf8') },
-      ]),
-    ),
-    settings: {
-      optimizer: { enabled: true, runs: 200 },
-      evmVersion: 'cancun',
-      outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object'] } },
-    },
-  };
+export interface CompileResult {
+  /** Build file contents by file name (`<ContractName>.json`), sorted by name. */
+  files: Map<string, string>;
+  /** Compiler warnings, formatted; they do not fail the build. */
+  warnings: string[];
+  solcVersion: string;
+}
+
+/** contracts/**\/*.sol except contracts/build, as sorted '/'-separated paths relative to the project root. */
+function findSources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((entry) => {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) return path === BUILD_DIR ? [] : findSources(path);
+      return entry.isFile() && entry.name.endsWith('.sol') ? [path] : [];
+    })
+    .sort();
+}
+
+/** Compiles every contract; throws with the compiler's messages on any error. Writes nothing. */
+export function compileContracts(): CompileResult {
+  const solc = createRequire(import.meta.url)('solc') as Solc;
+  const sources = Object.fromEntries(
+    findSources(CONTRACTS_DIR).map((path) => [
+      relative(ROOT, path).split(sep).join('/'),
+      { content: readFileSync(path, 'utf8') },
+    ]),
+  );
+  if (Object.keys(sources).length === 0) throw new Error(`No .sol files under ${CONTRACTS_DIR}`);
+
+  const input = { language: 'Solidity', sources, settings: SOLC_SETTINGS };
   const output = JSON.parse(solc.compile(JSON.stringify(input))) as SolcOutput;
-  const errors = (output.errors ?? []).filter((e) => e.severity === 'error');
-  if (errors.length > 0) throw new Error(errors.map((e) => e.formattedMessage).join('\n'));
-  const files = new Map<string, string>();
-  for (const [sourceName, contracts] of Object.entries(output.contracts)) {
+  const diagnostics = output.errors ?? [];
+  const errors = diagnostics.filter((e) => e.severity === 'error');
+  if (errors.length > 0) {
+    throw new Error(
+      `solc ${solc.version()} failed:\n${errors.map((e) => e.formattedMessage.trimEnd()).join('\n\n')}`,
+    );
+  }
+
+  const artifacts: [string, string][] = [];
+  const seen = new Map<string, string>();
+  for (const [sourceName, contracts] of Object.entries(output.contracts ?? {})) {
     for (const [contractName, contract] of Object.entries(contracts)) {
+      const clash = seen.get(contractName);
+      if (clash) {
+        throw new Error(`Two contracts are named ${contractName} (${clash} and ${sourceName})`);
+      }
+      seen.set(contractName, sourceName);
       const artifact = {
         contractName,
         sourceName,
         abi: contract.abi,
         bytecode: `0x${contract.evm.bytecode.object}`,
       };
-      files.set(`${contractName}.json`, `${JSON.stringify(artifact, null, 2)}\n`);
+      artifacts.push([`${contractName}.json`, `${JSON.stringify(artifact, null, 2)}\n`]);
     }
   }
-  return files;
+  artifacts.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return {
+    files: new Map(artifacts),
+    warnings: diagnostics.filter((e) => e.severity === 'warning').map((e) => e.formattedMessage.trimEnd()),
+    solcVersion: solc.version(),
+  };
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+/** The build files currently in contracts/build, by file name. */
+export function readBuildFiles(): Map<string, string> {
+  const names = readdirSync(BUILD_DIR, { withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.json'))
+    .map((entry) => entry.name)
+    .sort();
+  return new Map(names.map((name) => [name, readFileSync(join(BUILD_DIR, name), 'utf8')]));
+}
+
+/** Compiles and rewrites contracts/build, removing build files of contracts that no longer exist. */
+export function writeBuildFiles(): CompileResult {
+  const result = compileContracts();
   mkdirSync(BUILD_DIR, { recursive: true });
-  for (const [name, content] of compileContracts()) {
-    writeFileSync(join(BUILD_DIR, name), content);
-    console.log(`contracts/build/${name}`);
+  for (const name of readBuildFiles().keys()) {
+    if (!result.files.has(name)) rmSync(join(BUILD_DIR, name));
+  }
+  for (const [name, content] of result.files) writeFileSync(join(BUILD_DIR, name), content);
+  return result;
+}
+
+const invokedPath = process.argv[1];
+if (invokedPath && resolve(invokedPath) === fileURLToPath(import.meta.url)) {
+  try {
+    const { files, warnings, solcVersion } = writeBuildFiles();
+    for (const warning of warnings) console.warn(warning);
+    console.log(`solc ${solcVersion}: wrote ${files.size} files to ${relative(ROOT, BUILD_DIR)}/`);
+    for (const name of files.keys()) console.log(`  ${name}`);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
   }
 }
