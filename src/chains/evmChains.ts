@@ -13,7 +13,6 @@ import {
   isHex,
   type PublicClient,
   parseEventLogs,
-  RpcRequestError,
   TimeoutError,
   TransactionReceiptNotFoundError,
   type Transport,
@@ -76,10 +75,9 @@ function isTransportFailure(error: unknown): boolean {
   return Boolean(
     error.walk(
       (e) =>
-        e instanceof HttpRequestError ||
-        e instanceof WebSocketRequestError ||
-        e instanceof TimeoutError ||
-        e instanceof RpcRequestError,
+        // Not RpcRequestError: over HTTP every JSON-RPC error answer (a revert, say) is
+        // one, and those are answers about the proof, not an unreachable chain.
+        e instanceof HttpRequestError || e instanceof WebSocketRequestError || e instanceof TimeoutError,
     ),
   );
 }
