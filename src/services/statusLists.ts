@@ -77,7 +77,8 @@ export async function publishedStatusList(ctx: ServiceContext, listId: string): 
   let pendingChange = Number(row.published_version) < Number(row.version);
   let token = row.published_token;
   let tokenAge = age;
-  if (!token || age >= ttlSeconds || (pendingChange && age >= publishDelaySeconds)) {
+  // A negative age means the clock went back (or another instance is ahead): re-sign.
+  if (!token || age < 0 || age >= ttlSeconds || (pendingChange && age >= publishDelaySeconds)) {
     token = await publish(ctx, row.id, Number(row.version), Number(row.size), now);
     tokenAge = 0;
     pendingChange = false;

@@ -1,232 +1,130 @@
 /**
  * Offline verification of wallet attestations, for exchanges. No server code: jose and
- * Web APIs only, so it runs in Node, browsers and Workers.
+ * Web APIs only, so it runs in Node 20, browsers and Workers.
  *
  * ```ts
- * import { verifyWalletAttestation } from 'wallet-attest/verifier';
+ * import { StatusListCache, verifyWalletAttestation } from 'wallet-attest/verifier';
  *
  * const issuer = 'https://attest.example.kz';
  * const jwks = await (await fetch(`${issuer}/.well-known/jwks.json`)).json();
- * const result = await verifyWalletAttestation(token, { issuer, jwks, fetch });
+ * const cache = new StatusListCache(); // keep one: status lists are reused within their ttl
+ * const result = await verifyWalletAttestation(token, { issuer, jwks, fetch, cache });
  * if (result.status === 'valid') onboard(result.claims.sub, result.claims.level);
- * else if (result.status === 'invalid') refuse(`bad attestation: ${result.reason}`);
+ * else if (result.status === 'invalid') refuse(`${result.code}: ${result.reason}`);
  * else refuse(result.status); // 'revoked' | 'suspended' | 'expired'
  * ```
  */
-import {
-  createLocalJWKSet,
-  decodeProtectedHeader,
-  errors,
-  type JSONWebKeySet,
-  type JWTPayload,
-  jwtVerify,
-} from 'jose';
-import { decodeStatusList } from '../domain/status/statusList.js';
+import type { JSONWebKeySet, JWTPayload } from 'jose';
+import { Invalid, type InvalidReasonCode } from './invalid.js';
+import { verifyJws } from './jws.js';
+import { loadStatusList, StatusListCache } from './statusListToken.js';
+
+export type { InvalidReasonCode } from './invalid.js';
+export { STATUS_LIST_TYP, StatusListCache } from './statusListToken.js';
+export type { JSONWebKeySet };
 
 export const ATTESTATION_TYP = 'wallet-attestation+jwt';
-export const STATUS_LIST_TYP = 'statuslist+jwt';
-export const DEFAULT_ALGORITHMS = ['ES256', 'EdDSA'] as const;
+export const DEFAULT_ALGORITHMS: readonly string[] = ['ES256', 'EdDSA'];
+export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 60;
 
-export interface WalletAttestationClaims extends JWTPayload {
+export type AssuranceLevel = 'low' | 'substantial' | 'high';
+export type ProofMethod = 'eip191' | 'erc1271' | 'erc6492' | 'onchain';
+
+/** The claims of a verified attestation (any further claims are passed through). */
+export interface WalletAttestationClaims {
   iss: string;
-  /** CAIP-10 account */
+  /** The CAIP-10 account, e.g. `eip155:1:0xAb58…`. */
   sub: string;
   jti: string;
   iat: number;
   nbf: number;
   exp: number;
+  /** ISO 3166-1 alpha-2, upper case. */
   country: string;
-  level: 'low' | 'substantial' | 'high';
-  method: 'eip191' | 'erc1271' | 'erc6492' | 'onchain';
+  level: AssuranceLevel;
+  method: ProofMethod;
   status: { status_list: { idx: number; uri: string } };
+  [claim: string]: unknown;
 }
 
-export type InvalidReasonCode =
-  | 'malformed'
-  | 'typ'
-  | 'alg'
-  | 'kid'
-  | 'signature'
-  | 'issuer'
-  | 'not-yet-valid'
-  | 'claims'
-  | 'status-unavailable'
-  | 'status-list-invalid'
-  | 'status-unknown';
+export interface InvalidResult {
+  status: 'invalid';
+  code: InvalidReasonCode;
+  /** For logs and people; not stable. */
+  reason: string;
+}
 
 export type VerificationResult =
-  | { status: 'valid' | 'revoked' | 'suspended' | 'expired'; claims: WalletAttestationClaims }
-  | { status: 'invalid'; code: InvalidReasonCode; reason: string };
+  | { status: 'valid'; claims: WalletAttestationClaims }
+  | { status: 'revoked'; claims: WalletAttestationClaims }
+  | { status: 'suspended'; claims: WalletAttestationClaims }
+  /** Genuine and otherwise valid, but past `exp`. The status list is not consulted. */
+  | { status: 'expired'; claims: WalletAttestationClaims }
+  | InvalidResult;
 
 export interface VerifyOptions {
   /** The expected `iss`: the service's public URL. */
   issuer: string;
-  /** The issuer's JWKS (`/.well-known/jwks.json`), or a function that returns it. */
+  /** The issuer's `/.well-known/jwks.json`, or a function returning it (called once per verification). */
   jwks: JSONWebKeySet | (() => JSONWebKeySet | Promise<JSONWebKeySet>);
-  /** Used to fetch status lists. */
+  /** Fetches status lists (GET, `Accept: application/statuslist+jwt`). */
   fetch: typeof fetch;
+  /** Default: `new Date()`. */
   now?: Date;
+  /** Allowed JWS algorithms. Default ES256 and EdDSA; `none` and HMAC are never allowed. */
   algorithms?: readonly string[];
+  /** Default 60. Applies to `nbf`, `iat` and `exp` of both tokens. */
   clockToleranceSeconds?: number;
-  /** Pass the same object to several calls to reuse status lists within their `ttl`. */
+  /** Reuse verified status lists within their `ttl` across calls. Default: none. */
   cache?: StatusListCache;
 }
 
-/** Status list tokens by URI, kept until their `ttl` runs out. */
-export class StatusListCache {
-  readonly entries = new Map<string, { payload: JWTPayload; until: number }>();
-}
+// CAIP-10 character sets and lengths (as the issuer's parser).
+const CAIP10 = /^[-a-z0-9]{3,8}:[-_a-zA-Z0-9]{1,32}:[-.%a-zA-Z0-9]{1,128}$/;
+const COUNTRY = /^[A-Z]{2}$/;
+const LEVELS: readonly unknown[] = ['low', 'substantial', 'high'] satisfies AssuranceLevel[];
+const METHODS: readonly unknown[] = ['eip191', 'erc1271', 'erc6492', 'onchain'] satisfies ProofMethod[];
 
-class Invalid extends Error {
-  constructor(
-    readonly code: InvalidReasonCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-function typMatches(typ: unknown, expected: string): boolean {
-  if (typeof typ !== 'string') return false;
-  const normalised = typ.toLowerCase();
-  return normalised === expected || normalised === `application/${expected}`;
-}
-
-/** Verifies a JWS against the JWKS by its `kid` only, with the allow-listed algorithms. */
-async function verifySigned(token: string, typ: string, jwks: JSONWebKeySet, options: VerifyOptions) {
-  let header: ReturnType<typeof decodeProtectedHeader>;
-  try {
-    header = decodeProtectedHeader(token);
-  } catch {
-    throw new Invalid('malformed', 'not a JWS in compact form');
-  }
-  const algorithms = [...(options.algorithms ?? DEFAULT_ALGORITHMS)];
-  if (!typMatches(header.typ, typ))
-    throw new Invalid('typ', `typ must be ${typ} (got ${String(header.typ)})`);
-  if (typeof header.alg !== 'string' || !algorithms.includes(header.alg)) {
-    throw new Invalid('alg', `alg ${String(header.alg)} is not allowed (allowed: ${algorithms.join(', ')})`);
-  }
-  if (typeof header.kid !== 'string' || header.kid === '') throw new Invalid('kid', 'the token names no kid');
-  const candidates = jwks.keys.filter((key) => key.kid === header.kid);
-  if (candidates.length === 0) throw new Invalid('kid', `kid ${header.kid} is not in the issuer's JWKS`);
-  try {
-    return await jwtVerify(token, createLocalJWKSet({ keys: candidates }), {
-      algorithms,
-      currentDate: options.now ?? new Date(),
-      clockTolerance: options.clockToleranceSeconds ?? 60,
-    });
-  } catch (error) {
-    if (error instanceof errors.JWTExpired) throw error;
-    if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'nbf') {
-      throw new Invalid('not-yet-valid', 'the token is not valid yet (nbf)');
-    }
-    if (error instanceof errors.JWSSignatureVerificationFailed)
-      throw new Invalid('signature', 'bad signature');
-    throw new Invalid('malformed', error instanceof Error ? error.message : 'unreadable token');
-  }
-}
-
-function checkClaims(
-  payload: JWTPayload,
-  issuer: string,
-  now: Date,
-  toleranceSeconds: number,
-): WalletAttestationClaims {
-  if (payload.iss !== issuer) throw new Invalid('issuer', `issued by ${String(payload.iss)}, not ${issuer}`);
-  const claims = payload as Partial<WalletAttestationClaims>;
-  const status = claims.status?.status_list;
-  const problems = [
-    typeof claims.sub !== 'string' && 'sub',
-    typeof claims.jti !== 'string' && 'jti',
-    typeof claims.iat !== 'number' && 'iat',
-    typeof claims.exp !== 'number' && 'exp',
-    typeof claims.country !== 'string' && 'country',
-    !['low', 'substantial', 'high'].includes(String(claims.level)) && 'level',
-    !['eip191', 'erc1271', 'erc6492', 'onchain'].includes(String(claims.method)) && 'method',
-    (!status || !Number.isSafeInteger(status.idx) || status.idx < 0 || typeof status.uri !== 'string') &&
-      'status.status_list',
-  ].filter(Boolean);
-  if (problems.length > 0) throw new Invalid('claims', `missing or ill-typed claims: ${problems.join(', ')}`);
-  if (claims.iat! > now.getTime() / 1000 + toleranceSeconds)
-    throw new Invalid('not-yet-valid', 'iat is in the future');
-  return claims as WalletAttestationClaims;
-}
-
-async function fetchStatusList(
-  uri: string,
-  jwks: JSONWebKeySet,
-  options: VerifyOptions,
-): Promise<JWTPayload> {
-  const now = options.now ?? new Date();
-  const cached = options.cache?.entries.get(uri);
-  if (cached && cached.until > now.getTime()) return cached.payload;
-  let response: Response;
-  try {
-    response = await options.fetch(uri, { headers: { accept: 'application/statuslist+jwt' } });
-  } catch (error) {
-    throw new Invalid(
-      'status-unavailable',
-      `status list ${uri} could not be fetched: ${(error as Error).message}`,
-    );
-  }
-  if (response.status !== 200)
-    throw new Invalid('status-unavailable', `status list ${uri} answered ${response.status}`);
-  let payload: JWTPayload;
-  try {
-    ({ payload } = await verifySigned((await response.text()).trim(), STATUS_LIST_TYP, jwks, options));
-  } catch (error) {
-    const detail = error instanceof Error ? error.message : 'unreadable';
-    throw new Invalid(
-      'status-list-invalid',
-      `status list ${uri}: ${error instanceof errors.JWTExpired ? 'expired' : detail}`,
-    );
-  }
-  if (payload.sub !== uri)
-    throw new Invalid('status-list-invalid', `status list sub ${String(payload.sub)} is not ${uri}`);
-  if (payload.iss !== undefined && payload.iss !== options.issuer) {
-    throw new Invalid('status-list-invalid', `status list issued by ${String(payload.iss)}`);
-  }
-  if (typeof payload.ttl === 'number' && options.cache) {
-    options.cache.entries.set(uri, { payload, until: now.getTime() + payload.ttl * 1000 });
-  }
-  return payload;
-}
-
-async function statusAt(payload: JWTPayload, idx: number): Promise<number> {
-  const claim = payload.status_list as { bits: unknown; lst: unknown } | undefined;
-  if (!claim) throw new Invalid('status-list-invalid', 'the status list token has no status_list claim');
-  let list: Awaited<ReturnType<typeof decodeStatusList>>;
-  try {
-    list = await decodeStatusList(claim);
-  } catch (error) {
-    throw new Invalid('status-list-invalid', (error as Error).message);
-  }
-  if (idx >= list.size) throw new Invalid('status-unknown', `index ${idx} is outside the status list`);
-  return list.get(idx);
-}
-
+/**
+ * Verifies a wallet attestation (compact JWS) and looks up its status. Every verdict on the
+ * token is a result; it throws only on misuse (ill-formed options or JWKS) or when the
+ * `jwks` function throws.
+ */
 export async function verifyWalletAttestation(
   token: string,
   options: VerifyOptions,
 ): Promise<VerificationResult> {
+  checkOptions(options);
+  const jwks = typeof options.jwks === 'function' ? await options.jwks() : options.jwks;
+  checkJwks(jwks);
   const now = options.now ?? new Date();
-  const tolerance = options.clockToleranceSeconds ?? 60;
+  const algorithms = [...(options.algorithms ?? DEFAULT_ALGORITHMS)];
+  const toleranceSeconds = options.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS;
   try {
-    const jwks = typeof options.jwks === 'function' ? await options.jwks() : options.jwks;
-    let payload: JWTPayload;
-    let expired = false;
-    try {
-      ({ payload } = await verifySigned(token, ATTESTATION_TYP, jwks, options));
-    } catch (error) {
-      if (!(error instanceof errors.JWTExpired)) throw error;
-      // jose checked the signature before the times: the token is genuine, only old.
-      payload = error.payload;
-      expired = true;
-    }
-    const claims = checkClaims(payload, options.issuer, now, tolerance);
+    const { payload, expired } = await verifyJws(token, {
+      typ: ATTESTATION_TYP,
+      jwks,
+      algorithms,
+      now,
+      toleranceSeconds,
+    });
+    const claims = readClaims(payload, options.issuer, now, toleranceSeconds);
     if (expired) return { status: 'expired', claims };
+
     const { idx, uri } = claims.status.status_list;
-    const value = await statusAt(await fetchStatusList(uri, jwks, options), idx);
+    const list = await loadStatusList(uri, {
+      issuer: options.issuer,
+      jwks,
+      algorithms,
+      now,
+      toleranceSeconds,
+      fetch: options.fetch,
+      cache: options.cache,
+    });
+    if (idx >= list.size) {
+      throw new Invalid('status-unknown', `index ${idx} is outside the status list (size ${list.size})`);
+    }
+    const value = list.get(idx);
     switch (value) {
       case 0:
         return { status: 'valid', claims };
@@ -235,14 +133,90 @@ export async function verifyWalletAttestation(
       case 2:
         return { status: 'suspended', claims };
       default:
-        return {
-          status: 'invalid',
-          code: 'status-unknown',
-          reason: `status value ${value} has no meaning here`,
-        };
+        throw new Invalid('status-unknown', `status value ${value} at index ${idx} has no meaning here`);
     }
   } catch (error) {
     if (error instanceof Invalid) return { status: 'invalid', code: error.code, reason: error.message };
     throw error;
+  }
+}
+
+function readClaims(
+  payload: JWTPayload,
+  issuer: string,
+  now: Date,
+  toleranceSeconds: number,
+): WalletAttestationClaims {
+  if (payload.iss !== issuer) {
+    throw new Invalid('issuer', `issued by ${JSON.stringify(payload.iss)}, not ${issuer}`);
+  }
+  const claims = payload as Record<string, unknown>;
+  const entry = (claims.status as { status_list?: { idx?: unknown; uri?: unknown } } | null | undefined)
+    ?.status_list;
+  const problems = [
+    !(typeof claims.sub === 'string' && CAIP10.test(claims.sub)) && 'sub (a CAIP-10 account)',
+    !(typeof claims.jti === 'string' && claims.jti !== '') && 'jti',
+    typeof claims.iat !== 'number' && 'iat',
+    typeof claims.nbf !== 'number' && 'nbf',
+    typeof claims.exp !== 'number' && 'exp',
+    !(typeof claims.country === 'string' && COUNTRY.test(claims.country)) && 'country (ISO 3166-1 alpha-2)',
+    !LEVELS.includes(claims.level) && 'level',
+    !METHODS.includes(claims.method) && 'method',
+    !(Number.isSafeInteger(entry?.idx) && Number(entry?.idx) >= 0) && 'status.status_list.idx',
+    !isHttpUrl(entry?.uri) && 'status.status_list.uri',
+  ].filter((problem) => problem !== false);
+  if (problems.length > 0) {
+    throw new Invalid('claims', `missing or ill-typed claims: ${problems.join(', ')}`);
+  }
+  // jose checks nbf and exp; iat only with maxTokenAge, so here.
+  if ((claims.iat as number) > now.getTime() / 1000 + toleranceSeconds) {
+    throw new Invalid('not-yet-valid', 'the token was issued in the future (iat)');
+  }
+  return claims as WalletAttestationClaims;
+}
+
+function isHttpUrl(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    const { protocol } = new URL(value);
+    return protocol === 'https:' || protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
+
+function checkOptions(options: VerifyOptions): void {
+  if (typeof options?.issuer !== 'string' || options.issuer === '') {
+    throw new TypeError('options.issuer must be the expected iss');
+  }
+  if (typeof options.fetch !== 'function') throw new TypeError('options.fetch must be a fetch function');
+  if (options.now !== undefined && !(options.now instanceof Date && Number.isFinite(options.now.getTime()))) {
+    throw new TypeError('options.now must be a valid Date');
+  }
+  const tolerance = options.clockToleranceSeconds;
+  if (tolerance !== undefined && !(Number.isFinite(tolerance) && tolerance >= 0)) {
+    throw new TypeError('options.clockToleranceSeconds must be a non-negative number');
+  }
+  const { algorithms } = options;
+  if (algorithms !== undefined) {
+    if (!Array.isArray(algorithms) || algorithms.length === 0) {
+      throw new TypeError('options.algorithms must list at least one algorithm');
+    }
+    for (const alg of algorithms) {
+      // A JWKS holds public keys: `none` and HMAC can only ever be an attack.
+      if (typeof alg !== 'string' || /^(none|HS\d+)$/i.test(alg)) {
+        throw new TypeError(`options.algorithms may not include ${JSON.stringify(alg)}`);
+      }
+    }
+  }
+  if (options.cache !== undefined && !(options.cache instanceof StatusListCache)) {
+    throw new TypeError('options.cache must be a StatusListCache');
+  }
+}
+
+function checkJwks(jwks: unknown): asserts jwks is JSONWebKeySet {
+  const keys = (jwks as { keys?: unknown } | null)?.keys;
+  if (!Array.isArray(keys) || !keys.every((key) => typeof key === 'object' && key !== null)) {
+    throw new TypeError('the JWKS must be an object with a keys array of JWKs');
   }
 }
