@@ -1,37 +1,131 @@
 // Operator CLI: `npm run cli -- <command>`.
+import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { findChainBreak } from '../domain/audit/auditChain.js';
+import { ProblemError } from '../domain/errors.js';
+import { silentLogger } from '../observability/logger.js';
+import { assemble } from '../runtime/assemble.js';
 import { openDatabase } from '../runtime/database.js';
 import { openKeyStore, rotateSigningKey } from '../runtime/fileKeyStore.js';
+import { createApiClient, listClients, revokeApiClient } from '../services/apiClients.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { listAudit } from '../store/repositories/auditLog.js';
 
 const USAGE = `Usage: wallet-attest <command>
 
 Commands:
-  migrate        apply every pending database migration
-  audit verify   recompute the audit hash chain and report the first break
-  keys list      list the attestation signing keys (public parts) and the attester address
-  keys rotate    make a new signing key current; the old one stays published until its
-                 tokens expire
+  migrate          apply every pending database migration
+  audit verify     recompute the audit hash chain and report the first break
+  keys list        list the attestation signing keys (public parts) and the attester address
+  keys rotate      make a new signing key current; the old one stays published until its
+                   tokens expire
+  clients create --name <name> --license-no <no> --scopes <a,b> [--rate <per second>] [--burst <n>]
+                   create an exchange API client; prints its key once
+                   (scopes: attestations:read, identity:match, webhooks:manage)
+  clients list     list exchange API clients (never their keys)
+  clients revoke <client id>
+                   revoke a client's key (running services notice within 30 seconds)
 `;
 
+type Config = ReturnType<typeof loadConfig>;
+
+async function withDatabase<T>(
+  config: Config,
+  work: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>,
+) {
+  const db = await openDatabase(config);
+  try {
+    return await work(db);
+  } finally {
+    await db.destroy();
+  }
+}
+
+async function withServices<T>(
+  config: Config,
+  work: (app: Awaited<ReturnType<typeof assemble>>) => Promise<T>,
+) {
+  const assembled = await assemble(config, { logger: silentLogger });
+  try {
+    return await work(assembled);
+  } finally {
+    await assembled.close();
+  }
+}
+
+async function clients(config: Config, args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub === 'create') {
+    const { values } = parseArgs({
+      args: rest,
+      options: {
+        name: { type: 'string' },
+        'license-no': { type: 'string' },
+        scopes: { type: 'string' },
+        rate: { type: 'string' },
+        burst: { type: 'string' },
+      },
+    });
+    const rate = values.rate ?? values.burst;
+    const { client, key } = await withServices(config, ({ services }) =>
+      createApiClient(services, {
+        name: values.name ?? '',
+        licenseNo: values['license-no'] ?? '',
+        scopes: (values.scopes ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+        ...(rate !== undefined
+          ? {
+              rate: {
+                perSecond: Number(values.rate ?? config.exchange.defaultRate.perSecond),
+                burst: Number(values.burst ?? config.exchange.defaultRate.burst),
+              },
+            }
+          : {}),
+      }),
+    );
+    console.log(`Client ${client.id} (${client.name}, licence ${client.licenseNo})`);
+    console.log(
+      `Scopes: ${client.scopes.join(', ')}; rate ${client.rate.perSecond}/s, burst ${client.rate.burst}`,
+    );
+    console.log(`API key (shown once, store it now): ${key}`);
+    return 0;
+  }
+  if (sub === 'list') {
+    for (const client of await withServices(config, ({ services }) => listClients(services))) {
+      console.log(
+        `${client.id}  ${client.keyPrefix}  ${client.status}  ${client.name}  licence ${client.licenseNo}  ${client.scopes.join(',')}`,
+      );
+    }
+    return 0;
+  }
+  if (sub === 'revoke' && rest.length === 1) {
+    const client = await withServices(config, ({ services }) => revokeApiClient(services, rest[0]!));
+    console.log(`Client ${client.id} revoked at ${client.revokedAt}`);
+    return 0;
+  }
+  process.stderr.write(`Unknown clients command\n\n${USAGE}`);
+  return 64;
+}
+
 async function run(args: string[]): Promise<number> {
-  const command = args.join(' ');
-  if (command === '' || command === 'help' || command === '--help') {
+  const command = args.slice(0, 2).join(' ');
+  if (args.length === 0 || args[0] === 'help' || args[0] === '--help') {
     process.stdout.write(USAGE);
     return 0;
   }
   const config = loadConfig(process.env);
-  const db = await openDatabase(config);
-  try {
-    switch (command) {
-      case 'migrate': {
+  if (args[0] === 'clients') return clients(config, args.slice(1));
+  switch (args.length === 1 ? args[0] : command) {
+    case 'migrate':
+      return withDatabase(config, async (db) => {
         const { applied } = await migrateToLatest(db);
         console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Already up to date');
         return 0;
-      }
-      case 'audit verify': {
+      });
+    case 'audit verify':
+      return withDatabase(config, async (db) => {
         const entries = await listAudit(db);
         const problem = await findChainBreak(entries);
         if (problem) {
@@ -40,36 +134,33 @@ async function run(args: string[]): Promise<number> {
         }
         console.log(`Audit chain intact: ${entries.length} entries`);
         return 0;
+      });
+    case 'keys list': {
+      const store = await openKeyStore(config, new Date());
+      for (const key of await store.signingKeys()) {
+        const state = key.retiredAt ? `retired ${key.retiredAt}` : 'current';
+        console.log(`${key.kid}  ${key.alg}  created ${key.createdAt}  ${state}`);
       }
-      case 'keys list': {
-        const store = await openKeyStore(config, new Date());
-        for (const key of await store.signingKeys()) {
-          const state = key.retiredAt ? `retired ${key.retiredAt}` : 'current';
-          console.log(`${key.kid}  ${key.alg}  created ${key.createdAt}  ${state}`);
-        }
-        console.log(`attester ${await store.attesterAddress()}`);
-        return 0;
-      }
-      case 'keys rotate': {
-        const { kid, retiredKid } = await rotateSigningKey(config, new Date());
-        console.log(`New signing key ${kid}${retiredKid ? `; ${retiredKid} retired` : ''}`);
-        return 0;
-      }
-      default:
-        process.stderr.write(`Unknown command: ${command}\n\n${USAGE}`);
-        return 64; // EX_USAGE
+      console.log(`attester ${await store.attesterAddress()}`);
+      return 0;
     }
-  } finally {
-    await db.destroy();
+    case 'keys rotate': {
+      const { kid, retiredKid } = await rotateSigningKey(config, new Date());
+      console.log(`New signing key ${kid}${retiredKid ? `; ${retiredKid} retired` : ''}`);
+      return 0;
+    }
+    default:
+      process.stderr.write(`Unknown command: ${args.join(' ')}\n\n${USAGE}`);
+      return 64; // EX_USAGE
   }
 }
 
 run(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(
-      error instanceof ConfigError ? error.message : error instanceof Error ? error.message : error,
-    );
+    if (error instanceof ConfigError) console.error(error.message);
+    else if (error instanceof ProblemError) console.error(`${error.title}: ${error.message}`);
+    else console.error(error instanceof Error ? error.message : error);
     process.exit(1);
   },
 );

@@ -95,6 +95,17 @@ export interface Config {
     /** Changes within this delay are batched into one republication. */
     publishDelaySeconds: number;
   };
+  exchange: {
+    /** Token bucket for a new client unless the operator sets one. */
+    defaultRate: { perSecond: number; burst: number };
+    /** Match calls that do not match, per client: the enumeration brake. */
+    matchMismatches: { perHour: number; burst: number };
+    /** Status changes are pushed to exchanges that looked the account up within this many days. */
+    webhookInterestDays: number;
+    /** Deliveries are retried with exponential backoff until this many hours old. */
+    webhookRetryHours: number;
+    webhookTimeoutSeconds: number;
+  };
   /** From the environment; when absent (development only) the runtime generates them under DATA_DIR. */
   secrets: {
     dataEncryptionKeys?: string;
@@ -348,6 +359,19 @@ export function loadConfig(env: Environment): Config {
         365 * 24 * 3600,
       ),
       eip712Version: read.string('ATTESTATION_EIP712_VERSION', '1')!,
+    },
+    exchange: {
+      defaultRate: {
+        perSecond: read.integer('API_RATE_PER_SECOND', 20, 1, 100_000),
+        burst: read.integer('API_RATE_BURST', 40, 1, 1_000_000),
+      },
+      matchMismatches: {
+        perHour: read.integer('MATCH_MISMATCHES_PER_HOUR', 20, 1, 100_000),
+        burst: read.integer('MATCH_MISMATCH_BURST', 20, 1, 100_000),
+      },
+      webhookInterestDays: read.integer('WEBHOOK_INTEREST_DAYS', 30, 1, 3650),
+      webhookRetryHours: read.integer('WEBHOOK_RETRY_HOURS', 48, 24, 24 * 30),
+      webhookTimeoutSeconds: read.integer('WEBHOOK_TIMEOUT_SECONDS', 10, 1, 120),
     },
     statusLists: {
       size: read.integer('STATUS_LIST_SIZE', 131_072, 8, 8_000_000),

@@ -258,6 +258,27 @@ export class RateLimitedError extends ProblemError {
   readonly slug = 'rate-limited';
   readonly title = 'Too many requests';
   readonly status = 429;
+  /** Seconds until a retry can succeed (the HTTP layer sends it as Retry-After). */
+  retryAfterSeconds = 1;
+}
+
+// Exchange API
+export class InvalidApiKeyError extends ProblemError {
+  readonly slug = 'invalid-api-key';
+  readonly title = 'The API key is missing, unknown or revoked';
+  readonly status = 401;
+}
+
+export class InsufficientScopeError extends ProblemError {
+  readonly slug = 'insufficient-scope';
+  readonly title = 'The API key lacks the scope this route needs';
+  readonly status = 403;
+}
+
+export class InvalidWebhookUrlError extends ProblemError {
+  readonly slug = 'invalid-webhook-url';
+  readonly title = 'The webhook URL is not acceptable';
+  readonly status = 422;
 }
 
 /** Unexpected failures: the detail is never shown to the client. */

@@ -2,15 +2,23 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
-import { InternalError, NotFoundError, PayloadTooLargeError, ProblemError } from '../domain/errors.js';
+import {
+  InternalError,
+  NotFoundError,
+  PayloadTooLargeError,
+  ProblemError,
+  RateLimitedError,
+} from '../domain/errors.js';
 import { cookiePolicy } from './cookies.js';
 import type { AppDeps, AppEnv } from './env.js';
+import { contractCheck } from './middleware/contractCheck.js';
 import { observe } from './middleware/observe.js';
 import { originCheck } from './middleware/originCheck.js';
 import { loadSession } from './middleware/session.js';
 import { pageRoutes } from './pages/routes.js';
 import { problemResponse } from './problem.js';
 import { citizenRoutes } from './routes/citizen.js';
+import { attestationLookupRoutes, webhookRoutes } from './routes/exchange.js';
 import { identityRoutes } from './routes/identity.js';
 import { publicRoutes } from './routes/public.js';
 import { walletRoutes } from './routes/wallets.js';
@@ -28,6 +36,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     await next();
   });
   app.use(observe());
+  if (deps.onContractViolation) app.use(contractCheck(deps.onContractViolation));
   app.use(
     secureHeaders({
       contentSecurityPolicy: {
@@ -66,6 +75,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/v1/identity', identityRoutes());
   app.route('/v1/webauthn', webauthnRoutes());
   app.route('/v1/wallets', walletRoutes());
+  app.route('/v1/attestations', attestationLookupRoutes());
+  app.route('/v1/webhooks', webhookRoutes());
   app.route('/v1', citizenRoutes());
   if (deps.devIdp) {
     const devIdp = deps.devIdp;
@@ -85,7 +96,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     if (error instanceof ProblemError) {
       if (error.status >= 500)
         deps.logger.log('error', 'upstream failure', { error: error.name, detail: error.message });
-      return problemResponse(c, error.toProblem());
+      const headers: Record<string, string> =
+        error instanceof RateLimitedError ? { 'retry-after': String(error.retryAfterSeconds) } : {};
+      return problemResponse(c, error.toProblem(), headers);
     }
     deps.logger.log('error', 'unhandled error', {
       requestId: c.get('requestId'),

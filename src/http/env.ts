@@ -1,10 +1,12 @@
 import type { Config } from '../config/config.js';
 import type { Logger } from '../observability/logger.js';
 import type { HttpMetrics } from '../observability/metrics.js';
+import type { ApiClient, ApiKeyAuthenticator } from '../services/apiClients.js';
 import type { ServiceContext } from '../services/context.js';
 import type { IdentitySources } from '../services/identityVerification.js';
 import type { Session } from '../services/sessions.js';
 import type { CookiePolicy } from './cookies.js';
+import type { ContractViolation } from './middleware/contractCheck.js';
 
 /** Everything the HTTP layer is built from; the runtime entry point assembles it. */
 export interface AppDeps {
@@ -16,6 +18,10 @@ export interface AppDeps {
   readiness: () => Promise<Record<string, string>>;
   /** A Hono app for the development IdP, mounted at /dev-idp when enabled. */
   devIdp?: { fetch: (request: Request) => Response | Promise<Response> };
+  /** Exchange API-key authentication (with its cache). */
+  apiKeys: ApiKeyAuthenticator;
+  /** When set, every response is checked against the contract (test suites). */
+  onContractViolation?: (violation: ContractViolation) => void;
   /** Static browser assets by path (e.g. the @simplewebauthn/browser bundle). */
   assets: Record<string, { body: string; contentType: string }>;
 }
@@ -27,5 +33,6 @@ export interface AppEnv {
     cookies: CookiePolicy;
     requestId: string;
     session?: Session;
+    client?: ApiClient;
   };
 }

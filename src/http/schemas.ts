@@ -1,9 +1,16 @@
 // Runtime validation with exactly the published JSON Schemas in schemas/. The validator
 // interprets schemas (no code generation, no eval), so it runs on Workers as well.
 import { type Schema, Validator } from '@cfworker/json-schema';
+import accountLookup from '../../schemas/account-lookup.json' with { type: 'json' };
+import accountLookupError from '../../schemas/account-lookup-error.json' with { type: 'json' };
 import attestation from '../../schemas/attestation.json' with { type: 'json' };
+import attestationMatchRequest from '../../schemas/attestation-match-request.json' with { type: 'json' };
+import attestationMatchResponse from '../../schemas/attestation-match-response.json' with { type: 'json' };
+import attestationQueryRequest from '../../schemas/attestation-query-request.json' with { type: 'json' };
+import attestationQueryResponse from '../../schemas/attestation-query-response.json' with { type: 'json' };
 import attestationResponse from '../../schemas/attestation-response.json' with { type: 'json' };
 import binding from '../../schemas/binding.json' with { type: 'json' };
+import bindingResponse from '../../schemas/binding-response.json' with { type: 'json' };
 import easAttestation from '../../schemas/eas-attestation.json' with { type: 'json' };
 import healthResponse from '../../schemas/health-response.json' with { type: 'json' };
 import identityVerifiedResponse from '../../schemas/identity-verified-response.json' with { type: 'json' };
@@ -22,10 +29,21 @@ import walletVerifyRequest from '../../schemas/wallet-verify-request.json' with 
 import webauthnAuthenticationResponse from '../../schemas/webauthn-authentication-response.json' with {
   type: 'json',
 };
+import webauthnCreationOptions from '../../schemas/webauthn-creation-options.json' with { type: 'json' };
 import webauthnRegistrationResponse from '../../schemas/webauthn-registration-response.json' with {
   type: 'json',
 };
+import webauthnRequestOptions from '../../schemas/webauthn-request-options.json' with { type: 'json' };
 import webauthnVerifiedResponse from '../../schemas/webauthn-verified-response.json' with { type: 'json' };
+import webhook from '../../schemas/webhook.json' with { type: 'json' };
+import webhookCreateRequest from '../../schemas/webhook-create-request.json' with { type: 'json' };
+import webhookCreatedResponse from '../../schemas/webhook-created-response.json' with { type: 'json' };
+import webhookDeliveryListResponse from '../../schemas/webhook-delivery-list-response.json' with {
+  type: 'json',
+};
+import webhookEvent from '../../schemas/webhook-event.json' with { type: 'json' };
+import webhookListResponse from '../../schemas/webhook-list-response.json' with { type: 'json' };
+import webhookResponse from '../../schemas/webhook-response.json' with { type: 'json' };
 import x509ChallengeResponse from '../../schemas/x509-challenge-response.json' with { type: 'json' };
 import x509VerifyRequest from '../../schemas/x509-verify-request.json' with { type: 'json' };
 import { ValidationError } from '../domain/errors.js';
@@ -54,6 +72,22 @@ export const SCHEMAS = {
   attestation,
   'attestation-response': attestationResponse,
   'wallet-attestation-metadata': walletAttestationMetadata,
+  'account-lookup': accountLookup,
+  'account-lookup-error': accountLookupError,
+  'attestation-query-request': attestationQueryRequest,
+  'attestation-query-response': attestationQueryResponse,
+  'attestation-match-request': attestationMatchRequest,
+  'attestation-match-response': attestationMatchResponse,
+  webhook,
+  'webhook-create-request': webhookCreateRequest,
+  'webhook-created-response': webhookCreatedResponse,
+  'webhook-list-response': webhookListResponse,
+  'webhook-response': webhookResponse,
+  'webhook-delivery-list-response': webhookDeliveryListResponse,
+  'webhook-event': webhookEvent,
+  'webauthn-creation-options': webauthnCreationOptions,
+  'webauthn-request-options': webauthnRequestOptions,
+  'binding-response': bindingResponse,
 } as const satisfies Record<string, object>;
 
 export type SchemaName = keyof typeof SCHEMAS;

@@ -16,8 +16,11 @@ import { createDevIdp, TEST_PERSONS } from '../http/devIdp/index.js';
 import type { AppDeps } from '../http/env.js';
 import { createJsonLogger, type Logger } from '../observability/logger.js';
 import { HttpMetrics } from '../observability/metrics.js';
+import { ApiKeyAuthenticator } from '../services/apiClients.js';
 import type { ServiceContext } from '../services/context.js';
 import type { IdentitySources } from '../services/identityVerification.js';
+import { BufferedQueryLog } from '../services/queryLog.js';
+import { MemoryRateLimiter } from '../services/rateLimiter.js';
 import type { Database } from '../store/database.js';
 import { migrateToLatest, migrationsAreCurrent } from '../store/migrate.js';
 import { openDatabase } from './database.js';
@@ -31,6 +34,8 @@ export interface AssembleOptions {
   logger?: Logger;
   /** Outbound fetch for requests to other origins (tests inject fake IdPs here). */
   fetch?: typeof fetch;
+  /** Check every response against the HTTP contract (test suites). */
+  onContractViolation?: AppDeps['onContractViolation'];
   /** How to reach each chain's RPC endpoint (tests inject an in-process EVM here). */
   chainTransport?: TransportFactory;
 }
@@ -64,6 +69,8 @@ export interface AssembledApp {
   app: ReturnType<typeof createApp>;
   db: Kysely<Database>;
   services: ServiceContext;
+  apiKeys: ApiKeyAuthenticator;
+  /** Flushes the query log, then closes the database. */
   close(): Promise<void>;
 }
 
@@ -80,6 +87,14 @@ export async function assemble(config: Config, options: AssembleOptions = {}): P
     config,
     chains: createChainDirectory(config.chains, options.chainTransport),
     keys: await openKeyStore(config, clock.now()),
+    limiter: new MemoryRateLimiter(),
+    queryLog: new BufferedQueryLog(db, {
+      maxBuffered: 1000,
+      onError: (error) =>
+        logger.log('error', 'query log write failed; will retry', {
+          error: error instanceof Error ? error.message : String(error),
+        }),
+    }),
   };
 
   // Requests to our own origin (the dev IdP) are served in-process: no network hop, and
@@ -147,6 +162,7 @@ export async function assemble(config: Config, options: AssembleOptions = {}): P
   const x509 = loadX509Trust(config);
   const identitySources: IdentitySources = { oidc, ...(x509 ? { x509 } : {}) };
 
+  const apiKeys = new ApiKeyAuthenticator(services);
   const app = createApp({
     services,
     identitySources,
@@ -161,6 +177,8 @@ export async function assemble(config: Config, options: AssembleOptions = {}): P
       return { database: 'ok', migrations: (await migrationsAreCurrent(db)) ? 'ok' : 'pending' };
     },
     ...(devIdp ? { devIdp } : {}),
+    apiKeys,
+    ...(options.onContractViolation ? { onContractViolation: options.onContractViolation } : {}),
     assets: {
       'simplewebauthn-browser.js': {
         body: readBrowserBundle(),
@@ -169,5 +187,14 @@ export async function assemble(config: Config, options: AssembleOptions = {}): P
     },
   });
   appRef = app;
-  return { app, db, services, close: () => db.destroy() };
+  return {
+    app,
+    db,
+    services,
+    apiKeys,
+    async close() {
+      await services.queryLog.flush();
+      await db.destroy();
+    },
+  };
 }

@@ -3,6 +3,7 @@ import { serve } from '@hono/node-server';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { createJsonLogger } from '../observability/logger.js';
 import { assemble } from './assemble.js';
+import { startBackgroundWork } from './backgroundWork.js';
 
 async function main() {
   let config: ReturnType<typeof loadConfig>;
@@ -16,7 +17,8 @@ async function main() {
     throw error;
   }
   const logger = createJsonLogger(config.logLevel);
-  const { app, close } = await assemble(config, { logger });
+  const { app, services, close } = await assemble(config, { logger });
+  const background = startBackgroundWork(services, { logger });
   const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
     logger.log('info', 'listening', {
       port: info.port,
@@ -28,7 +30,10 @@ async function main() {
   const shutdown = () => {
     logger.log('info', 'shutting down');
     server.close(() => {
-      void close().then(() => process.exit(0));
+      void background
+        .stop()
+        .then(close)
+        .then(() => process.exit(0));
     });
   };
   process.on('SIGINT', shutdown);

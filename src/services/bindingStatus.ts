@@ -1,6 +1,7 @@
 // Status changes of a binding and, with them, of every attestation it carries: the
-// binding row, the attestations' status-list values, the lists' versions and the audit
-// entry change in the caller's transaction, so a reader never sees one without the other.
+// binding row, the attestations' status-list values, the lists' versions, the webhook
+// outbox rows and the audit entry change in the caller's transaction, so a reader never
+// sees one without the others.
 import type { Kysely } from 'kysely';
 import type { ActorType } from '../domain/audit/auditChain.js';
 import { BindingNotActiveError, NotFoundError } from '../domain/errors.js';
@@ -10,6 +11,7 @@ import { appendAudit } from '../store/repositories/auditLog.js';
 import { changeBindingStatus, findBinding } from '../store/repositories/bindings.js';
 import { markStatusListsChanged } from '../store/repositories/statusLists.js';
 import type { ServiceContext } from './context.js';
+import { enqueueStatusChange } from './webhooks.js';
 
 export type BindingTransition = 'suspend' | 'reinstate' | 'revoke';
 
@@ -76,6 +78,12 @@ export async function transitionBinding(
     to: rule.attestationsTo,
   });
   await markStatusListsChanged(trx, lists, now);
+  const notified = await enqueueStatusChange(ctx, trx, {
+    account: binding.account,
+    status: rule.to,
+    previousStatus: binding.status,
+    reason: p.reason,
+  });
   await appendAudit(
     trx,
     {
@@ -84,7 +92,13 @@ export async function transitionBinding(
       action: rule.action,
       subjectType: 'binding',
       subjectId: binding.id,
-      details: { account: binding.account, reason: p.reason, attestations: lists.length, ...p.details },
+      details: {
+        account: binding.account,
+        reason: p.reason,
+        attestations: lists.length,
+        webhookDeliveries: notified,
+        ...p.details,
+      },
     },
     now,
   );

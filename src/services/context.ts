@@ -9,6 +9,8 @@ import type { DataProtector } from '../crypto/dataProtector.js';
 import type { KeyStore } from '../crypto/keyStore.js';
 import type { Clock } from '../domain/clock.js';
 import type { Database } from '../store/database.js';
+import type { QueryLogWriter } from './queryLog.js';
+import type { RateLimiter } from './rateLimiter.js';
 
 export interface ServiceContext {
   db: Kysely<Database>;
@@ -18,4 +20,6 @@ export interface ServiceContext {
   chains: ChainDirectory;
   /** Attestation signing keys and the EIP-712 attester; signing happens inside. */
   keys: KeyStore;
+  limiter: RateLimiter;
+  queryLog: QueryLogWriter;
 }

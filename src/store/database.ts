@@ -138,6 +138,67 @@ export interface AttestationsTable {
   eip712: string;
 }
 
+export interface ApiClientsTable {
+  id: string;
+  name: string;
+  license_no: string;
+  key_prefix: string;
+  key_hash: string;
+  /** Space-separated scopes. */
+  scopes: string;
+  rate_per_second: number;
+  burst: number;
+  /** active | revoked */
+  status: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export interface QueryLogTable {
+  id: string;
+  client_id: string;
+  kind: string;
+  account: string;
+  result: string;
+  at: string;
+}
+
+export interface WebhooksTable {
+  id: string;
+  client_id: string;
+  url: string;
+  description: string;
+  secret_ciphertext: string;
+  /** active | deleted */
+  status: string;
+  created_at: string;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook_id: string;
+  event_type: string;
+  payload: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: string;
+  locked_until: string | null;
+  created_at: string;
+  delivered_at: string | null;
+  last_status_code: number | null;
+  last_error: string | null;
+}
+
+export interface WebhookAttemptsTable {
+  id: string;
+  delivery_id: string;
+  attempt: number;
+  at: string;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+}
+
 export interface Database {
   identities: IdentitiesTable;
   passkeys: PasskeysTable;
@@ -149,6 +210,11 @@ export interface Database {
   conflict_reports: ConflictReportsTable;
   status_lists: StatusListsTable;
   attestations: AttestationsTable;
+  api_clients: ApiClientsTable;
+  query_log: QueryLogTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }
 
 export type IdentityRow = Selectable<IdentitiesTable>;
@@ -163,3 +229,8 @@ export type BindingRow = Selectable<BindingsTable>;
 export type ConflictReportRow = Selectable<ConflictReportsTable>;
 export type StatusListRow = Selectable<StatusListsTable>;
 export type AttestationRow = Selectable<AttestationsTable>;
+export type ApiClientRow = Selectable<ApiClientsTable>;
+export type QueryLogRow = Selectable<QueryLogTable>;
+export type WebhookRow = Selectable<WebhooksTable>;
+export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
+export type WebhookAttemptRow = Selectable<WebhookAttemptsTable>;

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
 import { loadConfig } from '../../src/config/config.js';
 import type { Clock } from '../../src/domain/clock.js';
+import type { ContractViolation } from '../../src/http/middleware/contractCheck.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { type AssembledApp, type AssembleOptions, assemble } from '../../src/runtime/assemble.js';
 
@@ -22,6 +23,8 @@ export class TestClock implements Clock {
 
 export interface TestServer {
   baseUrl: string;
+  /** Responses that broke the published contract (each also turned into a 500). */
+  contractViolations: ContractViolation[];
   clock: TestClock;
   assembled: AssembledApp;
   dataDir: string;
@@ -47,7 +50,15 @@ export async function startTestServer(
     ...env,
   });
   const clock = new TestClock();
+  const contractViolations: ContractViolation[] = [];
   const assembled = await assemble(config, {
+    // Every suite doubles as a contract test: a response that does not match its
+    // published schema becomes a 500, failing whichever test received it.
+    onContractViolation: (violation) => {
+      contractViolations.push(violation);
+      if (process.env.CONTRACT_DEBUG) console.error(JSON.stringify(violation));
+      throw new Error(`Contract violation: ${JSON.stringify(violation)}`);
+    },
     clock,
     logger: silentLogger,
     ...(fetchOverride ? { fetch: fetchOverride } : {}),
@@ -57,6 +68,7 @@ export async function startTestServer(
   const baseUrl = `http://localhost:${port}`;
   return {
     baseUrl,
+    contractViolations,
     clock,
     assembled,
     dataDir,

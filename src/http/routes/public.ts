@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { issuerMetadata, publishedJwks } from '../../services/publication.js';
 import { publishedStatusList } from '../../services/statusLists.js';
 import type { AppEnv } from '../env.js';
+import { openApiDocument } from '../openapi.js';
 
 export function publicRoutes() {
   const app = new Hono<AppEnv>();
@@ -24,6 +25,11 @@ export function publicRoutes() {
     if (c.req.header('if-none-match') === list.etag) return c.body(null, 304);
     c.header('content-type', 'application/statuslist+jwt');
     return c.body(list.token);
+  });
+
+  app.get('/openapi.json', (c) => {
+    c.header('cache-control', 'public, max-age=300');
+    return c.json(openApiDocument(c.get('config').publicUrl));
   });
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));

@@ -1,0 +1,323 @@
+// The HTTP contract in one table: every API route, who may call it, and the schema (in
+// schemas/) of its request body and of each response. /openapi.json is generated from it,
+// and in the test suites every response is checked against it, so the documents, the
+// validation and the behaviour cannot drift apart. HTML pages and the dev IdP are not API.
+import type { SchemaName } from './schemas.js';
+
+export type Access = 'public' | 'session' | 'enrollment-or-session' | 'flow' | 'api-key';
+
+/** A non-JSON body, by media type. */
+export interface MediaBody {
+  mediaType: string;
+}
+
+/** A response: a schema for JSON bodies, several when the variant depends on the request, or a media type. */
+export type ResponseSpec = SchemaName | MediaBody | (SchemaName | MediaBody)[] | 'empty' | 'redirect';
+
+export interface RouteContract {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** Hono syntax (`:param`); OpenAPI paths are derived from it. */
+  path: string;
+  summary: string;
+  tag: 'Public' | 'Identity' | 'Passkeys' | 'Citizen' | 'Wallets' | 'Exchange' | 'Webhooks';
+  access: Access;
+  scope?: string;
+  request?: SchemaName;
+  responses: Record<number, ResponseSpec>;
+}
+
+export const ROUTES: RouteContract[] = [
+  {
+    method: 'GET',
+    path: '/.well-known/jwks.json',
+    summary: 'Attestation signing keys (current and still-needed retired ones)',
+    tag: 'Public',
+    access: 'public',
+    responses: { 200: 'jwks' },
+  },
+  {
+    method: 'GET',
+    path: '/.well-known/wallet-attestation',
+    summary: 'Issuer metadata',
+    tag: 'Public',
+    access: 'public',
+    responses: { 200: 'wallet-attestation-metadata' },
+  },
+  {
+    method: 'GET',
+    path: '/v1/status-lists/:id',
+    summary: 'A signed Token Status List',
+    tag: 'Public',
+    access: 'public',
+    responses: { 200: { mediaType: 'application/statuslist+jwt' }, 304: 'empty' },
+  },
+  {
+    method: 'GET',
+    path: '/openapi.json',
+    summary: 'This document',
+    tag: 'Public',
+    access: 'public',
+    responses: { 200: { mediaType: 'application/json' } },
+  },
+  {
+    method: 'GET',
+    path: '/healthz',
+    summary: 'Liveness',
+    tag: 'Public',
+    access: 'public',
+    responses: { 200: 'health-response' },
+  },
+  {
+    method: 'GET',
+    path: '/readyz',
+    summary: 'Readiness: database reachable, migrations current',
+    tag: 'Public',
+    access: 'public',
+    responses: { 200: 'health-response', 503: 'health-response' },
+  },
+  {
+    method: 'GET',
+    path: '/metrics',
+    summary: 'Prometheus metrics',
+    tag: 'Public',
+    access: 'public',
+    responses: { 200: { mediaType: 'text/plain' } },
+  },
+
+  {
+    method: 'GET',
+    path: '/v1/identity/oidc/start',
+    summary: 'Start identity verification at the OpenID provider (302)',
+    tag: 'Identity',
+    access: 'public',
+    responses: { 302: 'redirect' },
+  },
+  {
+    method: 'GET',
+    path: '/v1/identity/oidc/callback',
+    summary: 'OpenID provider callback (303 to the next page)',
+    tag: 'Identity',
+    access: 'flow',
+    responses: { 303: 'redirect' },
+  },
+  {
+    method: 'POST',
+    path: '/v1/identity/x509/challenge',
+    summary: 'A challenge for the national eID certificate to sign',
+    tag: 'Identity',
+    access: 'public',
+    responses: { 200: 'x509-challenge-response' },
+  },
+  {
+    method: 'POST',
+    path: '/v1/identity/x509/verify',
+    summary: 'Verify the eID signature (CMS) over the challenge',
+    tag: 'Identity',
+    access: 'flow',
+    request: 'x509-verify-request',
+    responses: { 200: 'identity-verified-response' },
+  },
+
+  {
+    method: 'POST',
+    path: '/v1/webauthn/registration/options',
+    summary: 'Options to register a passkey',
+    tag: 'Passkeys',
+    access: 'enrollment-or-session',
+    responses: { 200: 'webauthn-creation-options' },
+  },
+  {
+    method: 'POST',
+    path: '/v1/webauthn/registration/verify',
+    summary: 'Register the passkey',
+    tag: 'Passkeys',
+    access: 'enrollment-or-session',
+    request: 'webauthn-registration-response',
+    responses: { 200: 'webauthn-verified-response' },
+  },
+  {
+    method: 'POST',
+    path: '/v1/webauthn/authentication/options',
+    summary: 'Options to sign in with a passkey',
+    tag: 'Passkeys',
+    access: 'public',
+    responses: { 200: 'webauthn-request-options' },
+  },
+  {
+    method: 'POST',
+    path: '/v1/webauthn/authentication/verify',
+    summary: 'Sign in with the passkey',
+    tag: 'Passkeys',
+    access: 'flow',
+    request: 'webauthn-authentication-response',
+    responses: { 200: 'webauthn-verified-response' },
+  },
+
+  {
+    method: 'POST',
+    path: '/v1/session/logout',
+    summary: 'Sign out',
+    tag: 'Citizen',
+    access: 'enrollment-or-session',
+    responses: { 204: 'empty' },
+  },
+  {
+    method: 'GET',
+    path: '/v1/me',
+    summary: 'The signed-in citizen: identity summary, passkeys, bindings',
+    tag: 'Citizen',
+    access: 'session',
+    responses: { 200: 'me-response' },
+  },
+  {
+    method: 'PATCH',
+    path: '/v1/passkeys/:id',
+    summary: 'Rename a passkey',
+    tag: 'Citizen',
+    access: 'session',
+    request: 'passkey-rename-request',
+    responses: { 204: 'empty' },
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/passkeys/:id',
+    summary: 'Remove a passkey',
+    tag: 'Citizen',
+    access: 'session',
+    responses: { 204: 'empty' },
+  },
+
+  {
+    method: 'POST',
+    path: '/v1/wallets/challenge',
+    summary: 'An EIP-4361 challenge for an account (needs a recent passkey assertion)',
+    tag: 'Wallets',
+    access: 'session',
+    request: 'wallet-challenge-request',
+    responses: { 201: 'wallet-challenge-response' },
+  },
+  {
+    method: 'POST',
+    path: '/v1/wallets/verify',
+    summary: 'Link the account with the signed challenge',
+    tag: 'Wallets',
+    access: 'session',
+    request: 'wallet-verify-request',
+    responses: { 200: 'wallet-link-response', 201: 'wallet-link-response' },
+  },
+  {
+    method: 'POST',
+    path: '/v1/wallets/onchain-proof',
+    summary: 'Link the account with a proveControl transaction',
+    tag: 'Wallets',
+    access: 'session',
+    request: 'wallet-onchain-proof-request',
+    responses: { 200: 'wallet-link-response', 201: 'wallet-link-response' },
+  },
+  {
+    method: 'POST',
+    path: '/v1/wallets/:bindingId/renew',
+    summary: 'Renew the attestation of a binding',
+    tag: 'Wallets',
+    access: 'session',
+    responses: { 201: 'attestation-response' },
+  },
+  {
+    method: 'GET',
+    path: '/v1/wallets/:bindingId/attestation',
+    summary: 'Download the newest attestation (?format=json|jwt|eip712)',
+    tag: 'Wallets',
+    access: 'session',
+    responses: {
+      200: ['attestation-response', 'eas-attestation', { mediaType: 'application/wallet-attestation+jwt' }],
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/wallets/:bindingId',
+    summary: 'Unlink (self-revocation, reason holder_request)',
+    tag: 'Wallets',
+    access: 'session',
+    responses: { 200: 'binding-response' },
+  },
+
+  {
+    method: 'GET',
+    path: '/v1/attestations/:account',
+    summary: 'Look up one account',
+    tag: 'Exchange',
+    access: 'api-key',
+    scope: 'attestations:read',
+    responses: { 200: 'account-lookup' },
+  },
+  {
+    method: 'POST',
+    path: '/v1/attestations/query',
+    summary: 'Look up to 1000 accounts',
+    tag: 'Exchange',
+    access: 'api-key',
+    scope: 'attestations:read',
+    request: 'attestation-query-request',
+    responses: { 200: 'attestation-query-response' },
+  },
+  {
+    method: 'POST',
+    path: '/v1/attestations/match',
+    summary: 'Does the account belong to this national ID?',
+    tag: 'Exchange',
+    access: 'api-key',
+    scope: 'identity:match',
+    request: 'attestation-match-request',
+    responses: { 200: 'attestation-match-response' },
+  },
+  {
+    method: 'POST',
+    path: '/v1/webhooks',
+    summary: 'Register a webhook (the secret is shown once)',
+    tag: 'Webhooks',
+    access: 'api-key',
+    scope: 'webhooks:manage',
+    request: 'webhook-create-request',
+    responses: { 201: 'webhook-created-response' },
+  },
+  {
+    method: 'GET',
+    path: '/v1/webhooks',
+    summary: 'List webhooks',
+    tag: 'Webhooks',
+    access: 'api-key',
+    scope: 'webhooks:manage',
+    responses: { 200: 'webhook-list-response' },
+  },
+  {
+    method: 'GET',
+    path: '/v1/webhooks/:id',
+    summary: 'One webhook',
+    tag: 'Webhooks',
+    access: 'api-key',
+    scope: 'webhooks:manage',
+    responses: { 200: 'webhook-response' },
+  },
+  {
+    method: 'GET',
+    path: '/v1/webhooks/:id/deliveries',
+    summary: 'Recent deliveries and their attempts',
+    tag: 'Webhooks',
+    access: 'api-key',
+    scope: 'webhooks:manage',
+    responses: { 200: 'webhook-delivery-list-response' },
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/webhooks/:id',
+    summary: 'Delete a webhook',
+    tag: 'Webhooks',
+    access: 'api-key',
+    scope: 'webhooks:manage',
+    responses: { 204: 'empty' },
+  },
+];
+
+export function findRoute(method: string, path: string): RouteContract | undefined {
+  return ROUTES.find((route) => route.method === method && route.path === path);
+}

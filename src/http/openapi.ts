@@ -1,0 +1,106 @@
+// OpenAPI 3.1 generated from the route table and the JSON Schemas in schemas/. The schema
+// files use relative `$ref`s ("binding.json"); here they become component references.
+import { type Access, type ResponseSpec, ROUTES } from './contract.js';
+import { SCHEMAS, type SchemaName } from './schemas.js';
+
+function toComponentRefs(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(toComponentRefs);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value)) {
+    if (key === '$schema' || key === '$id') continue;
+    out[key] =
+      key === '$ref' && typeof inner === 'string' && inner.endsWith('.json')
+        ? `#/components/schemas/${inner.slice(0, -'.json'.length)}`
+        : toComponentRefs(inner);
+  }
+  return out;
+}
+
+const ref = (name: SchemaName) => ({ $ref: `#/components/schemas/${name}` });
+
+const SECURITY: Record<Access, Record<string, string[]>[] | undefined> = {
+  public: [],
+  session: [{ session: [] }],
+  'enrollment-or-session': [{ session: [] }],
+  flow: [],
+  'api-key': undefined,
+};
+
+const STATUS_TEXT: Record<number, string> = {
+  200: 'OK',
+  201: 'Created',
+  204: 'No content',
+  302: 'Redirect',
+  303: 'Redirect (see other)',
+  304: 'Not modified',
+  503: 'Unavailable',
+};
+
+function response(status: number, spec: ResponseSpec) {
+  const description = STATUS_TEXT[status] ?? String(status);
+  if (spec === 'empty' || spec === 'redirect') return { description };
+  const variants = Array.isArray(spec) ? spec : [spec];
+  const content: Record<string, { schema: unknown }> = {};
+  const names = variants.filter((v): v is SchemaName => typeof v === 'string');
+  if (names.length === 1) content['application/json'] = { schema: ref(names[0]!) };
+  if (names.length > 1) content['application/json'] = { schema: { oneOf: names.map(ref) } };
+  for (const variant of variants) {
+    if (typeof variant === 'object') content[variant.mediaType] = { schema: { type: 'string' } };
+  }
+  return { description, content };
+}
+
+export function openApiDocument(serverUrl: string) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of ROUTES) {
+    const path = route.path.replace(/:([A-Za-z]+)/g, '{$1}');
+    const parameters = [...route.path.matchAll(/:([A-Za-z]+)/g)].map((match) => ({
+      name: match[1],
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }));
+    const responses: Record<string, unknown> = {};
+    for (const [status, spec] of Object.entries(route.responses))
+      responses[status] = response(Number(status), spec);
+    responses['4XX'] = {
+      description: 'Refused: RFC 9457 problem details',
+      content: { 'application/problem+json': { schema: ref('problem') } },
+    };
+    const security =
+      route.access === 'api-key' ? [{ apiKey: route.scope ? [route.scope] : [] }] : SECURITY[route.access];
+    paths[path] ??= {};
+    paths[path][route.method.toLowerCase()] = {
+      summary: route.summary,
+      tags: [route.tag],
+      operationId: `${route.method.toLowerCase()}${path.replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`,
+      ...(parameters.length > 0 ? { parameters } : {}),
+      ...(route.request
+        ? { requestBody: { required: true, content: { 'application/json': { schema: ref(route.request) } } } }
+        : {}),
+      responses,
+      ...(security !== undefined ? { security } : {}),
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'wallet-attest',
+      version: '1',
+      description:
+        'Identity-linked wallet attestations: citizens link accounts, exchanges look them up, regulators act.',
+    },
+    servers: [{ url: serverUrl }],
+    paths,
+    components: {
+      schemas: Object.fromEntries(
+        Object.entries(SCHEMAS).map(([name, schema]) => [name, toComponentRefs(schema)]),
+      ),
+      securitySchemes: {
+        session: { type: 'apiKey', in: 'cookie', name: '__Host-wa_session' },
+        apiKey: { type: 'http', scheme: 'bearer', description: 'Exchange API key: wa_<prefix>_<secret>' },
+      },
+    },
+  };
+}

@@ -1,0 +1,183 @@
+// What an exchange may learn about an account: its attestation status, the attestation
+// itself, and `holder`, a pseudonym of the person that is stable for this exchange only.
+// Never the person's identity; a national ID can only be checked (match), not read.
+import { ACCOUNT_NAMESPACES } from '../domain/accounts/index.js';
+import { type ProblemDetails, ProblemError, RateLimitedError } from '../domain/errors.js';
+import { constantTimeEqual } from '../domain/exchange/apiKeys.js';
+import { validateNationalId } from '../domain/identity/nationalId.js';
+import type { AttestationRow, BindingRow } from '../store/database.js';
+import { bindingsOfAccounts, identitiesByIds, newestAttestations } from '../store/repositories/lookups.js';
+import type { ApiClient } from './apiClients.js';
+import { attestationState, summariseAttestation } from './attestations.js';
+import type { ServiceContext } from './context.js';
+import { nationalIdLookupHash } from './identities.js';
+import type { QueryKind } from './queryLog.js';
+
+export type AccountStatus = 'active' | 'suspended' | 'revoked' | 'expired' | 'none';
+
+export interface AccountLookup {
+  account: string;
+  status: AccountStatus;
+  country?: string;
+  level?: string;
+  method?: string;
+  issuedAt?: string;
+  expiresAt?: string;
+  holder?: string;
+  attestation?: { jwt: string; eip712: unknown; statusList: { uri: string; idx: number } };
+}
+
+export interface AccountLookupError {
+  account: string;
+  error: { type: string; title: string; status: number; detail?: string };
+}
+
+const HOLDER_PURPOSE = 'exchange.holder_pseudonym';
+
+/** HMAC of identity and client under the lookup key: equal for one exchange, unrelated across exchanges. */
+export async function holderPseudonym(
+  ctx: ServiceContext,
+  identityId: string,
+  clientId: string,
+): Promise<string> {
+  return ctx.protector.keyedHash(`${clientId}:${identityId}`, HOLDER_PURPOSE);
+}
+
+/** The binding that speaks for an account: the live one, else the most recent revoked one. */
+function governingBinding(bindings: BindingRow[]): BindingRow | undefined {
+  return bindings.find((binding) => binding.status !== 'revoked') ?? bindings[0];
+}
+
+function statusOf(binding: BindingRow, attestation: AttestationRow | undefined, now: Date): AccountStatus {
+  if (binding.status === 'revoked') return 'revoked';
+  if (binding.status === 'suspended') return 'suspended';
+  if (!attestation) return 'none';
+  const state = attestationState(attestation, now);
+  return state === 'active' ? 'active' : state;
+}
+
+export async function lookupAccounts(
+  ctx: ServiceContext,
+  client: ApiClient,
+  rawAccounts: string[],
+  kind: Exclude<QueryKind, 'match'>,
+): Promise<(AccountLookup | AccountLookupError)[]> {
+  type Parsed = { raw: string; id: string } | { raw: string; error: ProblemDetails };
+  const parsed = rawAccounts.map((raw): Parsed => {
+    try {
+      return { raw, id: ACCOUNT_NAMESPACES.parse(raw).id };
+    } catch (error) {
+      if (error instanceof ProblemError) return { raw, error: error.toProblem() };
+      throw error;
+    }
+  });
+  const ids = [...new Set(parsed.flatMap((item) => ('id' in item ? [item.id] : [])))];
+  const byAccount = new Map<string, BindingRow[]>();
+  for (const binding of await bindingsOfAccounts(ctx.db, ids)) {
+    byAccount.set(binding.account, [...(byAccount.get(binding.account) ?? []), binding]);
+  }
+  const governing = new Map<string, BindingRow>();
+  for (const [account, bindings] of byAccount) governing.set(account, governingBinding(bindings)!);
+  const newest = new Map<string, AttestationRow>();
+  for (const row of await newestAttestations(
+    ctx.db,
+    [...governing.values()].map((b) => b.id),
+  )) {
+    newest.set(row.binding_id, row);
+  }
+  const identities = new Map(
+    (await identitiesByIds(ctx.db, [...new Set([...governing.values()].map((b) => b.identity_id))])).map(
+      (i) => [i.id, i],
+    ),
+  );
+  const now = ctx.clock.now();
+  const holders = new Map<string, string>();
+
+  const results: (AccountLookup | AccountLookupError)[] = [];
+  for (const item of parsed) {
+    if (!('id' in item)) {
+      const { type, title, status, detail } = item.error;
+      results.push({ account: item.raw, error: { type, title, status, ...(detail ? { detail } : {}) } });
+      continue;
+    }
+    const binding = governing.get(item.id);
+    if (!binding) {
+      results.push({ account: item.id, status: 'none' });
+      continue;
+    }
+    const attestation = newest.get(binding.id);
+    const identity = identities.get(binding.identity_id);
+    let holder = holders.get(binding.identity_id);
+    if (!holder) {
+      holder = await holderPseudonym(ctx, binding.identity_id, client.id);
+      holders.set(binding.identity_id, holder);
+    }
+    const summary = attestation ? summariseAttestation(ctx, attestation) : undefined;
+    results.push({
+      account: item.id,
+      status: statusOf(binding, attestation, now),
+      ...(identity ? { country: identity.country, level: identity.level } : {}),
+      method: binding.method,
+      ...(attestation ? { issuedAt: attestation.issued_at, expiresAt: attestation.expires_at } : {}),
+      holder,
+      ...(summary
+        ? { attestation: { jwt: summary.jwt, eip712: summary.eip712, statusList: summary.statusList } }
+        : {}),
+    });
+  }
+  ctx.queryLog.record(
+    results.map((result) => ({
+      clientId: client.id,
+      kind,
+      account: result.account,
+      result: 'error' in result ? 'error' : result.status,
+      at: now,
+    })),
+  );
+  return results;
+}
+
+/**
+ * Does this account belong to the person with this national ID? Answers a boolean only.
+ * Mismatches drain a per-client bucket; when it is empty every match call is refused until
+ * it refills, which bounds how fast anyone can guess national IDs.
+ */
+export async function matchNationalId(
+  ctx: ServiceContext,
+  client: ApiClient,
+  p: { account: string; nationalId: string },
+): Promise<{ match: boolean }> {
+  const now = ctx.clock.now();
+  const { perHour, burst } = ctx.config.exchange.matchMismatches;
+  const rule = { perSecond: perHour / 3600, burst };
+  const key = `match-mismatch:${client.id}`;
+  const gate = await ctx.limiter.take(key, rule, 0, now);
+  if (gate.remaining < 1) {
+    const error = new RateLimitedError('Too many match calls did not match; wait before trying again');
+    error.retryAfterSeconds = Math.max(1, Math.ceil(3600 / perHour));
+    ctx.queryLog.record([
+      { clientId: client.id, kind: 'match', account: p.account, result: 'throttled', at: now },
+    ]);
+    throw error;
+  }
+  const account = ACCOUNT_NAMESPACES.parse(p.account);
+  const nationalId = validateNationalId(ctx.config.country, p.nationalId);
+  const binding = governingBinding(await bindingsOfAccounts(ctx.db, [account.id]));
+  let match = false;
+  if (binding && binding.status !== 'revoked') {
+    const [identity] = await identitiesByIds(ctx.db, [binding.identity_id]);
+    const presented = await nationalIdLookupHash(ctx, ctx.config.country, nationalId);
+    match = identity !== undefined && constantTimeEqual(presented, identity.national_id_hash);
+  }
+  if (!match) await ctx.limiter.take(key, rule, 1, now);
+  ctx.queryLog.record([
+    {
+      clientId: client.id,
+      kind: 'match',
+      account: account.id,
+      result: match ? 'match' : 'no_match',
+      at: now,
+    },
+  ]);
+  return { match };
+}

@@ -1,0 +1,53 @@
+// Reads for exchange lookups: many accounts at once, in a fixed number of queries.
+import type { Kysely } from 'kysely';
+import type { AttestationRow, BindingRow, Database, IdentityRow } from '../database.js';
+
+/** Every binding of the given accounts (any status), newest first. */
+export function bindingsOfAccounts(db: Kysely<Database>, accounts: string[]): Promise<BindingRow[]> {
+  if (accounts.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('bindings')
+    .selectAll()
+    .where('account', 'in', accounts)
+    .orderBy('created_at', 'desc')
+    .execute();
+}
+
+export function newestAttestations(db: Kysely<Database>, bindingIds: string[]): Promise<AttestationRow[]> {
+  if (bindingIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('attestations')
+    .selectAll()
+    .where('binding_id', 'in', bindingIds)
+    .orderBy('issued_at', 'asc')
+    .execute();
+}
+
+export function identitiesByIds(
+  db: Kysely<Database>,
+  ids: string[],
+): Promise<Pick<IdentityRow, 'id' | 'country' | 'level' | 'national_id_hash'>[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('identities')
+    .select(['id', 'country', 'level', 'national_id_hash'])
+    .where('id', 'in', ids)
+    .execute();
+}
+
+/** Clients that looked the account up since `since` (for webhook notifications). */
+export async function clientsThatLookedUp(
+  db: Kysely<Database>,
+  account: string,
+  since: Date,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('query_log')
+    .select('client_id')
+    .distinct()
+    .where('account', '=', account)
+    .where('kind', 'in', ['lookup', 'batch'])
+    .where('at', '>=', since.toISOString())
+    .execute();
+  return rows.map((row) => row.client_id);
+}

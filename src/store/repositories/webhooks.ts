@@ -1,0 +1,119 @@
+import type { Kysely } from 'kysely';
+import type { Database, WebhookAttemptRow, WebhookDeliveryRow, WebhookRow } from '../database.js';
+
+export async function insertWebhook(db: Kysely<Database>, row: WebhookRow): Promise<void> {
+  await db.insertInto('webhooks').values(row).execute();
+}
+
+export function listWebhooksOfClient(db: Kysely<Database>, clientId: string): Promise<WebhookRow[]> {
+  return db
+    .selectFrom('webhooks')
+    .selectAll()
+    .where('client_id', '=', clientId)
+    .where('status', '=', 'active')
+    .orderBy('created_at', 'asc')
+    .execute();
+}
+
+export function activeWebhooksOfClients(db: Kysely<Database>, clientIds: string[]): Promise<WebhookRow[]> {
+  if (clientIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('webhooks')
+    .innerJoin('api_clients', 'api_clients.id', 'webhooks.client_id')
+    .selectAll('webhooks')
+    .where('webhooks.client_id', 'in', clientIds)
+    .where('webhooks.status', '=', 'active')
+    .where('api_clients.status', '=', 'active')
+    .execute();
+}
+
+export function findWebhook(db: Kysely<Database>, id: string): Promise<WebhookRow | undefined> {
+  return db.selectFrom('webhooks').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function deleteWebhookRow(db: Kysely<Database>, id: string): Promise<boolean> {
+  const result = await db
+    .updateTable('webhooks')
+    .set({ status: 'deleted' })
+    .where('id', '=', id)
+    .where('status', '=', 'active')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function insertDeliveries(db: Kysely<Database>, rows: WebhookDeliveryRow[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto('webhook_deliveries').values(rows).execute();
+}
+
+export function listDeliveries(
+  db: Kysely<Database>,
+  webhookId: string,
+  limit: number,
+): Promise<WebhookDeliveryRow[]> {
+  return db
+    .selectFrom('webhook_deliveries')
+    .selectAll()
+    .where('webhook_id', '=', webhookId)
+    .orderBy('created_at', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+/** Candidates for delivery: pending, due, and not leased by a live worker. */
+export function dueDeliveries(db: Kysely<Database>, now: Date, limit: number): Promise<WebhookDeliveryRow[]> {
+  const at = now.toISOString();
+  return db
+    .selectFrom('webhook_deliveries')
+    .selectAll()
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '<=', at)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', at)]))
+    .orderBy('next_attempt_at', 'asc')
+    .limit(limit)
+    .execute();
+}
+
+/** Takes a lease on a delivery; false when another worker holds it. */
+export async function leaseDelivery(
+  db: Kysely<Database>,
+  id: string,
+  now: Date,
+  until: Date,
+): Promise<boolean> {
+  const at = now.toISOString();
+  const result = await db
+    .updateTable('webhook_deliveries')
+    .set({ locked_until: until.toISOString() })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', at)]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function recordAttempt(
+  db: Kysely<Database>,
+  attempt: WebhookAttemptRow,
+  outcome: Partial<Pick<WebhookDeliveryRow, 'status' | 'next_attempt_at' | 'delivered_at'>> & {
+    attempts: number;
+    last_status_code: number | null;
+    last_error: string | null;
+  },
+): Promise<void> {
+  await db.insertInto('webhook_attempts').values(attempt).execute();
+  await db
+    .updateTable('webhook_deliveries')
+    .set({ ...outcome, locked_until: null })
+    .where('id', '=', attempt.delivery_id)
+    .execute();
+}
+
+export function listAttempts(db: Kysely<Database>, deliveryIds: string[]): Promise<WebhookAttemptRow[]> {
+  if (deliveryIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('webhook_attempts')
+    .selectAll()
+    .where('delivery_id', 'in', deliveryIds)
+    .orderBy('attempt', 'asc')
+    .execute();
+}
