@@ -13,6 +13,7 @@ import { SCHEMAS } from '../src/http/schemas.js';
 import { createApiClient } from '../src/services/apiClients.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 import { json } from './http/citizenFlow.js';
+import { signedInCitizens } from './http/walletFlow.js';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -142,6 +143,45 @@ describe('access rules, for every route in the table', () => {
           ...(body(route) ? { json: {} } : {}),
         });
         expect(response.status).toBe(401);
+      }
+    },
+  );
+});
+
+describe('regulator routes refuse everyone else', () => {
+  const concrete = (path: string) =>
+    path
+      .replace(':account', 'eip155:1:0x000000000000000000000000000000000000dEaD')
+      .replace(/:[A-Za-z]+/g, 'some-id');
+
+  it.each(
+    ROUTES.filter((route) => route.access === 'regulator').map(
+      (route) => [route.method, route.path, route] as const,
+    ),
+  )(
+    '%s %s: 401 anonymous, 403 citizen, 403 exchange key, 403 key of the other regulator scope',
+    async (method, path, route) => {
+      const options = route.method === 'POST' ? { json: {} } : {};
+      expect((await server.browser().request(method, concrete(path), options)).status).toBe(401);
+      const [citizen] = await signedInCitizens(server, 1);
+      const asCitizen = await citizen!.browser.request(method, concrete(path), options);
+      expect(asCitizen.status).toBe(403);
+      const exchange = await createApiClient(server.assembled.services, {
+        name: 'x',
+        licenseNo: 'y',
+        scopes: ['attestations:read', 'identity:match', 'webhooks:manage'],
+      });
+      const other = await createApiClient(server.assembled.services, {
+        name: 'r',
+        licenseNo: 'r',
+        scopes: [route.scope === 'regulator:read' ? 'regulator:act' : 'regulator:read'],
+      });
+      for (const key of [exchange.key, other.key]) {
+        const response = await server.browser().request(method, concrete(path), {
+          ...options,
+          headers: { authorization: `Bearer ${key}` },
+        });
+        expect(response.status).toBe(403);
       }
     },
   );

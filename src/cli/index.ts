@@ -8,6 +8,7 @@ import { assemble } from '../runtime/assemble.js';
 import { openDatabase } from '../runtime/database.js';
 import { openKeyStore, rotateSigningKey } from '../runtime/fileKeyStore.js';
 import { createApiClient, listClients, revokeApiClient } from '../services/apiClients.js';
+import { listOfficers, setRegulatorRole } from '../services/regulator.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { listAudit } from '../store/repositories/auditLog.js';
 
@@ -25,6 +26,12 @@ Commands:
   clients list     list exchange API clients (never their keys)
   clients revoke <client id>
                    revoke a client's key (running services notice within 30 seconds)
+                   (a regulator system gets a client with scopes regulator:read,regulator:act)
+  regulators add <national ID>
+                   give the regulator role to an identity (the officer verifies first)
+  regulators remove <national ID>
+                   take the role away
+  regulators list  list officers
 `;
 
 type Config = ReturnType<typeof loadConfig>;
@@ -109,6 +116,29 @@ async function clients(config: Config, args: string[]): Promise<number> {
   return 64;
 }
 
+async function regulators(config: Config, args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  if ((sub === 'add' || sub === 'remove') && rest.length === 1) {
+    const { identityId, changed } = await withServices(config, ({ services }) =>
+      setRegulatorRole(services, rest[0]!, sub === 'add'),
+    );
+    console.log(
+      `${changed ? (sub === 'add' ? 'Granted' : 'Removed') : 'Unchanged:'} regulator role ${sub === 'add' ? 'to' : 'of'} identity ${identityId}`,
+    );
+    return 0;
+  }
+  if (sub === 'list') {
+    for (const officer of await withServices(config, ({ services }) => listOfficers(services))) {
+      console.log(
+        `${officer.id}  ${officer.givenName ?? ''} ${officer.familyName ?? ''}  ${officer.nationalId}`,
+      );
+    }
+    return 0;
+  }
+  process.stderr.write(`Unknown regulators command\n\n${USAGE}`);
+  return 64;
+}
+
 async function run(args: string[]): Promise<number> {
   const command = args.slice(0, 2).join(' ');
   if (args.length === 0 || args[0] === 'help' || args[0] === '--help') {
@@ -117,6 +147,7 @@ async function run(args: string[]): Promise<number> {
   }
   const config = loadConfig(process.env);
   if (args[0] === 'clients') return clients(config, args.slice(1));
+  if (args[0] === 'regulators') return regulators(config, args.slice(1));
   switch (args.length === 1 ? args[0] : command) {
     case 'migrate':
       return withDatabase(config, async (db) => {

@@ -217,6 +217,19 @@ export class RenewalNotDueError extends ProblemError {
   readonly status = 409;
 }
 
+// Regulator
+export class RevocationFinalError extends ProblemError {
+  readonly slug = 'revocation-final';
+  readonly title = 'A revocation is final';
+  readonly status = 409;
+}
+
+export class IdentityLinkBlockedError extends ProblemError {
+  readonly slug = 'identity-link-blocked';
+  readonly title = 'This identity may not link accounts';
+  readonly status = 403;
+}
+
 // Sessions and access
 export class AuthenticationRequiredError extends ProblemError {
   readonly slug = 'authentication-required';

@@ -21,6 +21,7 @@ import { citizenRoutes } from './routes/citizen.js';
 import { attestationLookupRoutes, webhookRoutes } from './routes/exchange.js';
 import { identityRoutes } from './routes/identity.js';
 import { publicRoutes } from './routes/public.js';
+import { regulatorRoutes } from './routes/regulator.js';
 import { walletRoutes } from './routes/wallets.js';
 import { webauthnRoutes } from './routes/webauthn.js';
 
@@ -77,6 +78,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/v1/wallets', walletRoutes());
   app.route('/v1/attestations', attestationLookupRoutes());
   app.route('/v1/webhooks', webhookRoutes());
+  app.route('/v1/regulator', regulatorRoutes());
   app.route('/v1', citizenRoutes());
   if (deps.devIdp) {
     const devIdp = deps.devIdp;

@@ -4,7 +4,7 @@
 // validation and the behaviour cannot drift apart. HTML pages and the dev IdP are not API.
 import type { SchemaName } from './schemas.js';
 
-export type Access = 'public' | 'session' | 'enrollment-or-session' | 'flow' | 'api-key';
+export type Access = 'public' | 'session' | 'enrollment-or-session' | 'flow' | 'api-key' | 'regulator';
 
 /** A non-JSON body, by media type. */
 export interface MediaBody {
@@ -19,7 +19,16 @@ export interface RouteContract {
   /** Hono syntax (`:param`); OpenAPI paths are derived from it. */
   path: string;
   summary: string;
-  tag: 'Public' | 'Identity' | 'Passkeys' | 'Citizen' | 'Wallets' | 'Exchange' | 'Webhooks';
+  tag:
+    | 'Public'
+    | 'Identity'
+    | 'Passkeys'
+    | 'Citizen'
+    | 'Wallets'
+    | 'Exchange'
+    | 'Webhooks'
+    | 'Regulator'
+    | 'Audit';
   access: Access;
   scope?: string;
   request?: SchemaName;
@@ -315,6 +324,111 @@ export const ROUTES: RouteContract[] = [
     access: 'api-key',
     scope: 'webhooks:manage',
     responses: { 204: 'empty' },
+  },
+  {
+    method: 'POST',
+    path: '/v1/regulator/lookups',
+    summary: 'Find an identity and its bindings by national ID (audited)',
+    tag: 'Regulator',
+    access: 'regulator',
+    scope: 'regulator:read',
+    request: 'regulator-national-id-lookup-request',
+    responses: { 200: 'regulator-identity-lookup-response' },
+  },
+  {
+    method: 'GET',
+    path: '/v1/regulator/accounts/:account',
+    summary: 'Every binding of an account and who is behind it (audited)',
+    tag: 'Regulator',
+    access: 'regulator',
+    scope: 'regulator:read',
+    responses: { 200: 'regulator-account-lookup-response' },
+  },
+  {
+    method: 'GET',
+    path: '/v1/regulator/bindings/:id',
+    summary: 'One binding and its identity (audited)',
+    tag: 'Regulator',
+    access: 'regulator',
+    scope: 'regulator:read',
+    responses: { 200: 'regulator-binding-lookup-response' },
+  },
+  {
+    method: 'POST',
+    path: '/v1/regulator/revocations',
+    summary: "Revoke (final): an attestation, an account's, or an identity's (and block new links)",
+    tag: 'Regulator',
+    access: 'regulator',
+    scope: 'regulator:act',
+    request: 'regulator-action-request',
+    responses: { 200: 'regulator-action-response' },
+  },
+  {
+    method: 'POST',
+    path: '/v1/regulator/suspensions',
+    summary: 'Suspend (reversible)',
+    tag: 'Regulator',
+    access: 'regulator',
+    scope: 'regulator:act',
+    request: 'regulator-action-request',
+    responses: { 200: 'regulator-action-response' },
+  },
+  {
+    method: 'POST',
+    path: '/v1/regulator/reinstatements',
+    summary: 'Reinstate what was suspended',
+    tag: 'Regulator',
+    access: 'regulator',
+    scope: 'regulator:act',
+    request: 'regulator-action-request',
+    responses: { 200: 'regulator-action-response' },
+  },
+  {
+    method: 'POST',
+    path: '/v1/regulator/link-block-lifts',
+    summary: 'Let a revoked identity link accounts again',
+    tag: 'Regulator',
+    access: 'regulator',
+    scope: 'regulator:act',
+    request: 'regulator-link-block-lift-request',
+    responses: { 200: 'regulator-link-block-lift-response' },
+  },
+  {
+    method: 'GET',
+    path: '/v1/regulator/conflicts',
+    summary: 'Conflict reports (?status=open|resolved|dismissed)',
+    tag: 'Regulator',
+    access: 'regulator',
+    scope: 'regulator:read',
+    responses: { 200: 'conflict-list-response' },
+  },
+  {
+    method: 'POST',
+    path: '/v1/regulator/conflicts/:id/resolution',
+    summary: 'Resolve a conflict: revoke the existing binding, or dismiss',
+    tag: 'Regulator',
+    access: 'regulator',
+    scope: 'regulator:act',
+    request: 'conflict-resolution-request',
+    responses: { 200: 'conflict-resolution-response' },
+  },
+  {
+    method: 'GET',
+    path: '/v1/regulator/query-log',
+    summary: 'Exchange queries by account, client, time range (?format=csv)',
+    tag: 'Regulator',
+    access: 'regulator',
+    scope: 'regulator:read',
+    responses: { 200: ['query-log-response', { mediaType: 'text/csv' }] },
+  },
+  {
+    method: 'GET',
+    path: '/v1/regulator/audit',
+    summary: 'Audit entries (?afterSeq, ?limit)',
+    tag: 'Regulator',
+    access: 'regulator',
+    scope: 'regulator:read',
+    responses: { 200: 'audit-log-response' },
   },
 ];
 

@@ -4,6 +4,7 @@ import type { HttpMetrics } from '../observability/metrics.js';
 import type { ApiClient, ApiKeyAuthenticator } from '../services/apiClients.js';
 import type { ServiceContext } from '../services/context.js';
 import type { IdentitySources } from '../services/identityVerification.js';
+import type { RegulatorActor } from '../services/regulator.js';
 import type { Session } from '../services/sessions.js';
 import type { CookiePolicy } from './cookies.js';
 import type { ContractViolation } from './middleware/contractCheck.js';
@@ -34,5 +35,6 @@ export interface AppEnv {
     requestId: string;
     session?: Session;
     client?: ApiClient;
+    regulator?: RegulatorActor;
   };
 }

@@ -25,6 +25,7 @@ const SECURITY: Record<Access, Record<string, string[]>[] | undefined> = {
   'enrollment-or-session': [{ session: [] }],
   flow: [],
   'api-key': undefined,
+  regulator: undefined,
 };
 
 const STATUS_TEXT: Record<number, string> = {
@@ -68,8 +69,13 @@ export function openApiDocument(serverUrl: string) {
       description: 'Refused: RFC 9457 problem details',
       content: { 'application/problem+json': { schema: ref('problem') } },
     };
+    const scopes = route.scope ? [route.scope] : [];
     const security =
-      route.access === 'api-key' ? [{ apiKey: route.scope ? [route.scope] : [] }] : SECURITY[route.access];
+      route.access === 'api-key'
+        ? [{ apiKey: scopes }]
+        : route.access === 'regulator'
+          ? [{ session: [] }, { apiKey: scopes }]
+          : SECURITY[route.access];
     paths[path] ??= {};
     paths[path][route.method.toLowerCase()] = {
       summary: route.summary,

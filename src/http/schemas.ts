@@ -9,8 +9,16 @@ import attestationMatchResponse from '../../schemas/attestation-match-response.j
 import attestationQueryRequest from '../../schemas/attestation-query-request.json' with { type: 'json' };
 import attestationQueryResponse from '../../schemas/attestation-query-response.json' with { type: 'json' };
 import attestationResponse from '../../schemas/attestation-response.json' with { type: 'json' };
+import auditEntry from '../../schemas/audit-entry.json' with { type: 'json' };
+import auditLogResponse from '../../schemas/audit-log-response.json' with { type: 'json' };
 import binding from '../../schemas/binding.json' with { type: 'json' };
 import bindingResponse from '../../schemas/binding-response.json' with { type: 'json' };
+import conflictListResponse from '../../schemas/conflict-list-response.json' with { type: 'json' };
+import conflictReport from '../../schemas/conflict-report.json' with { type: 'json' };
+import conflictResolutionRequest from '../../schemas/conflict-resolution-request.json' with { type: 'json' };
+import conflictResolutionResponse from '../../schemas/conflict-resolution-response.json' with {
+  type: 'json',
+};
 import easAttestation from '../../schemas/eas-attestation.json' with { type: 'json' };
 import healthResponse from '../../schemas/health-response.json' with { type: 'json' };
 import identityVerifiedResponse from '../../schemas/identity-verified-response.json' with { type: 'json' };
@@ -19,6 +27,29 @@ import meResponse from '../../schemas/me-response.json' with { type: 'json' };
 import passkey from '../../schemas/passkey.json' with { type: 'json' };
 import passkeyRenameRequest from '../../schemas/passkey-rename-request.json' with { type: 'json' };
 import problem from '../../schemas/problem.json' with { type: 'json' };
+import queryLogResponse from '../../schemas/query-log-response.json' with { type: 'json' };
+import regulatorAccountLookupResponse from '../../schemas/regulator-account-lookup-response.json' with {
+  type: 'json',
+};
+import regulatorActionRequest from '../../schemas/regulator-action-request.json' with { type: 'json' };
+import regulatorActionResponse from '../../schemas/regulator-action-response.json' with { type: 'json' };
+import regulatorBinding from '../../schemas/regulator-binding.json' with { type: 'json' };
+import regulatorBindingLookupResponse from '../../schemas/regulator-binding-lookup-response.json' with {
+  type: 'json',
+};
+import regulatorIdentity from '../../schemas/regulator-identity.json' with { type: 'json' };
+import regulatorIdentityLookupResponse from '../../schemas/regulator-identity-lookup-response.json' with {
+  type: 'json',
+};
+import regulatorLinkBlockLiftRequest from '../../schemas/regulator-link-block-lift-request.json' with {
+  type: 'json',
+};
+import regulatorLinkBlockLiftResponse from '../../schemas/regulator-link-block-lift-response.json' with {
+  type: 'json',
+};
+import regulatorNationalIdLookupRequest from '../../schemas/regulator-national-id-lookup-request.json' with {
+  type: 'json',
+};
 import session from '../../schemas/session.json' with { type: 'json' };
 import walletAttestationMetadata from '../../schemas/wallet-attestation-metadata.json' with { type: 'json' };
 import walletChallengeRequest from '../../schemas/wallet-challenge-request.json' with { type: 'json' };
@@ -88,6 +119,23 @@ export const SCHEMAS = {
   'webauthn-creation-options': webauthnCreationOptions,
   'webauthn-request-options': webauthnRequestOptions,
   'binding-response': bindingResponse,
+  'regulator-national-id-lookup-request': regulatorNationalIdLookupRequest,
+  'regulator-identity': regulatorIdentity,
+  'regulator-binding': regulatorBinding,
+  'regulator-identity-lookup-response': regulatorIdentityLookupResponse,
+  'regulator-account-lookup-response': regulatorAccountLookupResponse,
+  'regulator-binding-lookup-response': regulatorBindingLookupResponse,
+  'regulator-action-request': regulatorActionRequest,
+  'regulator-action-response': regulatorActionResponse,
+  'regulator-link-block-lift-request': regulatorLinkBlockLiftRequest,
+  'regulator-link-block-lift-response': regulatorLinkBlockLiftResponse,
+  'conflict-report': conflictReport,
+  'conflict-list-response': conflictListResponse,
+  'conflict-resolution-request': conflictResolutionRequest,
+  'conflict-resolution-response': conflictResolutionResponse,
+  'query-log-response': queryLogResponse,
+  'audit-entry': auditEntry,
+  'audit-log-response': auditLogResponse,
 } as const satisfies Record<string, object>;
 
 export type SchemaName = keyof typeof SCHEMAS;

@@ -5,8 +5,8 @@
 import type { Kysely } from 'kysely';
 import type { ActorType } from '../domain/audit/auditChain.js';
 import { BindingNotActiveError, NotFoundError } from '../domain/errors.js';
-import type { BindingRow, Database } from '../store/database.js';
-import { setAttestationStatusOfBinding } from '../store/repositories/attestations.js';
+import type { AttestationRow, BindingRow, Database } from '../store/database.js';
+import { setAttestationStatus, setAttestationStatusOfBinding } from '../store/repositories/attestations.js';
 import { appendAudit } from '../store/repositories/auditLog.js';
 import { changeBindingStatus, findBinding } from '../store/repositories/bindings.js';
 import { markStatusListsChanged } from '../store/repositories/statusLists.js';
@@ -117,4 +117,50 @@ export async function changeBinding(ctx: ServiceContext, bindingId: string, p: T
     if (!binding) throw new NotFoundError('No such binding');
     return transitionBinding(ctx, trx, binding, p);
   });
+}
+
+const ATTESTATION_TRANSITIONS: Record<BindingTransition, { from: string[]; to: string; action: string }> = {
+  suspend: { from: ['valid'], to: 'suspended', action: 'attestation.suspended' },
+  reinstate: { from: ['suspended'], to: 'valid', action: 'attestation.reinstated' },
+  revoke: { from: ['valid', 'suspended'], to: 'invalid', action: 'attestation.revoked' },
+};
+
+/** The same for one attestation alone (its binding and other attestations stay as they are). */
+export async function transitionAttestation(
+  ctx: ServiceContext,
+  trx: Kysely<Database>,
+  attestation: AttestationRow,
+  binding: BindingRow,
+  p: TransitionParameters,
+): Promise<boolean> {
+  const rule = ATTESTATION_TRANSITIONS[p.transition];
+  const listId = await setAttestationStatus(trx, { id: attestation.id, from: rule.from, to: rule.to });
+  if (listId === undefined) return false;
+  const now = ctx.clock.now();
+  await markStatusListsChanged(trx, [listId], now);
+  const notified = await enqueueStatusChange(ctx, trx, {
+    account: binding.account,
+    status: rule.to === 'invalid' ? 'revoked' : rule.to === 'valid' ? 'active' : rule.to,
+    previousStatus: attestation.status === 'valid' ? 'active' : attestation.status,
+    reason: p.reason,
+  });
+  await appendAudit(
+    trx,
+    {
+      actorType: p.actor.type,
+      actorId: p.actor.id,
+      action: rule.action,
+      subjectType: 'attestation',
+      subjectId: attestation.id,
+      details: {
+        bindingId: binding.id,
+        account: binding.account,
+        reason: p.reason,
+        webhookDeliveries: notified,
+        ...p.details,
+      },
+    },
+    now,
+  );
+  return true;
 }

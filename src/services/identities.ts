@@ -65,6 +65,8 @@ export async function recordVerifiedIdentity(
         webauthn_user_id: newToken(32),
         roles: 'citizen',
         created_at: now,
+        link_blocked_at: null,
+        link_blocked_reason: null,
         ...changes,
       };
       await insertIdentity(trx, identity);

@@ -20,6 +20,7 @@ import {
   BindingNotActiveError,
   ChallengeExpiredError,
   ChallengeInvalidError,
+  IdentityLinkBlockedError,
   InsufficientConfirmationsError,
   MessageMismatchError,
   NotFoundError,
@@ -39,6 +40,7 @@ import {
   insertConflictReport,
   listBindingsOfIdentity,
 } from '../store/repositories/bindings.js';
+import { findIdentityById } from '../store/repositories/identities.js';
 import {
   findWalletChallengeByHash,
   insertWalletChallenge,
@@ -89,6 +91,16 @@ export function resolveAccount(ctx: ServiceContext, raw: string): { account: Acc
   return { account, chain };
 }
 
+/** An identity a regulator revoked may not link accounts until the block is lifted. */
+async function requireLinkingAllowed(db: Kysely<Database>, identityId: string): Promise<void> {
+  const identity = await findIdentityById(db, identityId);
+  if (identity?.link_blocked_at) {
+    throw new IdentityLinkBlockedError(
+      'A regulator has revoked this identity; it cannot link accounts until the regulator lifts the block',
+    );
+  }
+}
+
 /** Linking needs a passkey assertion made moments ago, not just a live session. */
 export function requireStepUp(ctx: ServiceContext, session: Session): void {
   const limitMs = ctx.config.wallets.stepUpSeconds * 1000;
@@ -123,6 +135,7 @@ export async function issueWalletChallenge(
 ): Promise<WalletChallenge> {
   const { account, chain } = resolveAccount(ctx, rawAccount);
   requireStepUp(ctx, session);
+  await requireLinkingAllowed(ctx.db, session.identityId);
   const now = ctx.clock.now();
   const expiresAt = new Date(now.getTime() + ctx.config.wallets.challengeSeconds * 1000);
   // 128 random bits, hex: EIP-4361 nonces must be alphanumeric and at least 8 characters.
@@ -298,6 +311,7 @@ async function bindAccount(
         return { kind: 'conflict', existing: live };
       }
       if (!allowInsert) throw new Error('The competing binding vanished; retry');
+      await requireLinkingAllowed(trx, p.identityId);
       const limit = ctx.config.wallets.maxBindingsPerIdentity;
       if ((await countLiveBindingsOfIdentity(trx, p.identityId)) >= limit) {
         throw new BindingLimitReachedError(

@@ -18,6 +18,9 @@ export interface IdentitiesTable {
   webauthn_user_id: string;
   roles: string;
   verified_at: string;
+  /** Set when a regulator revoked the identity: no new links until lifted. */
+  link_blocked_at: string | null;
+  link_blocked_reason: string | null;
   created_at: string;
 }
 
@@ -199,6 +202,13 @@ export interface WebhookAttemptsTable {
   duration_ms: number;
 }
 
+export interface AuditCheckpointsTable {
+  tree_size: number;
+  root_hash: string;
+  issued_at: string;
+  token: string;
+}
+
 export interface Database {
   identities: IdentitiesTable;
   passkeys: PasskeysTable;
@@ -215,6 +225,7 @@ export interface Database {
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  audit_checkpoints: AuditCheckpointsTable;
 }
 
 export type IdentityRow = Selectable<IdentitiesTable>;
@@ -234,3 +245,4 @@ export type QueryLogRow = Selectable<QueryLogTable>;
 export type WebhookRow = Selectable<WebhooksTable>;
 export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
 export type WebhookAttemptRow = Selectable<WebhookAttemptsTable>;
+export type AuditCheckpointRow = Selectable<AuditCheckpointsTable>;

@@ -82,7 +82,7 @@ export async function browserFor(server: TestServer, identityId: string): Promis
 export async function signedInCitizens(server: TestServer, count: number) {
   const services = server.assembled.services;
   const cookieName = cookiePolicy(services.config).session;
-  const citizens: { browser: TestBrowser; identityId: string }[] = [];
+  const citizens: { browser: TestBrowser; identityId: string; nationalId: string }[] = [];
   for (const nationalId of syntheticIins(count)) {
     const { token, identityId } = await services.db.transaction().execute(async (trx) => {
       const { identity } = await recordVerifiedIdentity(services, trx, {
@@ -102,7 +102,7 @@ export async function signedInCitizens(server: TestServer, count: number) {
     });
     const browser = server.browser();
     browser.cookies.set(cookieName, token);
-    citizens.push({ browser, identityId });
+    citizens.push({ browser, identityId, nationalId });
   }
   return citizens;
 }

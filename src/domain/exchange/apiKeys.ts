@@ -3,7 +3,14 @@
 // Only a SHA-256 of the whole key is stored.
 import { randomBytes, toBase64Url } from '../encoding.js';
 
-export const API_SCOPES = ['attestations:read', 'identity:match', 'webhooks:manage'] as const;
+export const API_SCOPES = [
+  'attestations:read',
+  'identity:match',
+  'webhooks:manage',
+  // For regulators' system integrations, not for exchanges.
+  'regulator:read',
+  'regulator:act',
+] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
 const KEY_FORMAT = /^wa_([a-z2-7]{8})_([A-Za-z0-9_-]{43})$/;

@@ -5,12 +5,14 @@ import * as m0001 from './0001_foundation.js';
 import * as m0002 from './0002_wallet_bindings.js';
 import * as m0003 from './0003_attestations.js';
 import * as m0004 from './0004_exchange_api.js';
+import * as m0005 from './0005_regulator.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_wallet_bindings': m0002,
   '0003_attestations': m0003,
   '0004_exchange_api': m0004,
+  '0005_regulator': m0005,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -50,3 +50,18 @@ export async function latestExpiryByKid(db: Kysely<Database>): Promise<Map<strin
     .execute();
   return new Map(rows.map((row) => [row.kid, String(row.latest)]));
 }
+
+/** Compare-and-set on one attestation's status; returns its list when it changed. */
+export async function setAttestationStatus(
+  db: Kysely<Database>,
+  p: { id: string; from: string[]; to: string },
+): Promise<string | undefined> {
+  const row = await db
+    .updateTable('attestations')
+    .set({ status: p.to })
+    .where('id', '=', p.id)
+    .where('status', 'in', p.from)
+    .returning('status_list_id')
+    .executeTakeFirst();
+  return row?.status_list_id;
+}

@@ -1,0 +1,150 @@
+// Regulator routes (SPEC "Regulator"): lookups, actions, conflicts, query logs, audit.
+import { Hono } from 'hono';
+import { ValidationError } from '../../domain/errors.js';
+import {
+  type ActionRequest,
+  applyRegulatorAction,
+  liftLinkBlock,
+  listConflicts,
+  lookupByAccount,
+  lookupByBinding,
+  lookupByNationalId,
+  type ReasonCode,
+  readAuditLog,
+  resolveConflict,
+  searchExchangeQueries,
+} from '../../services/regulator.js';
+import type { AppEnv } from '../env.js';
+import { readJsonBody } from '../json.js';
+import { requireRegulator } from '../middleware/regulator.js';
+
+const read = requireRegulator('regulator:read');
+const act = requireRegulator('regulator:act');
+
+function limitParam(raw: string | undefined, fallback: number, max: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < 1 || value > max) {
+    throw new ValidationError(`limit must be an integer from 1 to ${max}`, {
+      errors: [{ pointer: '/limit' }],
+    });
+  }
+  return value;
+}
+
+function timeParam(raw: string | undefined, name: string): string | undefined {
+  if (raw === undefined) return undefined;
+  const time = Date.parse(raw);
+  if (Number.isNaN(time))
+    throw new ValidationError(`${name} must be an ISO 8601 time`, { errors: [{ pointer: `/${name}` }] });
+  return new Date(time).toISOString();
+}
+
+function csvField(value: string): string {
+  // Quote everything; double inner quotes; neutralise spreadsheet formulas.
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return `"${safe.replaceAll('"', '""')}"`;
+}
+
+export function regulatorRoutes() {
+  const app = new Hono<AppEnv>();
+
+  app.post('/lookups', read, async (c) => {
+    const { nationalId } = await readJsonBody<{ nationalId: string }>(
+      c,
+      'regulator-national-id-lookup-request',
+    );
+    return c.json(await lookupByNationalId(c.get('deps').services, c.get('regulator')!, nationalId));
+  });
+
+  app.get('/accounts/:account', read, async (c) =>
+    c.json(await lookupByAccount(c.get('deps').services, c.get('regulator')!, c.req.param('account'))),
+  );
+
+  app.get('/bindings/:id', read, async (c) =>
+    c.json(await lookupByBinding(c.get('deps').services, c.get('regulator')!, c.req.param('id'))),
+  );
+
+  for (const [path, action] of [
+    ['/revocations', 'revoke'],
+    ['/suspensions', 'suspend'],
+    ['/reinstatements', 'reinstate'],
+  ] as const) {
+    app.post(path, act, async (c) => {
+      const body = await readJsonBody<ActionRequest>(c, 'regulator-action-request');
+      return c.json(await applyRegulatorAction(c.get('deps').services, c.get('regulator')!, action, body));
+    });
+  }
+
+  app.post('/link-block-lifts', act, async (c) => {
+    const body = await readJsonBody<{ identity: string; reason: ReasonCode; legalReference: string }>(
+      c,
+      'regulator-link-block-lift-request',
+    );
+    return c.json(await liftLinkBlock(c.get('deps').services, c.get('regulator')!, body));
+  });
+
+  app.get('/conflicts', read, async (c) => {
+    const status = c.req.query('status');
+    if (status !== undefined && !['open', 'resolved', 'dismissed'].includes(status)) {
+      throw new ValidationError('status must be open, resolved or dismissed', {
+        errors: [{ pointer: '/status' }],
+      });
+    }
+    return c.json({ conflicts: await listConflicts(c.get('deps').services, status) });
+  });
+
+  app.post('/conflicts/:id/resolution', act, async (c) => {
+    const body = await readJsonBody<{
+      resolution: 'revoke_existing' | 'dismiss';
+      reason: ReasonCode;
+      legalReference: string;
+    }>(c, 'conflict-resolution-request');
+    return c.json(
+      await resolveConflict(c.get('deps').services, c.get('regulator')!, c.req.param('id'), body),
+    );
+  });
+
+  // Exchange queries by account, client and time range; ?format=csv for a spreadsheet.
+  app.get('/query-log', read, async (c) => {
+    const q = c.req.query();
+    const queries = await searchExchangeQueries(c.get('deps').services, {
+      ...(q.account ? { account: q.account } : {}),
+      ...(q.client ? { clientId: q.client } : {}),
+      ...(timeParam(q.from, 'from') ? { from: timeParam(q.from, 'from')! } : {}),
+      ...(timeParam(q.to, 'to') ? { to: timeParam(q.to, 'to')! } : {}),
+      limit: limitParam(q.limit, 1000, 100_000),
+    });
+    const format = q.format ?? 'json';
+    if (format === 'csv') {
+      const lines = [
+        'at,client_id,kind,account,result',
+        ...queries.map((row) =>
+          [row.at, row.clientId, row.kind, row.account, row.result].map(csvField).join(','),
+        ),
+      ];
+      c.header('content-type', 'text/csv; charset=utf-8');
+      c.header('content-disposition', 'attachment; filename="exchange-queries.csv"');
+      return c.body(`${lines.join('\r\n')}\r\n`);
+    }
+    if (format !== 'json')
+      throw new ValidationError('format must be json or csv', { errors: [{ pointer: '/format' }] });
+    return c.json({ queries });
+  });
+
+  app.get('/audit', read, async (c) => {
+    const after = c.req.query('afterSeq');
+    if (after !== undefined && !/^\d+$/.test(after)) {
+      throw new ValidationError('afterSeq must be a non-negative integer', {
+        errors: [{ pointer: '/afterSeq' }],
+      });
+    }
+    const entries = await readAuditLog(c.get('deps').services, {
+      ...(after !== undefined ? { afterSeq: Number(after) } : {}),
+      limit: limitParam(c.req.query('limit'), 1000, 10_000),
+    });
+    return c.json({ entries });
+  });
+
+  return app;
+}

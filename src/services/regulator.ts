@@ -1,0 +1,460 @@
+// What regulators do (SPEC "Regulator"): look people and accounts up (each lookup is
+// itself audited), suspend, reinstate and revoke one attestation, every attestation of an
+// account or of an identity, resolve conflict reports, and read the exchanges' query log.
+// Every action is idempotent and runs in one transaction with all of its effects.
+import type { Kysely } from 'kysely';
+import { ACCOUNT_NAMESPACES } from '../domain/accounts/index.js';
+import type { ActorType } from '../domain/audit/auditChain.js';
+import { NotFoundError, RevocationFinalError, ValidationError } from '../domain/errors.js';
+import { validateNationalId } from '../domain/identity/nationalId.js';
+import type { AttestationRow, BindingRow, Database, IdentityRow } from '../store/database.js';
+import { findAttestation, listAttestationsOfBindings } from '../store/repositories/attestations.js';
+import { appendAudit, listAudit } from '../store/repositories/auditLog.js';
+import { findBinding, listBindingsOfIdentity, listConflictReports } from '../store/repositories/bindings.js';
+import { findIdentityById, findIdentityByNationalIdHash } from '../store/repositories/identities.js';
+import { bindingsOfAccounts } from '../store/repositories/lookups.js';
+import {
+  findConflictReport,
+  type QueryLogFilter,
+  resolveConflictReport,
+  searchQueryLog,
+  setLinkBlock,
+  setRoles,
+} from '../store/repositories/regulator.js';
+import { summariseAttestation } from './attestations.js';
+import { type BindingTransition, transitionAttestation, transitionBinding } from './bindingStatus.js';
+import type { ServiceContext } from './context.js';
+import { nationalIdLookupHash, type PersonalData, PURPOSE } from './identities.js';
+import { summariseBinding } from './wallets.js';
+
+export const REASON_CODES = [
+  'fraud',
+  'court_order',
+  'sanctions',
+  'identity_compromised',
+  'key_compromise',
+  'other',
+] as const;
+export type ReasonCode = (typeof REASON_CODES)[number];
+
+/** An officer signed in with a passkey, or a regulator system's API key. */
+export interface RegulatorActor {
+  id: string;
+  via: 'officer' | 'api-key';
+}
+
+const ACTOR_TYPE: ActorType = 'regulator';
+
+function actorOf(actor: RegulatorActor) {
+  return { type: ACTOR_TYPE, id: actor.id };
+}
+
+// ---------------------------------------------------------------- lookups
+
+async function describeIdentity(ctx: ServiceContext, identity: IdentityRow) {
+  const personal = JSON.parse(
+    await ctx.protector.decrypt(identity.personal_data_ciphertext, PURPOSE.personalData),
+  ) as PersonalData;
+  return {
+    id: identity.id,
+    country: identity.country,
+    nationalId: await ctx.protector.decrypt(identity.national_id_ciphertext, PURPOSE.nationalId),
+    ...personal,
+    level: identity.level,
+    source: identity.source,
+    verifiedAt: identity.verified_at,
+    roles: identity.roles.split(' '),
+    linkBlock: identity.link_blocked_at
+      ? { at: identity.link_blocked_at, reason: identity.link_blocked_reason ?? '' }
+      : null,
+  };
+}
+
+async function describeBindings(ctx: ServiceContext, bindings: BindingRow[]) {
+  const attestations = await listAttestationsOfBindings(
+    ctx.db,
+    bindings.map((b) => b.id),
+  );
+  return bindings.map((binding) => ({
+    ...summariseBinding(binding),
+    identityId: binding.identity_id,
+    attestations: attestations
+      .filter((a) => a.binding_id === binding.id)
+      .map((a) => {
+        const { jwt: _jwt, eip712: _eip712, ...rest } = summariseAttestation(ctx, a);
+        return rest;
+      }),
+  }));
+}
+
+/** Records who looked at whom, in its own transaction, before the answer leaves. */
+async function auditLookup(
+  ctx: ServiceContext,
+  actor: RegulatorActor,
+  by: string,
+  identityIds: string[],
+  extra = {},
+) {
+  await ctx.db.transaction().execute(async (trx) => {
+    await appendAudit(
+      trx,
+      {
+        actorType: ACTOR_TYPE,
+        actorId: actor.id,
+        action: 'regulator.lookup',
+        subjectType: 'identity',
+        subjectId: identityIds[0] ?? null,
+        details: { by, via: actor.via, identityIds, ...extra },
+      },
+      ctx.clock.now(),
+    );
+  });
+}
+
+export async function lookupByNationalId(ctx: ServiceContext, actor: RegulatorActor, rawNationalId: string) {
+  const nationalId = validateNationalId(ctx.config.country, rawNationalId);
+  const identity = await findIdentityByNationalIdHash(
+    ctx.db,
+    await nationalIdLookupHash(ctx, ctx.config.country, nationalId),
+  );
+  // The search is audited even when it finds no one (by its keyed hash, never the ID).
+  await auditLookup(ctx, actor, 'national_id', identity ? [identity.id] : [], { found: Boolean(identity) });
+  if (!identity) throw new NotFoundError('No verified identity has this national ID');
+  return {
+    identity: await describeIdentity(ctx, identity),
+    bindings: await describeBindings(ctx, await listBindingsOfIdentity(ctx.db, identity.id)),
+  };
+}
+
+export async function lookupByAccount(ctx: ServiceContext, actor: RegulatorActor, rawAccount: string) {
+  const account = ACCOUNT_NAMESPACES.parse(rawAccount).id;
+  const bindings = await bindingsOfAccounts(ctx.db, [account]);
+  const identityIds = [...new Set(bindings.map((b) => b.identity_id))];
+  await auditLookup(ctx, actor, 'account', identityIds, { account });
+  const identities = [];
+  for (const id of identityIds) {
+    const identity = await findIdentityById(ctx.db, id);
+    if (identity) identities.push(await describeIdentity(ctx, identity));
+  }
+  return { account, bindings: await describeBindings(ctx, bindings), identities };
+}
+
+export async function lookupByBinding(ctx: ServiceContext, actor: RegulatorActor, bindingId: string) {
+  const binding = await findBinding(ctx.db, bindingId);
+  if (!binding) throw new NotFoundError('No such binding');
+  await auditLookup(ctx, actor, 'binding', [binding.identity_id], { bindingId });
+  const identity = await findIdentityById(ctx.db, binding.identity_id);
+  const [described] = await describeBindings(ctx, [binding]);
+  return { binding: described!, identities: identity ? [await describeIdentity(ctx, identity)] : [] };
+}
+
+// ---------------------------------------------------------------- actions
+
+export type ActionTarget = { attestation: string } | { account: string } | { identity: string };
+
+export interface ActionRequest {
+  target: ActionTarget;
+  reason: ReasonCode;
+  legalReference: string;
+}
+
+export interface ActionResult {
+  action: BindingTransition;
+  target: ActionTarget;
+  changed: { bindings: string[]; attestations: string[] };
+  unchanged: { bindings: string[]; attestations: string[] };
+  identityBlocked?: boolean;
+  summary: string;
+}
+
+const RESULT_STATE: Record<BindingTransition, { binding: string; attestation: string }> = {
+  suspend: { binding: 'suspended', attestation: 'suspended' },
+  reinstate: { binding: 'active', attestation: 'valid' },
+  revoke: { binding: 'revoked', attestation: 'invalid' },
+};
+
+function refuseReinstatingRevoked(action: BindingTransition, what: string) {
+  if (action !== 'revoke')
+    throw new RevocationFinalError(`${what} is revoked; a revocation cannot be undone`);
+}
+
+export async function applyRegulatorAction(
+  ctx: ServiceContext,
+  actor: RegulatorActor,
+  action: BindingTransition,
+  request: ActionRequest,
+): Promise<ActionResult> {
+  if (!REASON_CODES.includes(request.reason)) {
+    throw new ValidationError(`reason must be one of ${REASON_CODES.join(', ')}`);
+  }
+  const params = {
+    transition: action,
+    reason: request.reason,
+    actor: actorOf(actor),
+    details: { legalReference: request.legalReference, via: actor.via },
+  };
+  const result: ActionResult = {
+    action,
+    target: request.target,
+    changed: { bindings: [], attestations: [] },
+    unchanged: { bindings: [], attestations: [] },
+    summary: '',
+  };
+
+  await ctx.db.transaction().execute(async (trx) => {
+    const onBinding = async (binding: BindingRow) => {
+      if (binding.status === RESULT_STATE[action].binding) {
+        result.unchanged.bindings.push(binding.id);
+        return;
+      }
+      if (binding.status === 'revoked') refuseReinstatingRevoked(action, `Binding ${binding.id}`);
+      if (action === 'reinstate' && binding.status === 'active') {
+        result.unchanged.bindings.push(binding.id);
+        return;
+      }
+      await transitionBinding(ctx, trx, binding, params);
+      result.changed.bindings.push(binding.id);
+    };
+
+    if ('attestation' in request.target) {
+      const attestation = await findAttestation(trx, request.target.attestation);
+      if (!attestation) throw new NotFoundError('No such attestation');
+      const binding = (await findBinding(trx, attestation.binding_id))!;
+      await onAttestation(ctx, trx, attestation, binding, action, params, result);
+    } else if ('account' in request.target) {
+      const account = ACCOUNT_NAMESPACES.parse(request.target.account).id;
+      const bindings = await bindingsOfAccounts(trx, [account]);
+      if (bindings.length === 0) throw new NotFoundError(`No binding of ${account}`);
+      const live = bindings.find((b) => b.status !== 'revoked');
+      if (live) await onBinding(live);
+      else {
+        refuseReinstatingRevoked(action, `Every binding of ${account}`);
+        result.unchanged.bindings.push(...bindings.map((b) => b.id));
+      }
+    } else {
+      const identity = await findIdentityById(trx, request.target.identity);
+      if (!identity) throw new NotFoundError('No such identity');
+      for (const binding of await listBindingsOfIdentity(trx, identity.id)) {
+        if (binding.status === 'revoked') result.unchanged.bindings.push(binding.id);
+        else await onBinding(binding);
+      }
+      if (action === 'revoke') {
+        const blocked = await setLinkBlock(trx, identity.id, {
+          at: ctx.clock.now().toISOString(),
+          reason: request.reason,
+        });
+        result.identityBlocked = true;
+        if (blocked) {
+          await appendAudit(
+            trx,
+            {
+              actorType: ACTOR_TYPE,
+              actorId: actor.id,
+              action: 'identity.link_blocked',
+              subjectType: 'identity',
+              subjectId: identity.id,
+              details: { reason: request.reason, legalReference: request.legalReference, via: actor.via },
+            },
+            ctx.clock.now(),
+          );
+        }
+      }
+    }
+  });
+  const changed = result.changed.bindings.length + result.changed.attestations.length;
+  result.summary =
+    changed === 0
+      ? `Nothing changed: the target is already ${RESULT_STATE[action].binding}`
+      : `${action}: ${result.changed.bindings.length} binding(s), ${result.changed.attestations.length} single attestation(s) changed`;
+  return result;
+}
+
+async function onAttestation(
+  ctx: ServiceContext,
+  trx: Kysely<Database>,
+  attestation: AttestationRow,
+  binding: BindingRow,
+  action: BindingTransition,
+  params: Parameters<typeof transitionAttestation>[4],
+  result: ActionResult,
+) {
+  if (attestation.status === RESULT_STATE[action].attestation) {
+    result.unchanged.attestations.push(attestation.id);
+    return;
+  }
+  if (attestation.status === 'invalid') refuseReinstatingRevoked(action, `Attestation ${attestation.id}`);
+  if (action === 'reinstate' && attestation.status === 'valid') {
+    result.unchanged.attestations.push(attestation.id);
+    return;
+  }
+  if (await transitionAttestation(ctx, trx, attestation, binding, params))
+    result.changed.attestations.push(attestation.id);
+  else result.unchanged.attestations.push(attestation.id);
+}
+
+/** Lets a revoked identity link accounts again. */
+export async function liftLinkBlock(
+  ctx: ServiceContext,
+  actor: RegulatorActor,
+  p: { identity: string; reason: ReasonCode; legalReference: string },
+): Promise<{ lifted: boolean }> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const identity = await findIdentityById(trx, p.identity);
+    if (!identity) throw new NotFoundError('No such identity');
+    const lifted = await setLinkBlock(trx, identity.id, null);
+    if (lifted) {
+      await appendAudit(
+        trx,
+        {
+          actorType: ACTOR_TYPE,
+          actorId: actor.id,
+          action: 'identity.link_block_lifted',
+          subjectType: 'identity',
+          subjectId: identity.id,
+          details: { reason: p.reason, legalReference: p.legalReference, via: actor.via },
+        },
+        ctx.clock.now(),
+      );
+    }
+    return { lifted };
+  });
+}
+
+// ---------------------------------------------------------------- conflicts
+
+function summariseConflict(row: Awaited<ReturnType<typeof listConflictReports>>[number]) {
+  return {
+    id: row.id,
+    account: row.account,
+    existingBindingId: row.existing_binding_id,
+    claimantIdentityId: row.claimant_identity_id,
+    method: row.method,
+    status: row.status,
+    createdAt: row.created_at,
+    ...(row.resolved_at ? { resolvedAt: row.resolved_at } : {}),
+    ...(row.resolution ? { resolution: row.resolution } : {}),
+  };
+}
+
+export async function listConflicts(ctx: ServiceContext, status?: string) {
+  return (await listConflictReports(ctx.db, status ? { status } : {})).map(summariseConflict);
+}
+
+/**
+ * `revoke_existing` revokes the binding that holds the account (so the claimant can link
+ * it); `dismiss` closes the report and leaves the binding alone.
+ */
+export async function resolveConflict(
+  ctx: ServiceContext,
+  actor: RegulatorActor,
+  id: string,
+  p: { resolution: 'revoke_existing' | 'dismiss'; reason: ReasonCode; legalReference: string },
+) {
+  return ctx.db.transaction().execute(async (trx) => {
+    const report = await findConflictReport(trx, id);
+    if (!report) throw new NotFoundError('No such conflict report');
+    if (report.status !== 'open') return { conflict: summariseConflict(report), changed: false };
+    if (p.resolution === 'revoke_existing') {
+      const binding = await findBinding(trx, report.existing_binding_id);
+      if (binding && binding.status !== 'revoked') {
+        await transitionBinding(ctx, trx, binding, {
+          transition: 'revoke',
+          reason: p.reason,
+          actor: actorOf(actor),
+          details: { legalReference: p.legalReference, conflictReportId: id, via: actor.via },
+        });
+      }
+    }
+    const now = ctx.clock.now();
+    const status = p.resolution === 'dismiss' ? 'dismissed' : 'resolved';
+    await resolveConflictReport(trx, { id, status, resolution: p.resolution, at: now });
+    await appendAudit(
+      trx,
+      {
+        actorType: ACTOR_TYPE,
+        actorId: actor.id,
+        action: `conflict.${status}`,
+        subjectType: 'conflict_report',
+        subjectId: id,
+        details: {
+          resolution: p.resolution,
+          reason: p.reason,
+          legalReference: p.legalReference,
+          via: actor.via,
+        },
+      },
+      now,
+    );
+    return {
+      conflict: summariseConflict({
+        ...report,
+        status,
+        resolution: p.resolution,
+        resolved_at: now.toISOString(),
+      }),
+      changed: true,
+    };
+  });
+}
+
+// ---------------------------------------------------------------- query log and audit
+
+export async function searchExchangeQueries(ctx: ServiceContext, filter: QueryLogFilter) {
+  const rows = await searchQueryLog(ctx.db, filter);
+  return rows.map((row) => ({
+    id: row.id,
+    clientId: row.client_id,
+    kind: row.kind,
+    account: row.account,
+    result: row.result,
+    at: row.at,
+  }));
+}
+
+export async function readAuditLog(ctx: ServiceContext, p: { afterSeq?: number; limit: number }) {
+  return listAudit(ctx.db, { ...(p.afterSeq !== undefined ? { afterSeq: p.afterSeq } : {}), limit: p.limit });
+}
+
+// ---------------------------------------------------------------- officers (operator CLI)
+
+/** Gives or takes the regulator role. The officer must have verified their identity once. */
+export async function setRegulatorRole(ctx: ServiceContext, rawNationalId: string, grant: boolean) {
+  const nationalId = validateNationalId(ctx.config.country, rawNationalId);
+  const hash = await nationalIdLookupHash(ctx, ctx.config.country, nationalId);
+  return ctx.db.transaction().execute(async (trx) => {
+    const identity = await findIdentityByNationalIdHash(trx, hash);
+    if (!identity) {
+      throw new NotFoundError(
+        'No verified identity has this national ID: the officer must verify their identity (and register a passkey) first',
+      );
+    }
+    const roles = new Set(identity.roles.split(' ').filter(Boolean));
+    const had = roles.has('regulator');
+    if (had === grant) return { identityId: identity.id, changed: false };
+    if (grant) roles.add('regulator');
+    else roles.delete('regulator');
+    await setRoles(trx, identity.id, [...roles].join(' '));
+    await appendAudit(
+      trx,
+      {
+        actorType: 'operator',
+        actorId: null,
+        action: grant ? 'identity.regulator_role_granted' : 'identity.regulator_role_revoked',
+        subjectType: 'identity',
+        subjectId: identity.id,
+        details: {},
+      },
+      ctx.clock.now(),
+    );
+    return { identityId: identity.id, changed: true };
+  });
+}
+
+export async function listOfficers(ctx: ServiceContext) {
+  const rows = await ctx.db
+    .selectFrom('identities')
+    .selectAll()
+    .where('roles', 'like', '%regulator%')
+    .execute();
+  return Promise.all(rows.map((row) => describeIdentity(ctx, row)));
+}
