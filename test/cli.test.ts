@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
@@ -24,7 +25,7 @@ describe('the operator CLI', () => {
       /Applied: 0001_foundation, 0002_wallet_bindings, 0003_attestations/,
     );
     expect((await cli('migrate')).stdout).toMatch(/Already up to date/);
-    expect((await cli('audit', 'verify')).stdout).toMatch(/Audit chain intact: 0 entries/);
+    expect((await cli('audit', 'verify')).stdout).toMatch(/Audit log intact: 0 entries/);
 
     const before = (await cli('keys', 'list')).stdout;
     expect(before).toMatch(/^\S+ {2}ES256 {2}created \S+ {2}current$/m);
@@ -38,6 +39,26 @@ describe('the operator CLI', () => {
     expect(after).toMatch(new RegExp(`^${oldKid} {2}ES256 {2}created \\S+ {2}retired \\S+$`, 'm'));
     expect(after.split('\n').filter((line) => line.endsWith('current'))).toHaveLength(1);
     expect(after).not.toMatch(/"d"/);
+  });
+
+  it('signs checkpoints and reports tampering with its position', async () => {
+    for (const name of ['A', 'B', 'C']) {
+      await cli('clients', 'create', '--name', name, '--license-no', 'L', '--scopes', 'attestations:read');
+    }
+    expect((await cli('audit', 'checkpoint')).stdout).toMatch(
+      /^Checkpoint: tree size 3, root [0-9a-f]{64}, signed /,
+    );
+    expect((await cli('audit', 'verify')).stdout).toMatch(
+      /Audit log intact: 3 entries; .* 1 signed checkpoints verified/,
+    );
+
+    const db = new Database(join(dataDir, 'wallet-attest.db'));
+    db.prepare("update audit_log set details = '{}' where seq = 2").run();
+    db.close();
+    const failure = await cli('audit', 'verify').catch((error: { code: number; stderr: string }) => error);
+    expect(failure).toMatchObject({ code: 1 });
+    expect((failure as { stderr: string }).stderr).toMatch(/Audit chain broken at entry 2: hash-mismatch/);
+    expect((failure as { stderr: string }).stderr).toMatch(/Checkpoint at tree size 3 fails/);
   });
 
   it('refuses unknown commands with usage', async () => {

@@ -1,7 +1,6 @@
 // Operator CLI: `npm run cli -- <command>`.
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/config.js';
-import { findChainBreak } from '../domain/audit/auditChain.js';
 import { ProblemError } from '../domain/errors.js';
 import { silentLogger } from '../observability/logger.js';
 import { assemble } from '../runtime/assemble.js';
@@ -9,14 +8,16 @@ import { openDatabase } from '../runtime/database.js';
 import { openKeyStore, rotateSigningKey } from '../runtime/fileKeyStore.js';
 import { createApiClient, listClients, revokeApiClient } from '../services/apiClients.js';
 import { listOfficers, setRegulatorRole } from '../services/regulator.js';
+import { currentCheckpoint, verifyAuditLog } from '../services/transparency.js';
 import { migrateToLatest } from '../store/migrate.js';
-import { listAudit } from '../store/repositories/auditLog.js';
 
 const USAGE = `Usage: wallet-attest <command>
 
 Commands:
   migrate          apply every pending database migration
-  audit verify     recompute the audit hash chain and report the first break
+  audit verify     recompute the audit hash chain and Merkle tree, check every signed
+                   checkpoint; report the first break and each failing checkpoint
+  audit checkpoint sign (and store) a checkpoint of the audit log as it is now
   keys list        list the attestation signing keys (public parts) and the attester address
   keys rotate      make a new signing key current; the old one stays published until its
                    tokens expire
@@ -157,15 +158,34 @@ async function run(args: string[]): Promise<number> {
       });
     case 'audit verify':
       return withDatabase(config, async (db) => {
-        const entries = await listAudit(db);
-        const problem = await findChainBreak(entries);
-        if (problem) {
-          console.error(`Audit chain broken at entry ${problem.seq}: ${problem.problem}`);
-          return 1;
+        // Every key the store holds, retired ones too: old checkpoints were signed with them.
+        const keys = await (await openKeyStore(config, new Date())).signingKeys();
+        const report = await verifyAuditLog(db, { keys: keys.map((key) => key.jwk) }, config.publicUrl);
+        let ok = true;
+        if (report.chainBreak) {
+          ok = false;
+          console.error(`Audit chain broken at entry ${report.chainBreak.seq}: ${report.chainBreak.problem}`);
         }
-        console.log(`Audit chain intact: ${entries.length} entries`);
-        return 0;
+        for (const checkpoint of report.checkpoints) {
+          if (!checkpoint.ok) {
+            ok = false;
+            console.error(`Checkpoint at tree size ${checkpoint.treeSize} fails: ${checkpoint.problem}`);
+          }
+        }
+        if (ok) {
+          console.log(
+            `Audit log intact: ${report.entries} entries; chain and Merkle tree recomputed; ${report.checkpoints.length} signed checkpoints verified`,
+          );
+        }
+        return ok ? 0 : 1;
       });
+    case 'audit checkpoint': {
+      const checkpoint = await withServices(config, ({ services }) => currentCheckpoint(services));
+      console.log(
+        `Checkpoint: tree size ${checkpoint.treeSize}, root ${checkpoint.rootHash}, signed ${checkpoint.issuedAt}`,
+      );
+      return 0;
+    }
     case 'keys list': {
       const store = await openKeyStore(config, new Date());
       for (const key of await store.signingKeys()) {

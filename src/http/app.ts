@@ -17,6 +17,7 @@ import { originCheck } from './middleware/originCheck.js';
 import { loadSession } from './middleware/session.js';
 import { pageRoutes } from './pages/routes.js';
 import { problemResponse } from './problem.js';
+import { auditRoutes, ownAuditRoutes } from './routes/audit.js';
 import { citizenRoutes } from './routes/citizen.js';
 import { attestationLookupRoutes, webhookRoutes } from './routes/exchange.js';
 import { identityRoutes } from './routes/identity.js';
@@ -79,6 +80,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/v1/attestations', attestationLookupRoutes());
   app.route('/v1/webhooks', webhookRoutes());
   app.route('/v1/regulator', regulatorRoutes());
+  app.route('/v1/audit', auditRoutes());
+  app.route('/v1', ownAuditRoutes());
   app.route('/v1', citizenRoutes());
   if (deps.devIdp) {
     const devIdp = deps.devIdp;

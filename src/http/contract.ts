@@ -4,7 +4,15 @@
 // validation and the behaviour cannot drift apart. HTML pages and the dev IdP are not API.
 import type { SchemaName } from './schemas.js';
 
-export type Access = 'public' | 'session' | 'enrollment-or-session' | 'flow' | 'api-key' | 'regulator';
+export type Access =
+  | 'public'
+  | 'session'
+  | 'enrollment-or-session'
+  | 'flow'
+  | 'api-key'
+  | 'regulator'
+  /** Regulators for everything, a citizen's session for what concerns that citizen. */
+  | 'regulator-or-subject';
 
 /** A non-JSON body, by media type. */
 export interface MediaBody {
@@ -428,6 +436,39 @@ export const ROUTES: RouteContract[] = [
     tag: 'Regulator',
     access: 'regulator',
     scope: 'regulator:read',
+    responses: { 200: 'audit-log-response' },
+  },
+  {
+    method: 'GET',
+    path: '/v1/audit/checkpoint',
+    summary: 'The signed checkpoint of the audit log now',
+    tag: 'Audit',
+    access: 'public',
+    responses: { 200: 'audit-checkpoint' },
+  },
+  {
+    method: 'GET',
+    path: '/v1/audit/consistency',
+    summary: 'Consistency proof between tree sizes (?first, ?second)',
+    tag: 'Audit',
+    access: 'public',
+    responses: { 200: 'audit-consistency-proof' },
+  },
+  {
+    method: 'GET',
+    path: '/v1/audit/entries/:seq/proof',
+    summary: 'Inclusion proof of an entry (?treeSize): regulators any, citizens their own',
+    tag: 'Audit',
+    access: 'regulator-or-subject',
+    scope: 'regulator:read',
+    responses: { 200: 'audit-inclusion-proof' },
+  },
+  {
+    method: 'GET',
+    path: '/v1/me/audit',
+    summary: 'Audit entries about the signed-in citizen',
+    tag: 'Citizen',
+    access: 'session',
     responses: { 200: 'audit-log-response' },
   },
 ];

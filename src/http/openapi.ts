@@ -26,6 +26,7 @@ const SECURITY: Record<Access, Record<string, string[]>[] | undefined> = {
   flow: [],
   'api-key': undefined,
   regulator: undefined,
+  'regulator-or-subject': undefined,
 };
 
 const STATUS_TEXT: Record<number, string> = {
@@ -73,7 +74,7 @@ export function openApiDocument(serverUrl: string) {
     const security =
       route.access === 'api-key'
         ? [{ apiKey: scopes }]
-        : route.access === 'regulator'
+        : route.access === 'regulator' || route.access === 'regulator-or-subject'
           ? [{ session: [] }, { apiKey: scopes }]
           : SECURITY[route.access];
     paths[path] ??= {};

@@ -9,7 +9,10 @@ import attestationMatchResponse from '../../schemas/attestation-match-response.j
 import attestationQueryRequest from '../../schemas/attestation-query-request.json' with { type: 'json' };
 import attestationQueryResponse from '../../schemas/attestation-query-response.json' with { type: 'json' };
 import attestationResponse from '../../schemas/attestation-response.json' with { type: 'json' };
+import auditCheckpoint from '../../schemas/audit-checkpoint.json' with { type: 'json' };
+import auditConsistencyProof from '../../schemas/audit-consistency-proof.json' with { type: 'json' };
 import auditEntry from '../../schemas/audit-entry.json' with { type: 'json' };
+import auditInclusionProof from '../../schemas/audit-inclusion-proof.json' with { type: 'json' };
 import auditLogResponse from '../../schemas/audit-log-response.json' with { type: 'json' };
 import binding from '../../schemas/binding.json' with { type: 'json' };
 import bindingResponse from '../../schemas/binding-response.json' with { type: 'json' };
@@ -136,6 +139,9 @@ export const SCHEMAS = {
   'query-log-response': queryLogResponse,
   'audit-entry': auditEntry,
   'audit-log-response': auditLogResponse,
+  'audit-checkpoint': auditCheckpoint,
+  'audit-inclusion-proof': auditInclusionProof,
+  'audit-consistency-proof': auditConsistencyProof,
 } as const satisfies Record<string, object>;
 
 export type SchemaName = keyof typeof SCHEMAS;

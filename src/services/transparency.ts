@@ -1,0 +1,239 @@
+// The audit log as a transparency log (Certificate Transparency style, RFC 6962 hashing):
+// leaf i is audit entry seq i+1 (its chain hash); signed checkpoints commit to the tree's
+// size and root; inclusion proofs show an entry is in a checkpointed tree, consistency
+// proofs that a later tree extends an earlier one. Anyone holding two checkpoints can
+// check that history was only appended to.
+import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose';
+import type { Kysely } from 'kysely';
+import {
+  type AuditEntry,
+  auditEntryHash,
+  type ChainBreak,
+  findChainBreak,
+} from '../domain/audit/auditChain.js';
+import { consistencyProof, inclusionProof, leafHash, rootHash } from '../domain/audit/merkle.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
+import type { AuditCheckpointRow, Database } from '../store/database.js';
+import { auditEntryFromRow, listAudit } from '../store/repositories/auditLog.js';
+import type { ServiceContext } from './context.js';
+
+export const CHECKPOINT_TYP = 'audit-checkpoint+jwt';
+
+/** Leaf hashes by position, extended as the log grows (the log is append-only). */
+class LeafCache {
+  private hashes: string[] = [];
+  private pending: Promise<string[]> | undefined;
+
+  async upTo(db: Kysely<Database>, size: number): Promise<string[]> {
+    while (this.hashes.length < size) {
+      this.pending ??= this.extend(db).finally(() => {
+        this.pending = undefined;
+      });
+      await this.pending;
+      if (this.hashes.length < size) throw new NotFoundError(`The audit log has fewer than ${size} entries`);
+    }
+    return this.hashes.slice(0, size);
+  }
+
+  private async extend(db: Kysely<Database>): Promise<string[]> {
+    const rows = await db
+      .selectFrom('audit_log')
+      .select(['seq', 'hash'])
+      .where('seq', '>', this.hashes.length)
+      .orderBy('seq', 'asc')
+      .execute();
+    for (const row of rows) {
+      if (Number(row.seq) !== this.hashes.length + 1) break;
+      this.hashes.push(await leafHash(row.hash));
+    }
+    return this.hashes;
+  }
+}
+
+const caches = new WeakMap<Kysely<Database>, LeafCache>();
+function leafCache(db: Kysely<Database>): LeafCache {
+  let cache = caches.get(db);
+  if (!cache) {
+    cache = new LeafCache();
+    caches.set(db, cache);
+  }
+  return cache;
+}
+
+async function treeSize(db: Kysely<Database>): Promise<number> {
+  const row = await db
+    .selectFrom('audit_log')
+    .select((eb) => eb.fn.max('seq').as('size'))
+    .executeTakeFirst();
+  return Number(row?.size ?? 0);
+}
+
+export interface Checkpoint {
+  treeSize: number;
+  rootHash: string;
+  issuedAt: string;
+  /** Compact JWS (typ audit-checkpoint+jwt) over {iss, tree_size, root_hash, iat}, signed with the service's key. */
+  token: string;
+}
+
+function toCheckpoint(row: AuditCheckpointRow): Checkpoint {
+  return {
+    treeSize: Number(row.tree_size),
+    rootHash: row.root_hash,
+    issuedAt: row.issued_at,
+    token: row.token,
+  };
+}
+
+/** The checkpoint of the log as it is now, signed and stored the first time it is asked for. */
+export async function currentCheckpoint(ctx: ServiceContext): Promise<Checkpoint> {
+  const size = await treeSize(ctx.db);
+  const stored = await ctx.db
+    .selectFrom('audit_checkpoints')
+    .selectAll()
+    .where('tree_size', '=', size)
+    .executeTakeFirst();
+  if (stored) return toCheckpoint(stored);
+  const root = await rootHash(await leafCache(ctx.db).upTo(ctx.db, size));
+  const now = ctx.clock.now();
+  const { token } = await ctx.keys.signJwt(CHECKPOINT_TYP, {
+    iss: ctx.config.publicUrl,
+    tree_size: size,
+    root_hash: root,
+    iat: Math.floor(now.getTime() / 1000),
+  });
+  const row: AuditCheckpointRow = { tree_size: size, root_hash: root, issued_at: now.toISOString(), token };
+  // Two instances may sign the same size at once: the first stored one stands.
+  await ctx.db
+    .insertInto('audit_checkpoints')
+    .values(row)
+    .onConflict((oc) => oc.column('tree_size').doNothing())
+    .execute();
+  const winner = await ctx.db
+    .selectFrom('audit_checkpoints')
+    .selectAll()
+    .where('tree_size', '=', size)
+    .executeTakeFirstOrThrow();
+  return toCheckpoint(winner);
+}
+
+function positiveInteger(raw: string | undefined, name: string): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^[1-9]\d{0,15}$/.test(raw)) {
+    throw new ValidationError(`${name} must be a positive integer`, { errors: [{ pointer: `/${name}` }] });
+  }
+  return Number(raw);
+}
+
+/** Who may see a proof for an entry: regulators for all, a citizen for entries about them. */
+export type ProofReader = { kind: 'regulator' } | { kind: 'citizen'; identityId: string };
+
+export function entryConcerns(entry: AuditEntry, identityId: string): boolean {
+  return (
+    entry.actorId === identityId ||
+    entry.subjectId === identityId ||
+    entry.details.identityId === identityId ||
+    entry.details.claimantIdentityId === identityId ||
+    (Array.isArray(entry.details.identityIds) && entry.details.identityIds.includes(identityId))
+  );
+}
+
+export async function inclusion(
+  ctx: ServiceContext,
+  reader: ProofReader,
+  rawSeq: string,
+  rawTreeSize?: string,
+) {
+  const seq = positiveInteger(rawSeq, 'seq')!;
+  const [row] = await listAudit(ctx.db, { afterSeq: seq - 1, limit: 1 });
+  if (!row || row.seq !== seq) throw new NotFoundError(`No audit entry ${seq}`);
+  if (reader.kind === 'citizen' && !entryConcerns(row, reader.identityId)) {
+    throw new ForbiddenError('Citizens may fetch proofs only for entries about themselves');
+  }
+  const size = positiveInteger(rawTreeSize, 'treeSize') ?? (await currentCheckpoint(ctx)).treeSize;
+  if (size < seq) throw new ValidationError(`treeSize ${size} does not contain entry ${seq}`);
+  const leaves = await leafCache(ctx.db).upTo(ctx.db, size);
+  return {
+    entry: row,
+    leafIndex: seq - 1,
+    leafHash: leaves[seq - 1]!,
+    treeSize: size,
+    rootHash: await rootHash(leaves),
+    proof: await inclusionProof(leaves, seq - 1, size),
+  };
+}
+
+export async function consistency(ctx: ServiceContext, rawFirst?: string, rawSecond?: string) {
+  const first = positiveInteger(rawFirst, 'first');
+  if (first === undefined)
+    throw new ValidationError('first is required', { errors: [{ pointer: '/first' }] });
+  const second = positiveInteger(rawSecond, 'second') ?? (await currentCheckpoint(ctx)).treeSize;
+  if (first > second) throw new ValidationError('first must not exceed second');
+  const leaves = await leafCache(ctx.db).upTo(ctx.db, second);
+  return {
+    first,
+    second,
+    firstRoot: await rootHash(leaves.slice(0, first)),
+    secondRoot: await rootHash(leaves),
+    proof: await consistencyProof(leaves, first, second),
+  };
+}
+
+export async function entriesAbout(ctx: ServiceContext, identityId: string): Promise<AuditEntry[]> {
+  // The log is scanned: entries name identities in several places. Fine at this scale;
+  // an index table would serve a larger log.
+  const rows = await ctx.db.selectFrom('audit_log').selectAll().orderBy('seq', 'asc').execute();
+  return rows.map(auditEntryFromRow).filter((entry) => entryConcerns(entry, identityId));
+}
+
+export interface AuditVerification {
+  entries: number;
+  chainBreak?: ChainBreak;
+  checkpoints: { treeSize: number; ok: boolean; problem?: string }[];
+}
+
+/**
+ * Recomputes the chain and the tree from the rows and checks every stored checkpoint:
+ * its signature, that the log still has that many entries, and that the root matches.
+ * Any edit, deletion, reordering or truncation shows up with its position.
+ */
+export async function verifyAuditLog(
+  db: Kysely<Database>,
+  jwks: JSONWebKeySet,
+  issuer: string,
+): Promise<AuditVerification> {
+  const entries = await listAudit(db);
+  const chainBreak = await findChainBreak(entries);
+  // Leaves from each entry's recomputed hash, not the stored column: an edit that left the
+  // hash column alone changes the tree as well as breaking the chain.
+  const leaves = await Promise.all(
+    entries.map(async ({ hash: _stored, ...content }) => leafHash(await auditEntryHash(content))),
+  );
+  const keys = createLocalJWKSet(jwks);
+  const checkpoints: AuditVerification['checkpoints'] = [];
+  for (const row of await db
+    .selectFrom('audit_checkpoints')
+    .selectAll()
+    .orderBy('tree_size', 'asc')
+    .execute()) {
+    const size = Number(row.tree_size);
+    let problem: string | undefined;
+    try {
+      const { payload } = await jwtVerify(row.token, keys, { typ: CHECKPOINT_TYP, issuer });
+      if (payload.tree_size !== size || payload.root_hash !== row.root_hash)
+        problem = 'the stored columns differ from the signed checkpoint';
+    } catch (error) {
+      problem = `signature does not verify (${error instanceof Error ? error.message : 'unknown'})`;
+    }
+    if (!problem && size > entries.length) {
+      problem = `the checkpoint covers ${size} entries but the log has ${entries.length}: entries after ${entries.length} were removed`;
+    }
+    if (!problem && size > 0 && entries[size - 1]?.seq !== size)
+      problem = `entry ${size} is missing or out of place`;
+    if (!problem && (await rootHash(leaves.slice(0, size))) !== row.root_hash) {
+      problem = `the log's first ${size} entries no longer hash to the signed root: an entry at or before ${size} was changed, removed or reordered`;
+    }
+    checkpoints.push({ treeSize: size, ok: problem === undefined, ...(problem ? { problem } : {}) });
+  }
+  return { entries: entries.length, ...(chainBreak ? { chainBreak } : {}), checkpoints };
+}
