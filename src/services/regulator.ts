@@ -244,20 +244,7 @@ export async function applyRegulatorAction(
           reason: request.reason,
         });
         result.identityBlocked = true;
-        if (blocked) {
-          await appendAudit(
-            trx,
-            {
-              actorType: ACTOR_TYPE,
-              actorId: actor.id,
-              action: 'identity.link_blocked',
-              subjectType: 'identity',
-              subjectId: identity.id,
-              details: { reason: request.reason, legalReference: request.legalReference, via: actor.via },
-            },
-            ctx.clock.now(),
-          );
-        }
+        if (blocked) await auditLinkBlock(ctx, trx, actor, 'identity.link_blocked', identity.id, request);
       }
     }
   });
@@ -292,6 +279,28 @@ async function onAttestation(
   else result.unchanged.attestations.push(attestation.id);
 }
 
+function auditLinkBlock(
+  ctx: ServiceContext,
+  trx: Kysely<Database>,
+  actor: RegulatorActor,
+  action: 'identity.link_blocked' | 'identity.link_block_lifted',
+  identityId: string,
+  p: { reason: ReasonCode; legalReference: string },
+) {
+  return appendAudit(
+    trx,
+    {
+      actorType: ACTOR_TYPE,
+      actorId: actor.id,
+      action,
+      subjectType: 'identity',
+      subjectId: identityId,
+      details: { reason: p.reason, legalReference: p.legalReference, via: actor.via },
+    },
+    ctx.clock.now(),
+  );
+}
+
 /** Lets a revoked identity link accounts again. */
 export async function liftLinkBlock(
   ctx: ServiceContext,
@@ -302,20 +311,7 @@ export async function liftLinkBlock(
     const identity = await findIdentityById(trx, p.identity);
     if (!identity) throw new NotFoundError('No such identity');
     const lifted = await setLinkBlock(trx, identity.id, null);
-    if (lifted) {
-      await appendAudit(
-        trx,
-        {
-          actorType: ACTOR_TYPE,
-          actorId: actor.id,
-          action: 'identity.link_block_lifted',
-          subjectType: 'identity',
-          subjectId: identity.id,
-          details: { reason: p.reason, legalReference: p.legalReference, via: actor.via },
-        },
-        ctx.clock.now(),
-      );
-    }
+    if (lifted) await auditLinkBlock(ctx, trx, actor, 'identity.link_block_lifted', identity.id, p);
     return { lifted };
   });
 }

@@ -8,24 +8,14 @@ import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { easTypedData, type SignedEasAttestation } from '../../src/domain/attestations/easAttestation.js';
 import { rotateSigningKey } from '../../src/runtime/fileKeyStore.js';
-import { attestationState } from '../../src/services/attestations.js';
+import { type AttestationSummary, attestationState } from '../../src/services/attestations.js';
 import { changeBinding } from '../../src/services/bindingStatus.js';
 import { verifyWalletAttestation } from '../../src/verifier/index.js';
 import { startTestServer, type TestBrowser, type TestServer } from '../helpers/server.js';
 import { expectProblem, json } from '../http/citizenFlow.js';
 import { askChallenge, browserFor, signedInCitizens, submitSignature } from '../http/walletFlow.js';
 
-interface AttestationJson {
-  id: string;
-  bindingId: string;
-  state: string;
-  issuedAt: string;
-  expiresAt: string;
-  kid: string;
-  statusList: { uri: string; idx: number };
-  jwt: string;
-  eip712: SignedEasAttestation;
-}
+type AttestationJson = AttestationSummary;
 
 const YEAR = 365 * 24 * 3600;
 let server: TestServer;

@@ -43,6 +43,19 @@ async function outbox(webhookId: string) {
 
 const deliver = () => deliverDueWebhooks(server.assembled.services, fetch);
 
+/** A fresh linked account that the exchange looks up, then a regulator suspends. */
+async function lookedUpThenSuspended(key: string) {
+  const { linked } = await citizenWithAccounts(server, 1);
+  await api(server, key).get(`/v1/attestations/${linked[0]!.account}`);
+  await server.assembled.services.queryLog.flush();
+  await changeBinding(server.assembled.services, linked[0]!.bindingId, {
+    transition: 'suspend',
+    reason: 'fraud',
+    actor,
+  });
+  return linked[0]!;
+}
+
 describe('webhook management', () => {
   it('creates, lists, reads and deletes; the secret is shown once', async () => {
     const client = await apiClient(server, ['webhooks:manage']);
@@ -177,14 +190,7 @@ describe('deliveries', () => {
 
   it('retries after receiver errors with exponential backoff, logging each attempt', async () => {
     const { client, receiver, webhook } = await exchangeWithWebhook((n) => (n <= 2 ? 500 : 204));
-    const { linked } = await citizenWithAccounts(server, 1);
-    await api(server, client.key).get(`/v1/attestations/${linked[0]!.account}`);
-    await server.assembled.services.queryLog.flush();
-    await changeBinding(server.assembled.services, linked[0]!.bindingId, {
-      transition: 'suspend',
-      reason: 'fraud',
-      actor,
-    });
+    await lookedUpThenSuspended(client.key);
 
     const offset = server.clock.offsetMs;
     try {
@@ -213,14 +219,7 @@ describe('deliveries', () => {
 
   it('keeps retrying for at least 24 hours, then gives up', async () => {
     const { client, receiver, webhook } = await exchangeWithWebhook(() => 503);
-    const { linked } = await citizenWithAccounts(server, 1);
-    await api(server, client.key).get(`/v1/attestations/${linked[0]!.account}`);
-    await server.assembled.services.queryLog.flush();
-    await changeBinding(server.assembled.services, linked[0]!.bindingId, {
-      transition: 'suspend',
-      reason: 'fraud',
-      actor,
-    });
+    await lookedUpThenSuspended(client.key);
     const offset = server.clock.offsetMs;
     try {
       let elapsed = 0;
@@ -248,14 +247,7 @@ describe('deliveries', () => {
 
   it('loses no delivery when a worker dies after taking it', async () => {
     const { client, receiver, webhook } = await exchangeWithWebhook();
-    const { linked } = await citizenWithAccounts(server, 1);
-    await api(server, client.key).get(`/v1/attestations/${linked[0]!.account}`);
-    await server.assembled.services.queryLog.flush();
-    await changeBinding(server.assembled.services, linked[0]!.bindingId, {
-      transition: 'suspend',
-      reason: 'fraud',
-      actor,
-    });
+    await lookedUpThenSuspended(client.key);
     const [row] = await outbox(webhook.id);
     // A worker leases it and dies before sending: other workers leave it alone for the lease…
     const now = server.clock.now();
