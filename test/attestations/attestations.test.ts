@@ -6,7 +6,7 @@ import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify
 import { recoverTypedDataAddress, verifyTypedData } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { easTypedData, type SignedEasAttestation } from '../../src/domain/attestations/easAttestation.js';
+import { easTypedData } from '../../src/domain/attestations/easAttestation.js';
 import { rotateSigningKey } from '../../src/runtime/fileKeyStore.js';
 import { type AttestationSummary, attestationState } from '../../src/services/attestations.js';
 import { changeBinding } from '../../src/services/bindingStatus.js';
