@@ -3,6 +3,7 @@
 // webhook outbox rows, conflicts, and the exchanges' query log.
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findChainBreak } from '../../src/domain/audit/auditChain.js';
 import { setRegulatorRole } from '../../src/services/regulator.js';
 import { listAudit } from '../../src/store/repositories/auditLog.js';
 import { verifyWalletAttestation } from '../../src/verifier/index.js';
@@ -492,5 +493,25 @@ describe('exchange query logs', () => {
       422,
       'validation-failed',
     );
+  });
+});
+
+describe('the audit trail of all of the above', () => {
+  it('holds no national ID in clear, and still chains', async () => {
+    const rows = await server.assembled.db.selectFrom('audit_log').selectAll().execute();
+    const text = JSON.stringify(rows);
+    const persons = await server.assembled.db
+      .selectFrom('identities')
+      .select('national_id_ciphertext')
+      .execute();
+    expect(persons.length).toBeGreaterThan(5);
+    for (const person of persons) {
+      const nationalId = await server.assembled.services.protector.decrypt(
+        person.national_id_ciphertext,
+        'identity.national_id',
+      );
+      expect(text).not.toContain(nationalId);
+    }
+    expect(await findChainBreak(await listAudit(server.assembled.db))).toBeUndefined();
   });
 });
