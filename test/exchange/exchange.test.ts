@@ -1,6 +1,6 @@
 // The exchange API over real HTTP: keys and scopes, lookups and batches, pairwise holders,
 // match and its enumeration brake, the query log, rate limits, and every refusal.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/runtime/database.js';
 import { revokeApiClient } from '../../src/services/apiClients.js';
 import { changeBinding } from '../../src/services/bindingStatus.js';
@@ -354,6 +354,10 @@ describe('query log', () => {
 });
 
 describe('rate limits', () => {
+  // Buckets refill with time: stop the clock so a slow machine cannot refill them mid-test.
+  beforeEach(() => server.clock.freeze());
+  afterEach(() => server.clock.thaw());
+
   it('answers 429 with Retry-After and RateLimit headers when a client’s bucket is empty', async () => {
     const slow = await apiClient(server, ['attestations:read'], { perSecond: 1, burst: 3 });
     const get = () => api(server, slow.key).get(`/v1/attestations/${UNBOUND}`);

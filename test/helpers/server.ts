@@ -13,8 +13,16 @@ import { type AssembledApp, type AssembleOptions, assemble } from '../../src/run
 
 export class TestClock implements Clock {
   offsetMs = 0;
+  /** When set, time stands still here (plus any advance): for tests that count tokens. */
+  private frozenAt: number | undefined;
   now(): Date {
-    return new Date(Date.now() + this.offsetMs);
+    return new Date((this.frozenAt ?? Date.now()) + this.offsetMs);
+  }
+  freeze() {
+    this.frozenAt = Date.now();
+  }
+  thaw() {
+    this.frozenAt = undefined;
   }
   advance(seconds: number) {
     this.offsetMs += seconds * 1000;
