@@ -32,7 +32,7 @@ const PATH_VALUES = [
   '%ZZ',
   '%00',
   '..%2f..%2fetc',
-  'eip155:1:0x' + 'f'.repeat(40),
+  `eip155:1:0x${'f'.repeat(40)}`,
   '9'.repeat(40),
   '-1',
   'a'.repeat(300),
@@ -46,14 +46,14 @@ const BODIES: (string | undefined)[] = [
   '{"a":',
   '{}',
   '{"account":null,"accounts":{},"message":1,"signature":[],"nationalId":{},"target":"x","url":5}',
-  '{"accounts":["' + 'x'.repeat(300) + '"],"account":"eip155:99999999999999999999:0x1"}',
+  `{"accounts":["${'x'.repeat(300)}"],"account":"eip155:99999999999999999999:0x1"}`,
   '{"target":{"account":"eip155:1:0x000000000000000000000000000000000000dEaD"},"reason":"fraud","legalReference":"' +
     'L'.repeat(600) +
     '"}',
-  JSON.stringify({ message: 'Nonce: abc\n'.repeat(50), signature: '0x' + '00'.repeat(65) }),
+  JSON.stringify({ message: 'Nonce: abc\n'.repeat(50), signature: `0x${'00'.repeat(65)}` }),
   JSON.stringify({
     account: 'eip155:1:0x000000000000000000000000000000000000dEaD',
-    txHash: '0x' + 'ab'.repeat(32),
+    txHash: `0x${'ab'.repeat(32)}`,
   }),
   '{"__proto__":{"polluted":true},"constructor":{"prototype":{}}}',
 ];
