@@ -83,6 +83,29 @@ describe('authentication and scopes', () => {
     );
   });
 
+  it('checks keys from memory: no database read per request once a key is known', async () => {
+    const cachedClient = await apiClient(server, ['attestations:read']);
+    expect((await api(server, cachedClient.key).get(`/v1/attestations/${UNBOUND}`)).status).toBe(200);
+    // Change the stored record behind the cache's back: the hot path does not see it…
+    await server.assembled.db
+      .updateTable('api_clients')
+      .set({ key_hash: 'x' })
+      .where('id', '=', cachedClient.id)
+      .execute();
+    expect((await api(server, cachedClient.key).get(`/v1/attestations/${UNBOUND}`)).status).toBe(200);
+    // …until the entry expires (30 s).
+    server.clock.advance(31);
+    try {
+      await expectProblem(
+        await api(server, cachedClient.key).get(`/v1/attestations/${UNBOUND}`),
+        401,
+        'invalid-api-key',
+      );
+    } finally {
+      server.clock.advance(-31);
+    }
+  });
+
   it('does not let a citizen session reach exchange routes', async () => {
     const [citizen] = await signedInCitizens(server, 1);
     await expectProblem(await citizen!.browser.get(`/v1/attestations/${UNBOUND}`), 401, 'invalid-api-key');
