@@ -14,7 +14,11 @@ export const APP_JS = `'use strict';
     });
     if (response.status === 204) return null;
     const data = await response.json();
-    if (!response.ok) throw new Error(data.detail || data.title || ('HTTP ' + response.status));
+    if (!response.ok) {
+      const error = new Error(data.detail || data.title || ('HTTP ' + response.status));
+      error.stepUp = data.type && data.type.endsWith('/step-up-required');
+      throw error;
+    }
     return data;
   }
   const { startRegistration, startAuthentication } = window.SimpleWebAuthnBrowser || {};
@@ -67,7 +71,91 @@ export const APP_JS = `'use strict';
       item.append(label, rename, remove);
       list.append(item);
     }
+    renderBindings(me.bindings);
     say('');
+  }
+
+  function renderBindings(bindings) {
+    const list = $('bindings');
+    if (!list) return;
+    list.textContent = '';
+    for (const binding of bindings) {
+      const item = document.createElement('li');
+      item.dataset.bindingId = binding.id;
+      const state = binding.attestation ? binding.attestation.state : binding.status;
+      const label = document.createElement('span');
+      label.textContent = binding.account + ' — ' + state + ' (' + binding.method + ')';
+      item.append(label);
+      if (binding.attestation) {
+        for (const [format, text] of [['jwt', 'JWT'], ['eip712', 'EIP-712']]) {
+          const link = document.createElement('a');
+          link.href = '/v1/wallets/' + encodeURIComponent(binding.id) + '/attestation?format=' + format;
+          link.textContent = text;
+          link.className = 'button';
+          item.append(link);
+        }
+      }
+      if (binding.status === 'active') {
+        const renew = document.createElement('button');
+        renew.textContent = 'Renew';
+        renew.onclick = guard(async () => {
+          await api('POST', '/v1/wallets/' + encodeURIComponent(binding.id) + '/renew'); await renderAccount(); say('Renewed.');
+        });
+        const unlink = document.createElement('button');
+        unlink.textContent = 'Unlink';
+        unlink.onclick = guard(async () => {
+          if (!confirm('Unlink ' + binding.account + '? Its attestations are revoked.')) return;
+          await api('DELETE', '/v1/wallets/' + encodeURIComponent(binding.id)); await renderAccount(); say('Unlinked.');
+        });
+        item.append(renew, unlink);
+      }
+      list.append(item);
+    }
+  }
+
+  // Linking needs a passkey assertion from the last minutes: on step-up-required, confirm
+  // with the passkey and ask again.
+  let pending;
+  async function challengeFor(account) {
+    try {
+      return await api('POST', '/v1/wallets/challenge', { account });
+    } catch (error) {
+      if (!error.stepUp) throw error;
+      await signIn();
+      return api('POST', '/v1/wallets/challenge', { account });
+    }
+  }
+
+  function toHex(text) {
+    return '0x' + Array.from(new TextEncoder().encode(text), (b) => b.toString(16).padStart(2, '0')).join('');
+  }
+
+  async function linkBrowserWallet() {
+    const wallet = window.ethereum;
+    if (!wallet) throw new Error('No browser wallet found: use "Another wallet" below');
+    const [address] = await wallet.request({ method: 'eth_requestAccounts' });
+    const chainId = Number.parseInt(await wallet.request({ method: 'eth_chainId' }), 16);
+    const challenge = await challengeFor('eip155:' + chainId + ':' + address);
+    const signature = await wallet.request({ method: 'personal_sign', params: [toHex(challenge.message), address] });
+    await api('POST', '/v1/wallets/verify', { message: challenge.message, signature });
+    await renderAccount();
+    say('Linked ' + challenge.account + '.');
+  }
+
+  async function prepareManualLink() {
+    pending = await challengeFor($('link-account').value.trim());
+    const lines = [pending.message, '', 'keccak256 of the message (for proveControl): ' + pending.challengeHash];
+    if (pending.onchain) lines.push('Registry ' + pending.onchain.registry + ' on chain ' + pending.onchain.chainId + '; ' + pending.onchain.confirmations + ' confirmations needed');
+    $('link-message').textContent = lines.join('\\n');
+    say('Sign the message exactly as shown, or send the transaction, before ' + pending.expiresAt + '.');
+  }
+
+  async function submitManual(kind) {
+    if (!pending) throw new Error('Get the message first');
+    if (kind === 'signature') await api('POST', '/v1/wallets/verify', { message: pending.message, signature: $('link-signature').value.trim() });
+    else await api('POST', '/v1/wallets/onchain-proof', { account: pending.account, txHash: $('link-tx').value.trim() });
+    await renderAccount();
+    say('Linked ' + pending.account + '.');
   }
 
   document.addEventListener('DOMContentLoaded', () => {
@@ -76,6 +164,10 @@ export const APP_JS = `'use strict';
     on('passkey-register', async () => { await registerPasskey($('passkey-name').value.trim()); location.assign('/account'); });
     on('passkey-add', async () => { await registerPasskey(''); await renderAccount(); say('Passkey added.'); });
     on('sign-out', async () => { await api('POST', '/v1/session/logout'); location.assign('/'); });
+    on('link-wallet', linkBrowserWallet);
+    on('link-challenge', prepareManualLink);
+    on('link-submit-signature', () => submitManual('signature'));
+    on('link-submit-tx', () => submitManual('transaction'));
     if ($('passkeys')) guard(renderAccount)();
   });
 })();
@@ -91,6 +183,8 @@ section { background: #fff; border-radius: .5rem; padding: 1rem; margin: 1rem 0;
 .actions li { margin: .5rem 0; }
 button, .button { display: inline-block; padding: .5rem 1rem; border-radius: .4rem; border: 1px solid #0b5394;
   background: #0b5394; color: #fff; text-decoration: none; cursor: pointer; font: inherit; margin: .25rem .25rem .25rem 0; }
-#passkeys li { display: flex; gap: .5rem; align-items: center; }
+#passkeys li, #bindings li { display: flex; gap: .5rem; align-items: center; flex-wrap: wrap; }
+#link label { display: block; margin: .5rem 0; }
+#link-message { white-space: pre-wrap; word-break: break-all; background: #f0f2f5; padding: .5rem; }
 #status { min-height: 1.5rem; color: #8a1c1c; }
 `;

@@ -74,6 +74,40 @@ export function pageRoutes() {
         <button type="button" id="passkey-add">
           Add a passkey
         </button>
+        <h2>Linked accounts</h2>
+        <ul id="bindings" />
+        <section id="link">
+          <h3>Link an account</h3>
+          <p>
+            Linking asks for your passkey, then for proof that you control the account: a signature from your
+            wallet, or a transaction from the account to our registry contract.
+          </p>
+          <button type="button" id="link-wallet">
+            Link the account in my browser wallet
+          </button>
+          <details>
+            <summary>Another wallet, or an on-chain proof</summary>
+            <label>
+              Account (CAIP-10) <input id="link-account" placeholder="eip155:1:0x…" size={60} />
+            </label>
+            <button type="button" id="link-challenge">
+              Get the message to sign
+            </button>
+            <pre id="link-message" />
+            <label>
+              Signature <input id="link-signature" placeholder="0x…" size={60} />
+            </label>
+            <button type="button" id="link-submit-signature">
+              Submit the signature
+            </button>
+            <label>
+              Or the hash of your proveControl transaction <input id="link-tx" placeholder="0x…" size={60} />
+            </label>
+            <button type="button" id="link-submit-tx">
+              Submit the transaction
+            </button>
+          </details>
+        </section>
         <button type="button" id="sign-out">
           Sign out
         </button>
