@@ -56,6 +56,7 @@ const BODIES: (string | undefined)[] = [
     txHash: `0x${'ab'.repeat(32)}`,
   }),
   '{"__proto__":{"polluted":true},"constructor":{"prototype":{}}}',
+  '{"account":"eip155:1:0x000000000000000000000000000000000000dEaD\\u0000","url":"https://x.example/\\u0000","description":"a\\u0000b","nationalId":"\\u0000"}',
 ];
 
 async function credentialsFor(

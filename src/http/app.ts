@@ -15,6 +15,7 @@ import { contractCheck } from './middleware/contractCheck.js';
 import { observe } from './middleware/observe.js';
 import { originCheck } from './middleware/originCheck.js';
 import { loadSession } from './middleware/session.js';
+import { refuseNulCharacters } from './middleware/textInput.js';
 import { pageRoutes } from './pages/routes.js';
 import { problemResponse } from './problem.js';
 import { auditRoutes, ownAuditRoutes } from './routes/audit.js';
@@ -70,6 +71,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
         ),
     }),
   );
+  app.use(refuseNulCharacters());
   app.use(originCheck());
   app.use(loadSession());
 

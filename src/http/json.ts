@@ -17,5 +17,16 @@ export async function readJsonBody<T>(c: Context, schema: SchemaName): Promise<T
   } catch {
     throw new MalformedRequestError('The body is not valid JSON');
   }
+  if (containsNul(value)) throw new MalformedRequestError('The body contains a NUL character');
   return assertSchema<T>(schema, value);
+}
+
+/** NUL has no meaning in any text the service takes, and PostgreSQL refuses it in text columns. */
+function containsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(containsNul);
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).some(([key, inner]) => key.includes('\u0000') || containsNul(inner));
+  }
+  return false;
 }

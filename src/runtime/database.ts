@@ -3,12 +3,11 @@ import { dirname } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Config } from '../config/config.js';
 import type { Database } from '../store/database.js';
+import { openPostgres } from '../store/postgres.js';
 import { openSqlite } from '../store/sqlite.js';
 
 export async function openDatabase(config: Config): Promise<Kysely<Database>> {
-  if (config.database.kind === 'postgres') {
-    throw new Error('DATABASE_URL=postgres:// is not supported yet by this build; use the SQLite default');
-  }
+  if (config.database.kind === 'postgres') return openPostgres(config.database.url);
   if (config.database.filename !== ':memory:')
     mkdirSync(dirname(config.database.filename), { recursive: true });
   return openSqlite(config.database.filename);

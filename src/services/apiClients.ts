@@ -1,6 +1,7 @@
 // Exchange API clients: created and revoked by the operator, authenticated by bearer key.
 // The key is shown once; the database keeps its SHA-256. Authentication answers from a
 // bounded in-memory cache, so the hot path costs a hash and no database round trip.
+
 import { hashToken, newId } from '../crypto/tokens.js';
 import {
   InsufficientScopeError,
@@ -25,6 +26,7 @@ import {
   revokeApiClientRow,
 } from '../store/repositories/apiClients.js';
 import { appendAudit } from '../store/repositories/auditLog.js';
+import { inTransaction } from '../store/transaction.js';
 import type { ServiceContext } from './context.js';
 
 export interface ApiClient {
@@ -90,7 +92,7 @@ export async function createApiClient(
     created_at: now.toISOString(),
     revoked_at: null,
   };
-  await ctx.db.transaction().execute(async (trx) => {
+  await inTransaction(ctx.db, async (trx) => {
     await insertApiClient(trx, row);
     await appendAudit(
       trx,
@@ -118,7 +120,7 @@ export async function revokeApiClient(
   authenticator?: ApiKeyAuthenticator,
 ): Promise<ApiClient> {
   const now = ctx.clock.now();
-  const row = await ctx.db.transaction().execute(async (trx) => {
+  const row = await inTransaction(ctx.db, async (trx) => {
     const client = await findApiClient(trx, id);
     if (!client) throw new NotFoundError(`No API client ${id}`);
     if (await revokeApiClientRow(trx, id, now)) {

@@ -1,6 +1,7 @@
 // Attestations of bindings: a JWT (JWS, `typ: wallet-attestation+jwt`) and an EAS-shaped
 // EIP-712 attestation, issued together in the transaction that creates or renews the
 // binding's proof, each with its own status-list entry. No personal data goes into either.
+
 import type { Kysely } from 'kysely';
 import { type Address, getAddress, type Hex, parseSignature } from 'viem';
 import { newId } from '../crypto/tokens.js';
@@ -21,6 +22,7 @@ import { insertAttestation, listAttestationsOfBindings } from '../store/reposito
 import { appendAudit } from '../store/repositories/auditLog.js';
 import { findBinding } from '../store/repositories/bindings.js';
 import { findIdentityById } from '../store/repositories/identities.js';
+import { inTransaction } from '../store/transaction.js';
 import type { ServiceContext } from './context.js';
 import type { Session } from './sessions.js';
 import { allocateStatusListEntry, statusListUri } from './statusLists.js';
@@ -173,7 +175,7 @@ export async function renewAttestation(
   session: Session,
   bindingId: string,
 ): Promise<AttestationSummary> {
-  const row = await ctx.db.transaction().execute(async (trx) => {
+  const row = await inTransaction(ctx.db, async (trx) => {
     const binding = await findBinding(trx, bindingId);
     if (!binding || binding.identity_id !== session.identityId) throw new NotFoundError('No such binding');
     if (binding.status !== 'active') {

@@ -2,6 +2,7 @@
 // binding row, the attestations' status-list values, the lists' versions, the webhook
 // outbox rows and the audit entry change in the caller's transaction, so a reader never
 // sees one without the others.
+
 import type { Kysely } from 'kysely';
 import type { ActorType } from '../domain/audit/auditChain.js';
 import { BindingNotActiveError, NotFoundError } from '../domain/errors.js';
@@ -10,6 +11,7 @@ import { setAttestationStatus, setAttestationStatusOfBinding } from '../store/re
 import { appendAudit } from '../store/repositories/auditLog.js';
 import { changeBindingStatus, findBinding } from '../store/repositories/bindings.js';
 import { markStatusListsChanged } from '../store/repositories/statusLists.js';
+import { inTransaction } from '../store/transaction.js';
 import type { ServiceContext } from './context.js';
 import { enqueueStatusChange } from './webhooks.js';
 
@@ -112,7 +114,7 @@ export async function transitionBinding(
 
 /** The same, in a transaction of its own, by binding ID. */
 export async function changeBinding(ctx: ServiceContext, bindingId: string, p: TransitionParameters) {
-  return ctx.db.transaction().execute(async (trx) => {
+  return inTransaction(ctx.db, async (trx) => {
     const binding = await findBinding(trx, bindingId);
     if (!binding) throw new NotFoundError('No such binding');
     return transitionBinding(ctx, trx, binding, p);

@@ -6,6 +6,7 @@ import { IdentitySourceUnavailableError, MalformedRequestError } from '../domain
 import type { VerifiedIdentityClaims } from '../domain/identity/identitySource.js';
 import type { OidcClient } from '../domain/identity/oidc/index.js';
 import { verifyEidSignature, type X509TrustSettings } from '../domain/identity/x509/verifyEidSignature.js';
+import { inTransaction } from '../store/transaction.js';
 import { consumeChallenge, issueChallenge } from './challenges.js';
 import type { ServiceContext } from './context.js';
 import { recordVerifiedIdentity } from './identities.js';
@@ -22,7 +23,7 @@ const OIDC_FLOW_PURPOSE = 'oidc.flow';
 const OIDC_FLOW_SECONDS = 600;
 
 async function finishVerification(ctx: ServiceContext, claims: VerifiedIdentityClaims) {
-  return ctx.db.transaction().execute(async (trx) => {
+  return inTransaction(ctx.db, async (trx) => {
     const { identity, created } = await recordVerifiedIdentity(ctx, trx, claims);
     const { token, session } = await startSession(ctx, trx, {
       identityId: identity.id,

@@ -1,5 +1,6 @@
 // Passkey registration and sign-in, in options/verify pairs as SimpleWebAuthn shapes them.
 // User verification is required on both; every challenge is single-use and expires.
+
 import {
   type AuthenticationResponseJSON,
   generateAuthenticationOptions,
@@ -29,6 +30,7 @@ import {
   listPasskeys,
   renamePasskey,
 } from '../store/repositories/passkeys.js';
+import { inTransaction } from '../store/transaction.js';
 import { consumeChallenge, issueChallenge } from './challenges.js';
 import type { ServiceContext } from './context.js';
 import { type Session, startSession } from './sessions.js';
@@ -104,7 +106,7 @@ export async function verifyPasskeyRegistration(
   const { credential, credentialDeviceType, credentialBackedUp } = verification.registrationInfo;
   const now = ctx.clock.now();
 
-  return ctx.db.transaction().execute(async (trx) => {
+  return inTransaction(ctx.db, async (trx) => {
     if (await findPasskey(trx, credential.id)) {
       throw new PasskeyVerificationFailedError('This passkey is already registered');
     }
@@ -199,7 +201,7 @@ export async function verifyPasskeyAuthentication(
   if (!verification.verified) throw new PasskeyVerificationFailedError('The assertion was not verified');
   const now = ctx.clock.now();
 
-  return ctx.db.transaction().execute(async (trx) => {
+  return inTransaction(ctx.db, async (trx) => {
     const advanced = await advancePasskeyCounter(
       trx,
       passkey.id,
@@ -261,7 +263,7 @@ export async function listPasskeySummaries(
 }
 
 export async function renameOwnPasskey(ctx: ServiceContext, session: Session, id: string, name: string) {
-  await ctx.db.transaction().execute(async (trx) => {
+  await inTransaction(ctx.db, async (trx) => {
     if (!(await renamePasskey(trx, id, session.identityId, name))) throw new PasskeyNotFoundError();
     await appendAudit(
       trx,
@@ -284,7 +286,7 @@ export async function removeOwnPasskey(ctx: ServiceContext, session: Session, id
   const recentIdentity =
     session.identityVerifiedAt !== null &&
     now.getTime() - session.identityVerifiedAt.getTime() < ctx.config.session.recentIdentitySeconds * 1000;
-  await ctx.db.transaction().execute(async (trx) => {
+  await inTransaction(ctx.db, async (trx) => {
     const passkey = await findPasskey(trx, id);
     if (!passkey || passkey.identity_id !== session.identityId) throw new PasskeyNotFoundError();
     if ((await countPasskeys(trx, session.identityId)) <= 1 && !recentIdentity) throw new LastPasskeyError();

@@ -2,9 +2,11 @@
 // write on the request path: entries go to a buffer that is written in batches (when it
 // fills, on a timer run by the runtime, and on shutdown). A crash loses at most the
 // entries buffered since the last flush; a clean shutdown loses none.
+
 import type { Kysely } from 'kysely';
 import { newId } from '../crypto/tokens.js';
 import type { Database, QueryLogRow } from '../store/database.js';
+import { inTransaction } from '../store/transaction.js';
 
 export type QueryKind = 'lookup' | 'batch' | 'match';
 
@@ -61,7 +63,7 @@ export class BufferedQueryLog implements QueryLogWriter {
       if (rows.length === 0) return;
       this.buffer = [];
       try {
-        await this.db.transaction().execute(async (trx) => {
+        await inTransaction(this.db, async (trx) => {
           for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
             await trx
               .insertInto('query_log')

@@ -2,6 +2,7 @@
 // itself audited), suspend, reinstate and revoke one attestation, every attestation of an
 // account or of an identity, resolve conflict reports, and read the exchanges' query log.
 // Every action is idempotent and runs in one transaction with all of its effects.
+
 import type { Kysely } from 'kysely';
 import { ACCOUNT_NAMESPACES } from '../domain/accounts/index.js';
 import type { ActorType } from '../domain/audit/auditChain.js';
@@ -21,6 +22,7 @@ import {
   setLinkBlock,
   setRoles,
 } from '../store/repositories/regulator.js';
+import { inTransaction } from '../store/transaction.js';
 import { summariseAttestation } from './attestations.js';
 import { type BindingTransition, transitionAttestation, transitionBinding } from './bindingStatus.js';
 import type { ServiceContext } from './context.js';
@@ -95,7 +97,7 @@ async function auditLookup(
   identityIds: string[],
   extra = {},
 ) {
-  await ctx.db.transaction().execute(async (trx) => {
+  await inTransaction(ctx.db, async (trx) => {
     await appendAudit(
       trx,
       {
@@ -201,7 +203,7 @@ export async function applyRegulatorAction(
     summary: '',
   };
 
-  await ctx.db.transaction().execute(async (trx) => {
+  await inTransaction(ctx.db, async (trx) => {
     const onBinding = async (binding: BindingRow) => {
       if (binding.status === RESULT_STATE[action].binding) {
         result.unchanged.bindings.push(binding.id);
@@ -307,7 +309,7 @@ export async function liftLinkBlock(
   actor: RegulatorActor,
   p: { identity: string; reason: ReasonCode; legalReference: string },
 ): Promise<{ lifted: boolean }> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return inTransaction(ctx.db, async (trx) => {
     const identity = await findIdentityById(trx, p.identity);
     if (!identity) throw new NotFoundError('No such identity');
     const lifted = await setLinkBlock(trx, identity.id, null);
@@ -346,7 +348,7 @@ export async function resolveConflict(
   id: string,
   p: { resolution: 'revoke_existing' | 'dismiss'; reason: ReasonCode; legalReference: string },
 ) {
-  return ctx.db.transaction().execute(async (trx) => {
+  return inTransaction(ctx.db, async (trx) => {
     const report = await findConflictReport(trx, id);
     if (!report) throw new NotFoundError('No such conflict report');
     if (report.status !== 'open') return { conflict: summariseConflict(report), changed: false };
@@ -417,7 +419,7 @@ export async function readAuditLog(ctx: ServiceContext, p: { afterSeq?: number; 
 export async function setRegulatorRole(ctx: ServiceContext, rawNationalId: string, grant: boolean) {
   const nationalId = validateNationalId(ctx.config.country, rawNationalId);
   const hash = await nationalIdLookupHash(ctx, ctx.config.country, nationalId);
-  return ctx.db.transaction().execute(async (trx) => {
+  return inTransaction(ctx.db, async (trx) => {
     const identity = await findIdentityByNationalIdHash(trx, hash);
     if (!identity) {
       throw new NotFoundError(

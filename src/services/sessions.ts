@@ -1,11 +1,13 @@
 // Server-side sessions: the cookie holds a random token, the database only its SHA-256.
 // Two kinds: `enrollment` (right after an identity verification; may only register a
 // passkey) and `full` (after a passkey sign-in or registration).
+
 import type { Kysely } from 'kysely';
 import { hashToken, newToken } from '../crypto/tokens.js';
 import type { Database, SessionRow } from '../store/database.js';
 import { appendAudit } from '../store/repositories/auditLog.js';
 import { deleteSession, findSession, insertSession, touchSession } from '../store/repositories/sessions.js';
+import { inTransaction } from '../store/transaction.js';
 import type { ServiceContext } from './context.js';
 
 export type SessionKind = 'enrollment' | 'full';
@@ -95,7 +97,7 @@ export async function resolveSession(ctx: ServiceContext, token: string): Promis
 }
 
 export async function endSession(ctx: ServiceContext, session: Session): Promise<void> {
-  await ctx.db.transaction().execute(async (trx) => {
+  await inTransaction(ctx.db, async (trx) => {
     if (!(await deleteSession(trx, session.id))) return;
     await appendAudit(
       trx,

@@ -2,6 +2,7 @@
 // challenge (after a fresh passkey assertion), then proves control of the account either
 // by signing it or by calling the registry contract with its hash; the binding, any
 // conflict report and their audit entries commit in one transaction.
+
 import type { Kysely } from 'kysely';
 import { type Hex, keccak256, stringToBytes } from 'viem';
 import {
@@ -47,6 +48,7 @@ import {
   purgeExpiredWalletChallenges,
   takeWalletChallenge,
 } from '../store/repositories/walletChallenges.js';
+import { inTransaction } from '../store/transaction.js';
 import { type AttestationSummary, issueAttestation, summariseAttestation } from './attestations.js';
 import { transitionBinding } from './bindingStatus.js';
 import type { ServiceContext } from './context.js';
@@ -294,7 +296,7 @@ async function bindAccount(
   onchainChallenge?: { challengeHash: Hex; sessionBinding: string },
 ): Promise<LinkResult> {
   const attempt = (allowInsert: boolean) =>
-    ctx.db.transaction().execute(async (trx): Promise<BindOutcome> => {
+    inTransaction(ctx.db, async (trx): Promise<BindOutcome> => {
       if (onchainChallenge !== undefined) {
         // Taken inside the binding's transaction: if binding fails, the challenge survives.
         const taken = await takeWalletChallenge(trx, onchainChallenge);
@@ -425,7 +427,7 @@ export async function listOwnBindings(
 
 /** Self-revocation by the holder (reason `holder_request`). Suspended bindings stay for the regulator. */
 export async function unlinkOwnBinding(ctx: ServiceContext, session: Session, bindingId: string) {
-  return ctx.db.transaction().execute(async (trx) => {
+  return inTransaction(ctx.db, async (trx) => {
     const binding = await findBinding(trx, bindingId);
     // Another identity's binding is reported as absent, not as forbidden: IDs reveal nothing.
     if (!binding || binding.identity_id !== session.identityId) throw new NotFoundError('No such binding');

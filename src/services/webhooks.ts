@@ -3,6 +3,7 @@
 // the change. A worker sends due deliveries, signed, and retries failures with
 // exponential backoff until they are WEBHOOK_RETRY_HOURS old. Delivery is at least once:
 // receivers deduplicate by the delivery ID.
+
 import type { Kysely } from 'kysely';
 import { newId, newToken } from '../crypto/tokens.js';
 import { InvalidWebhookUrlError, NotFoundError } from '../domain/errors.js';
@@ -23,6 +24,7 @@ import {
   listWebhooksOfClient,
   recordAttempt,
 } from '../store/repositories/webhooks.js';
+import { inTransaction } from '../store/transaction.js';
 import type { ApiClient } from './apiClients.js';
 import type { ServiceContext } from './context.js';
 
@@ -80,7 +82,7 @@ export async function createWebhook(
     status: 'active',
     created_at: now.toISOString(),
   };
-  await ctx.db.transaction().execute(async (trx) => {
+  await inTransaction(ctx.db, async (trx) => {
     await insertWebhook(trx, row);
     await appendAudit(
       trx,
@@ -121,7 +123,7 @@ export async function getWebhook(
 export async function deleteWebhook(ctx: ServiceContext, client: ApiClient, id: string): Promise<void> {
   await ownWebhook(ctx, client, id);
   const now = ctx.clock.now();
-  await ctx.db.transaction().execute(async (trx) => {
+  await inTransaction(ctx.db, async (trx) => {
     if (!(await deleteWebhookRow(trx, id))) throw new NotFoundError('No such webhook');
     await appendAudit(
       trx,
@@ -288,7 +290,7 @@ export async function deliverDueWebhooks(
     const attempts = Number(delivery.attempts) + 1;
     const ageHours = (end.getTime() - new Date(delivery.created_at).getTime()) / 3_600_000;
     const giveUp = !ok && (ageHours >= ctx.config.exchange.webhookRetryHours || error === 'webhook deleted');
-    await ctx.db.transaction().execute((trx) =>
+    await inTransaction(ctx.db, (trx) =>
       recordAttempt(
         trx,
         {

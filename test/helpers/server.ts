@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
+import pg from 'pg';
 import { loadConfig } from '../../src/config/config.js';
 import type { Clock } from '../../src/domain/clock.js';
 import type { ContractViolation } from '../../src/http/middleware/contractCheck.js';
@@ -40,6 +41,29 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** Set TEST_DATABASE=postgres to run a suite against PostgreSQL (a fresh database per server). */
+export const TEST_POSTGRES_ADMIN_URL =
+  process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+async function createPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `wa_test_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = new pg.Client({ connectionString: TEST_POSTGRES_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(TEST_POSTGRES_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: TEST_POSTGRES_ADMIN_URL });
+      await client.connect();
+      await client.query(`drop database if exists ${name} with (force)`);
+      await client.end();
+    },
+  };
+}
+
 export async function startTestServer(
   env: Record<string, string> = {},
   fetchOverride?: typeof fetch,
@@ -51,10 +75,12 @@ export async function startTestServer(
   const server = createAdaptorServer({ fetch: (request: Request) => handler(request) });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
+  const postgres = process.env.TEST_DATABASE === 'postgres' ? await createPostgresDatabase() : undefined;
   const config = loadConfig({
     PUBLIC_URL: `http://localhost:${port}`,
     DATA_DIR: dataDir,
     LOG_LEVEL: 'error',
+    ...(postgres ? { DATABASE_URL: postgres.url } : {}),
     ...env,
   });
   const clock = new TestClock();
@@ -83,7 +109,8 @@ export async function startTestServer(
     browser: () => new TestBrowser(baseUrl),
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await assembled.close();
+      await assembled.close().catch(() => {});
+      await postgres?.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

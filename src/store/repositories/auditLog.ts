@@ -6,13 +6,16 @@ import {
   GENESIS_HASH,
 } from '../../domain/audit/auditChain.js';
 import type { AuditRow, Database } from '../database.js';
+import { lockWrites } from '../transaction.js';
 
 /**
  * Appends one entry to the hash chain. Call it inside the transaction that makes the state
- * change it records. Two concurrent appenders would both read the same tail; the primary
- * key on `seq` makes the loser's transaction fail and roll back instead of forking the chain.
+ * change it records. Writers are serialised (SQLite by design, PostgreSQL by the write
+ * lock), so each reads the true tail; should two ever race, the primary key on `seq` makes
+ * the loser roll back instead of forking the chain.
  */
 export async function appendAudit(db: Kysely<Database>, event: AuditEvent, at: Date): Promise<AuditEntry> {
+  await lockWrites(db);
   const tail = await db
     .selectFrom('audit_log')
     .select(['seq', 'hash'])
