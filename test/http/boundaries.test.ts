@@ -112,6 +112,21 @@ describe('CSRF', () => {
       403,
       'origin-mismatch',
     );
+    // `Origin: null` (a form post under no-referrer) passes only when the browser itself
+    // says the request is same-origin.
+    await expectProblem(
+      await browser.request('POST', '/v1/session/logout', { origin: 'null' }),
+      403,
+      'origin-mismatch',
+    );
+    await expectProblem(
+      await browser.request('POST', '/v1/session/logout', {
+        origin: 'null',
+        headers: { 'sec-fetch-site': 'same-site' },
+      }),
+      403,
+      'origin-mismatch',
+    );
     for (const [method, path, body] of CITIZEN_ROUTES.filter(([, path]) => path.startsWith('/v1/wallets'))) {
       const response = await browser.request(method, path, {
         origin: 'https://evil.example',
@@ -291,5 +306,17 @@ describe('data at rest', () => {
     expect(audit.map((e) => e.action)).toEqual(
       expect.arrayContaining(['identity.created', 'session.started', 'passkey.registered']),
     );
+  });
+});
+
+describe('CSRF, as browsers send it', () => {
+  it('accepts a same-origin form post whose Origin is null under no-referrer', async () => {
+    const browser = server.browser();
+    await enrolledCitizen(browser, TEST_PERSONS[4]!.nationalId, server.baseUrl);
+    const response = await browser.request('POST', '/v1/session/logout', {
+      origin: 'null',
+      headers: { 'sec-fetch-site': 'same-origin' },
+    });
+    expect(response.status).toBe(204);
   });
 });

@@ -16,7 +16,12 @@ export function originCheck(): MiddlewareHandler<AppEnv> {
         readCookie(c, cookies.session) !== undefined || readCookie(c, cookies.flow) !== undefined;
       const origin = c.req.header('origin');
       const fetchSite = c.req.header('sec-fetch-site');
-      if (usesCookies && origin !== c.get('config').origin) {
+      // Under `Referrer-Policy: no-referrer` browsers send `Origin: null` on form posts; then
+      // Sec-Fetch-Site (set by the browser, not by page scripts) vouches for the origin.
+      const sameOrigin =
+        origin === c.get('config').origin ||
+        ((origin === undefined || origin === 'null') && fetchSite === 'same-origin');
+      if (usesCookies && !sameOrigin) {
         throw new OriginMismatchError(`Requests with a session must come from ${c.get('config').origin}`);
       }
       if (fetchSite === 'cross-site') throw new OriginMismatchError('Cross-site requests are refused');
