@@ -11,7 +11,7 @@ import {
   type ChainBreak,
   findChainBreak,
 } from '../domain/audit/auditChain.js';
-import { consistencyProof, inclusionProof, leafHash, rootHash } from '../domain/audit/merkle.js';
+import { leafHash, MerkleTree } from '../domain/audit/merkle.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
 import type { AuditCheckpointRow, Database } from '../store/database.js';
 import { auditEntryFromRow, listAudit } from '../store/repositories/auditLog.js';
@@ -19,45 +19,51 @@ import type { ServiceContext } from './context.js';
 
 export const CHECKPOINT_TYP = 'audit-checkpoint+jwt';
 
-/** Leaf hashes by position, extended as the log grows (the log is append-only). */
-class LeafCache {
-  private hashes: string[] = [];
-  private pending: Promise<string[]> | undefined;
+/**
+ * The service's Merkle tree, extended as the log grows (the log is append-only). It keeps
+ * every complete subtree's hash, so after the first use a root or a proof for any size
+ * costs O(log n) hashes.
+ */
+class TreeCache {
+  readonly tree = new MerkleTree();
+  private pending: Promise<void> | undefined;
 
-  async upTo(db: Kysely<Database>, size: number): Promise<string[]> {
-    while (this.hashes.length < size) {
+  async upTo(db: Kysely<Database>, size: number): Promise<MerkleTree> {
+    while (this.tree.size < size) {
       this.pending ??= this.extend(db).finally(() => {
         this.pending = undefined;
       });
+      const before = this.tree.size;
       await this.pending;
-      if (this.hashes.length < size) throw new NotFoundError(`The audit log has fewer than ${size} entries`);
+      if (this.tree.size === before) throw new NotFoundError(`The audit log has fewer than ${size} entries`);
     }
-    return this.hashes.slice(0, size);
+    return this.tree;
   }
 
-  private async extend(db: Kysely<Database>): Promise<string[]> {
+  private async extend(db: Kysely<Database>): Promise<void> {
     const rows = await db
       .selectFrom('audit_log')
       .select(['seq', 'hash'])
-      .where('seq', '>', this.hashes.length)
+      .where('seq', '>', this.tree.size)
       .orderBy('seq', 'asc')
       .execute();
+    const leaves: string[] = [];
     for (const row of rows) {
-      if (Number(row.seq) !== this.hashes.length + 1) break;
-      this.hashes.push(await leafHash(row.hash));
+      if (Number(row.seq) !== this.tree.size + leaves.length + 1) break;
+      leaves.push(await leafHash(row.hash));
     }
-    return this.hashes;
+    this.tree.append(...leaves);
   }
 }
 
-const caches = new WeakMap<Kysely<Database>, LeafCache>();
-function leafCache(db: Kysely<Database>): LeafCache {
+const caches = new WeakMap<Kysely<Database>, TreeCache>();
+function treeOf(db: Kysely<Database>, size: number): Promise<MerkleTree> {
   let cache = caches.get(db);
   if (!cache) {
-    cache = new LeafCache();
+    cache = new TreeCache();
     caches.set(db, cache);
   }
-  return cache;
+  return cache.upTo(db, size);
 }
 
 async function treeSize(db: Kysely<Database>): Promise<number> {
@@ -94,7 +100,7 @@ export async function currentCheckpoint(ctx: ServiceContext): Promise<Checkpoint
     .where('tree_size', '=', size)
     .executeTakeFirst();
   if (stored) return toCheckpoint(stored);
-  const root = await rootHash(await leafCache(ctx.db).upTo(ctx.db, size));
+  const root = await (await treeOf(ctx.db, size)).root(size);
   const now = ctx.clock.now();
   const { token } = await ctx.keys.signJwt(CHECKPOINT_TYP, {
     iss: ctx.config.publicUrl,
@@ -152,14 +158,14 @@ export async function inclusion(
   }
   const size = positiveInteger(rawTreeSize, 'treeSize') ?? (await currentCheckpoint(ctx)).treeSize;
   if (size < seq) throw new ValidationError(`treeSize ${size} does not contain entry ${seq}`);
-  const leaves = await leafCache(ctx.db).upTo(ctx.db, size);
+  const tree = await treeOf(ctx.db, size);
   return {
     entry: row,
     leafIndex: seq - 1,
-    leafHash: leaves[seq - 1]!,
+    leafHash: await leafHash(row.hash),
     treeSize: size,
-    rootHash: await rootHash(leaves),
-    proof: await inclusionProof(leaves, seq - 1, size),
+    rootHash: await tree.root(size),
+    proof: await tree.inclusion(seq - 1, size),
   };
 }
 
@@ -169,13 +175,13 @@ export async function consistency(ctx: ServiceContext, rawFirst?: string, rawSec
     throw new ValidationError('first is required', { errors: [{ pointer: '/first' }] });
   const second = positiveInteger(rawSecond, 'second') ?? (await currentCheckpoint(ctx)).treeSize;
   if (first > second) throw new ValidationError('first must not exceed second');
-  const leaves = await leafCache(ctx.db).upTo(ctx.db, second);
+  const tree = await treeOf(ctx.db, second);
   return {
     first,
     second,
-    firstRoot: await rootHash(leaves.slice(0, first)),
-    secondRoot: await rootHash(leaves),
-    proof: await consistencyProof(leaves, first, second),
+    firstRoot: await tree.root(first),
+    secondRoot: await tree.root(second),
+    proof: await tree.consistency(first, second),
   };
 }
 
@@ -206,8 +212,10 @@ export async function verifyAuditLog(
   const chainBreak = await findChainBreak(entries);
   // Leaves from each entry's recomputed hash, not the stored column: an edit that left the
   // hash column alone changes the tree as well as breaking the chain.
-  const leaves = await Promise.all(
-    entries.map(async ({ hash: _stored, ...content }) => leafHash(await auditEntryHash(content))),
+  const tree = new MerkleTree(
+    await Promise.all(
+      entries.map(async ({ hash: _stored, ...content }) => leafHash(await auditEntryHash(content))),
+    ),
   );
   const keys = createLocalJWKSet(jwks);
   const checkpoints: AuditVerification['checkpoints'] = [];
@@ -230,7 +238,7 @@ export async function verifyAuditLog(
     }
     if (!problem && size > 0 && entries[size - 1]?.seq !== size)
       problem = `entry ${size} is missing or out of place`;
-    if (!problem && (await rootHash(leaves.slice(0, size))) !== row.root_hash) {
+    if (!problem && (await tree.root(size)) !== row.root_hash) {
       problem = `the log's first ${size} entries no longer hash to the signed root: an entry at or before ${size} was changed, removed or reordered`;
     }
     checkpoints.push({ treeSize: size, ok: problem === undefined, ...(problem ? { problem } : {}) });

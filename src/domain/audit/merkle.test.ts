@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { verifyConsistencyProof, verifyInclusionProof } from '../../../test/audit/rfc6962Verifier.js';
+import { verifyConsistencyProof, verifyInclusionProof } from '../../../test/audit/independentRfc6962.js';
 import { auditEntryHash, GENESIS_HASH } from './auditChain.js';
 import {
   consistencyProof,
