@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from '../config/config.js';
 import { createJsonLogger } from '../observability/logger.js';
 import { assemble } from './assemble.js';
 import { startBackgroundWork } from './backgroundWork.js';
+import { guardedFetch } from './guardedFetch.js';
 
 async function main() {
   let config: ReturnType<typeof loadConfig>;
@@ -18,7 +19,9 @@ async function main() {
   }
   const logger = createJsonLogger(config.logLevel);
   const { app, services, close } = await assemble(config, { logger });
-  const background = startBackgroundWork(services, { logger });
+  // In production, webhook deliveries may not reach internal addresses.
+  const send = config.production ? guardedFetch() : fetch;
+  const background = startBackgroundWork(services, { logger, send });
   const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
     logger.log('info', 'listening', {
       port: info.port,
