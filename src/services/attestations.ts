@@ -162,10 +162,6 @@ export async function issueAttestation(
   return row;
 }
 
-export async function listAttestationsOf(ctx: ServiceContext, bindingIds: string[]) {
-  return (await listAttestationsOfBindings(ctx.db, bindingIds)).map((row) => summariseAttestation(ctx, row));
-}
-
 /**
  * A new token (and status entry) for the same binding, once the latest one is within the
  * renewal window of its expiry or past it. The older tokens stay valid until they expire.

@@ -45,7 +45,6 @@ import { findIdentityById } from '../store/repositories/identities.js';
 import {
   findWalletChallengeByHash,
   insertWalletChallenge,
-  purgeExpiredWalletChallenges,
   takeWalletChallenge,
 } from '../store/repositories/walletChallenges.js';
 import { inTransaction } from '../store/transaction.js';
@@ -153,7 +152,6 @@ export async function issueWalletChallenge(
     expiresAt,
   });
   const challengeHash = challengeHashOf(message);
-  await purgeExpiredWalletChallenges(ctx.db, now);
   await insertWalletChallenge(ctx.db, {
     id: await hashToken(nonce),
     challenge_hash: challengeHash,
