@@ -28,7 +28,7 @@ import { formatAbiItem } from 'viem/utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileContracts, readBuildFiles } from '../../scripts/compile-contracts.js';
 import { controlProofRegistryAbi } from '../../src/chains/registryAbi.js';
-import { artifact, startTestChain, type TestChain } from '../helpers/chain.js';
+import { artifact, startTestChain, type TestChain, walletProveControlCall } from '../helpers/chain.js';
 
 // Typed views of the fixtures' ABIs (the build's ABIs are checked against them below).
 const walletAbi = parseAbi([
@@ -286,20 +286,7 @@ describe('ControlProofRegistry', () => {
     const [, , , owner, stranger] = chain.accounts;
     const wallet = await chain.deploy('OwnedSmartWallet', [owner.address]);
     const challengeHash = keccak256(stringToBytes('challenge for a contract wallet'));
-    const call = {
-      address: wallet,
-      abi: walletAbi,
-      functionName: 'execute',
-      args: [
-        registry,
-        0n,
-        encodeFunctionData({
-          abi: controlProofRegistryAbi,
-          functionName: 'proveControl',
-          args: [challengeHash],
-        }),
-      ],
-    } as const;
+    const call = walletProveControlCall(wallet, registry, challengeHash);
     const hash = await chain.walletClient(owner).writeContract(call);
     const receipt = await chain.publicClient.waitForTransactionReceipt({ hash });
     expect(provenEvents(receipt.logs)).toEqual([{ registry, account: wallet, challengeHash }]);

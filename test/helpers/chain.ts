@@ -16,6 +16,7 @@ import {
   createWalletClient,
   custom,
   type EIP1193RequestFn,
+  encodeFunctionData,
   getAddress,
   type Hex,
   isHex,
@@ -27,6 +28,7 @@ import {
 } from 'viem';
 import { type PrivateKeyAccount, privateKeyToAccount } from 'viem/accounts';
 import { hardhat } from 'viem/chains';
+import { controlProofRegistryAbi } from '../../src/chains/registryAbi.js';
 
 const BUILD_DIR = fileURLToPath(new URL('../../contracts/build/', import.meta.url));
 
@@ -95,6 +97,24 @@ export function artifact(contractName: string): ContractArtifact {
     artifacts.set(contractName, found);
   }
   return found;
+}
+
+/** The call that makes an OwnedSmartWallet prove control of itself: execute(registry.proveControl(hash)). */
+export function walletProveControlCall(wallet: Address, registry: Address, challengeHash: Hex) {
+  return {
+    address: wallet,
+    abi: artifact('OwnedSmartWallet').abi,
+    functionName: 'execute',
+    args: [
+      registry,
+      0n,
+      encodeFunctionData({
+        abi: controlProofRegistryAbi,
+        functionName: 'proveControl',
+        args: [challengeHash],
+      }),
+    ],
+  } as const;
 }
 
 /**

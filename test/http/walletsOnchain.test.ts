@@ -12,7 +12,7 @@ import {
 } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { controlProofRegistryAbi } from '../../src/chains/registryAbi.js';
-import { artifact, startTestChain, type TestChain } from '../helpers/chain.js';
+import { artifact, startTestChain, type TestChain, walletProveControlCall } from '../helpers/chain.js';
 import { startTestServer, type TestBrowser, type TestServer } from '../helpers/server.js';
 import { expectProblem, json } from './citizenFlow.js';
 import { askChallenge, type BindingJson, signedInCitizens, submitSignature } from './walletFlow.js';
@@ -169,18 +169,7 @@ describe('on-chain proofs', () => {
     const account = `eip155:31337:${wallet}`;
     const challenge = await askChallenge(browser, account);
     const txHash = await chain.walletClient(owner).writeContract({
-      address: wallet,
-      abi: artifact('OwnedSmartWallet').abi,
-      functionName: 'execute',
-      args: [
-        registry,
-        0n,
-        encodeFunctionData({
-          abi: controlProofRegistryAbi,
-          functionName: 'proveControl',
-          args: [challenge.challengeHash],
-        }),
-      ],
+      ...walletProveControlCall(wallet, registry, challenge.challengeHash),
       account: owner,
       chain: null,
     });
