@@ -61,6 +61,23 @@ describe('the operator CLI', () => {
     expect((failure as { stderr: string }).stderr).toMatch(/Checkpoint at tree size 3 fails/);
   });
 
+  it('refuses a client with unknown scopes or no name, saying why', async () => {
+    const failure = await cli(
+      'clients',
+      'create',
+      '--name',
+      '',
+      '--license-no',
+      'L',
+      '--scopes',
+      'attestations:write',
+    ).catch((error: { code: number; stderr: string }) => error);
+    expect(failure).toMatchObject({ code: 1 });
+    expect((failure as { stderr: string }).stderr).toMatch(
+      /a name is required; unknown scopes: attestations:write/,
+    );
+  });
+
   it('refuses unknown commands with usage', async () => {
     await expect(cli('frobnicate')).rejects.toMatchObject({
       code: 64,

@@ -4,6 +4,7 @@
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_PERSONS } from '../../src/http/devIdp/index.js';
+import { changeBinding } from '../../src/services/bindingStatus.js';
 import { isUniqueViolation } from '../../src/store/constraints.js';
 import { listAudit } from '../../src/store/repositories/auditLog.js';
 import { insertBinding, listConflictReports } from '../../src/store/repositories/bindings.js';
@@ -396,6 +397,23 @@ describe('binding rules', () => {
     // Once revoked, the account can be linked again, here by another identity.
     const relinked = await linkEoa(other!.browser, signer);
     expect(relinked.id).not.toBe(binding.id);
+  });
+
+  it('does not let the holder unlink a binding a regulator suspended', async () => {
+    const [holder] = await signedInCitizens(server, 1);
+    const binding = await linkEoa(holder!.browser, privateKeyToAccount(generatePrivateKey()));
+    await changeBinding(server.assembled.services, binding.id, {
+      transition: 'suspend',
+      reason: 'fraud',
+      actor: { type: 'regulator', id: null },
+    });
+    const problem = await expectProblem(
+      await holder!.browser.request('DELETE', `/v1/wallets/${binding.id}`),
+      409,
+      'binding-not-active',
+    );
+    expect(problem).toMatchObject({ status: 409 });
+    expect(problem.detail).toMatch(/suspended by a regulator/);
   });
 
   it('enforces one live binding per account in the database itself', async () => {
