@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import type { ActorType } from '../domain/audit/auditChain.js';
 import { BindingNotActiveError, NotFoundError } from '../domain/errors.js';
 import type { AttestationRow, BindingRow, Database } from '../store/database.js';
-import { setAttestationStatus, setAttestationStatusOfBinding } from '../store/repositories/attestations.js';
+import { setAttestationStatus } from '../store/repositories/attestations.js';
 import { appendAudit } from '../store/repositories/auditLog.js';
 import { changeBindingStatus, findBinding } from '../store/repositories/bindings.js';
 import { markStatusListsChanged } from '../store/repositories/statusLists.js';
@@ -74,7 +74,7 @@ export async function transitionBinding(
     ...(rule.to === 'revoked' ? { reason: p.reason } : {}),
   });
   if (!changed) throw new BindingNotActiveError('The binding changed status meanwhile; reload and retry');
-  const lists = await setAttestationStatusOfBinding(trx, {
+  const lists = await setAttestationStatus(trx, {
     bindingId: binding.id,
     from: rule.attestationsFrom,
     to: rule.attestationsTo,
@@ -136,7 +136,7 @@ export async function transitionAttestation(
   p: TransitionParameters,
 ): Promise<boolean> {
   const rule = ATTESTATION_TRANSITIONS[p.transition];
-  const listId = await setAttestationStatus(trx, { id: attestation.id, from: rule.from, to: rule.to });
+  const [listId] = await setAttestationStatus(trx, { id: attestation.id, from: rule.from, to: rule.to });
   if (listId === undefined) return false;
   const now = ctx.clock.now();
   await markStatusListsChanged(trx, [listId], now);

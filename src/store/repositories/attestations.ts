@@ -24,20 +24,17 @@ export async function listAttestationsOfBindings(
 }
 
 /**
- * Sets the status of every attestation of a binding that is in one of `from`, and returns
- * the status lists touched (to be republished).
+ * Compare-and-set on the status of one attestation, or of every attestation of a binding:
+ * rows whose status is in `from` get `to`. Returns the status lists touched (to be
+ * republished), one entry per changed row.
  */
-export async function setAttestationStatusOfBinding(
+export async function setAttestationStatus(
   db: Kysely<Database>,
-  p: { bindingId: string; from: string[]; to: string },
+  p: ({ bindingId: string } | { id: string }) & { from: string[]; to: string },
 ): Promise<string[]> {
-  const rows = await db
-    .updateTable('attestations')
-    .set({ status: p.to })
-    .where('binding_id', '=', p.bindingId)
-    .where('status', 'in', p.from)
-    .returning('status_list_id')
-    .execute();
+  let query = db.updateTable('attestations').set({ status: p.to }).where('status', 'in', p.from);
+  query = 'id' in p ? query.where('id', '=', p.id) : query.where('binding_id', '=', p.bindingId);
+  const rows = await query.returning('status_list_id').execute();
   return rows.map((row) => row.status_list_id);
 }
 
@@ -49,19 +46,4 @@ export async function latestExpiryByKid(db: Kysely<Database>): Promise<Map<strin
     .groupBy('kid')
     .execute();
   return new Map(rows.map((row) => [row.kid, String(row.latest)]));
-}
-
-/** Compare-and-set on one attestation's status; returns its list when it changed. */
-export async function setAttestationStatus(
-  db: Kysely<Database>,
-  p: { id: string; from: string[]; to: string },
-): Promise<string | undefined> {
-  const row = await db
-    .updateTable('attestations')
-    .set({ status: p.to })
-    .where('id', '=', p.id)
-    .where('status', 'in', p.from)
-    .returning('status_list_id')
-    .executeTakeFirst();
-  return row?.status_list_id;
 }
