@@ -22,6 +22,7 @@ import type { IdentitySources } from '../services/identityVerification.js';
 import { BufferedQueryLog } from '../services/queryLog.js';
 import { MemoryRateLimiter } from '../services/rateLimiter.js';
 import type { Database } from '../store/database.js';
+import type { OpenDatabaseOptions } from '../store/sqlite.js';
 import { migrateToLatest, migrationsAreCurrent } from '../store/migrate.js';
 import { openDatabase } from './database.js';
 import { openKeyStore } from './fileKeyStore.js';
@@ -38,6 +39,8 @@ export interface AssembleOptions {
   onContractViolation?: AppDeps['onContractViolation'];
   /** How to reach each chain's RPC endpoint (tests inject an in-process EVM here). */
   chainTransport?: TransportFactory;
+  /** Kysely's query log hook on the service's database (the query-plan test uses it). */
+  databaseLog?: OpenDatabaseOptions['log'];
 }
 
 function readBrowserBundle(): string {
@@ -78,7 +81,7 @@ export async function assemble(config: Config, options: AssembleOptions = {}): P
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createJsonLogger(config.logLevel);
   const secrets = await loadSecrets(config);
-  const db = await openDatabase(config);
+  const db = await openDatabase(config, options.databaseLog ? { log: options.databaseLog } : {});
   await migrateToLatest(db);
   const services: ServiceContext = {
     db,

@@ -4,11 +4,14 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../config/config.js';
 import type { Database } from '../store/database.js';
 import { openPostgres } from '../store/postgres.js';
-import { openSqlite } from '../store/sqlite.js';
+import { type OpenDatabaseOptions, openSqlite } from '../store/sqlite.js';
 
-export async function openDatabase(config: Config): Promise<Kysely<Database>> {
-  if (config.database.kind === 'postgres') return openPostgres(config.database.url);
+export async function openDatabase(
+  config: Config,
+  options: OpenDatabaseOptions = {},
+): Promise<Kysely<Database>> {
+  if (config.database.kind === 'postgres') return openPostgres(config.database.url, options);
   if (config.database.filename !== ':memory:')
     mkdirSync(dirname(config.database.filename), { recursive: true });
-  return openSqlite(config.database.filename);
+  return openSqlite(config.database.filename, options);
 }
