@@ -261,8 +261,10 @@ describe('operational endpoints and headers', () => {
   });
 
   it('sends security headers on every response, errors included', async () => {
-    for (const path of ['/', '/healthz', '/v1/nothing']) {
+    // '/dev-idp/…' answers with a Response its handler built itself; the others through Hono.
+    for (const path of ['/', '/healthz', '/v1/nothing', '/dev-idp/.well-known/openid-configuration']) {
       const response = await server.browser().get(path);
+      expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
       expect(response.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
       expect(response.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'/);
       expect(response.headers.get('x-content-type-options')).toBe('nosniff');

@@ -9,8 +9,10 @@ export function observe(): MiddlewareHandler<AppEnv> {
     const started = performance.now();
     const requestId = crypto.randomUUID();
     c.set('requestId', requestId);
-    await next();
+    // Set before the handler, so the response is built with it (see securityHeaders.ts).
     c.header('x-request-id', requestId);
+    await next();
+    if (!c.res.headers.has('x-request-id')) c.res.headers.set('x-request-id', requestId);
     const route = c.res.status === 404 && routePath(c) === '*' ? 'unmatched' : routePath(c);
     const seconds = (performance.now() - started) / 1000;
     const { metrics, logger } = c.get('deps');
