@@ -1,7 +1,8 @@
 // Envelope-free AES-256-GCM for personal data at rest, and HMAC-SHA256 keyed hashes for
 // lookups. Ciphertexts carry the key ID so keys can rotate; the additional data binds each
 // ciphertext to its purpose so one column's value cannot be replayed into another.
-import { fromBase64Url, fromUtf8, randomBytes, toBase64Url, toHex, utf8 } from '../domain/encoding.js';
+import { fromBase64Url, fromUtf8, randomBytes, toBase64Url, utf8 } from '../domain/encoding.js';
+import { type Digests, webDigests } from './digests.js';
 
 export interface DataKeys {
   /** Key ID → 32 raw bytes. The first entry encrypts; all decrypt. */
@@ -18,7 +19,10 @@ export interface DataProtector {
 
 const FORMAT = 'v1';
 
-export async function createDataProtector(keys: DataKeys): Promise<DataProtector> {
+export async function createDataProtector(
+  keys: DataKeys,
+  digests: Digests = webDigests,
+): Promise<DataProtector> {
   const first = keys.encryption[0];
   if (!first) throw new Error('At least one data encryption key is required');
   for (const { id, key } of keys.encryption) {
@@ -31,13 +35,7 @@ export async function createDataProtector(keys: DataKeys): Promise<DataProtector
   for (const { id, key } of keys.encryption) {
     aesKeys.set(id, await crypto.subtle.importKey('raw', key, 'AES-GCM', false, ['encrypt', 'decrypt']));
   }
-  const hmacKey = await crypto.subtle.importKey(
-    'raw',
-    keys.lookup,
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['sign'],
-  );
+  const lookupHmac = await digests.hmacSha256Hex(keys.lookup);
 
   return {
     async encrypt(plaintext, purpose) {
@@ -62,9 +60,8 @@ export async function createDataProtector(keys: DataKeys): Promise<DataProtector
       );
       return fromUtf8(new Uint8Array(opened));
     },
-    async keyedHash(value, purpose) {
-      const mac = await crypto.subtle.sign('HMAC', hmacKey, utf8(`${purpose}\u0000${value}`));
-      return toHex(new Uint8Array(mac));
+    keyedHash(value, purpose) {
+      return lookupHmac(`${purpose}\u0000${value}`);
     },
   };
 }

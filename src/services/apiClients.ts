@@ -84,7 +84,7 @@ export async function createApiClient(
     name: p.name.trim(),
     license_no: p.licenseNo.trim(),
     key_prefix: prefix,
-    key_hash: await hashToken(key),
+    key_hash: await hashToken(key, ctx.digests),
     scopes: [...new Set(p.scopes)].join(' '),
     rate_per_second: rate.perSecond,
     burst: rate.burst,
@@ -187,7 +187,7 @@ export class ApiKeyAuthenticator {
     const prefix = apiKeyPrefix(key);
     const row = prefix ? await this.record(prefix) : undefined;
     // Hash and compare even when the prefix is unknown, so timing does not tell them apart.
-    const presented = await hashToken(key);
+    const presented = await hashToken(key, this.ctx.digests);
     const valid = constantTimeEqual(presented, row?.key_hash ?? '0'.repeat(presented.length));
     if (!row || !valid || row.status !== 'active') throw new InvalidApiKeyError();
     const client = toClient(row);

@@ -23,9 +23,9 @@ export async function issueChallenge(ctx: ServiceContext, p: IssueChallengeParam
   const now = ctx.clock.now();
   const expiresAt = new Date(now.getTime() + (p.ttlSeconds ?? ctx.config.challengeSeconds) * 1000);
   await insertChallenge(ctx.db, {
-    id: await hashToken(value),
+    id: await hashToken(value, ctx.digests),
     purpose: p.purpose,
-    binding: await hashToken(p.binding),
+    binding: await hashToken(p.binding, ctx.digests),
     payload: p.payload ?? '',
     expiresAt,
     createdAt: now,
@@ -40,7 +40,11 @@ export async function consumeChallenge(
 ): Promise<string> {
   const row = await takeChallenge(
     ctx.db,
-    { id: await hashToken(p.value), purpose: p.purpose, binding: await hashToken(p.binding) },
+    {
+      id: await hashToken(p.value, ctx.digests),
+      purpose: p.purpose,
+      binding: await hashToken(p.binding, ctx.digests),
+    },
     ctx.clock.now(),
   );
   if (!row) throw new ChallengeInvalidError();

@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { ChainDirectory } from '../chains/evmChains.js';
 import type { Config } from '../config/config.js';
 import type { DataProtector } from '../crypto/dataProtector.js';
+import type { Digests } from '../crypto/digests.js';
 import type { KeyStore } from '../crypto/keyStore.js';
 import type { Clock } from '../domain/clock.js';
 import type { Database } from '../store/database.js';
@@ -15,6 +16,8 @@ import type { RateLimiter } from './rateLimiter.js';
 export interface ServiceContext {
   db: Kysely<Database>;
   protector: DataProtector;
+  /** SHA-256 and HMAC of the runtime (synchronous node:crypto on Node). */
+  digests: Digests;
   clock: Clock;
   config: Config;
   chains: ChainDirectory;

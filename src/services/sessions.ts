@@ -52,7 +52,7 @@ export async function startSession(
   const lifetime =
     p.kind === 'enrollment' ? ctx.config.session.enrollmentSeconds : ctx.config.session.absoluteSeconds;
   const row: SessionRow = {
-    id: await hashToken(token),
+    id: await hashToken(token, ctx.digests),
     identity_id: p.identityId,
     kind: p.kind,
     created_at: now.toISOString(),
@@ -83,7 +83,7 @@ const TOUCH_INTERVAL_MS = 60_000;
 
 /** The live session for a cookie token, or undefined when unknown, idle too long or past its absolute end. */
 export async function resolveSession(ctx: ServiceContext, token: string): Promise<Session | undefined> {
-  const row = await findSession(ctx.db, await hashToken(token));
+  const row = await findSession(ctx.db, await hashToken(token, ctx.digests));
   if (!row) return undefined;
   const now = ctx.clock.now();
   const lastSeen = new Date(row.last_seen_at).getTime();

@@ -153,9 +153,9 @@ export async function issueWalletChallenge(
   });
   const challengeHash = challengeHashOf(message);
   await insertWalletChallenge(ctx.db, {
-    id: await hashToken(nonce),
+    id: await hashToken(nonce, ctx.digests),
     challenge_hash: challengeHash,
-    session_binding: await hashToken(session.id),
+    session_binding: await hashToken(session.id, ctx.digests),
     identity_id: session.identityId,
     account: account.id,
     message,
@@ -188,7 +188,7 @@ async function checkChallengeOwnership(
   session: Session,
   row: WalletChallengeRow | undefined,
 ) {
-  if (!row || row.session_binding !== (await hashToken(session.id))) {
+  if (!row || row.session_binding !== (await hashToken(session.id, ctx.digests))) {
     throw new ChallengeInvalidError(
       'No outstanding challenge matches: it is unknown, already used, or was issued to another session',
     );
@@ -215,8 +215,8 @@ export async function linkWithSignature(
   const nonce = nonceOf(p.message);
   if (!nonce) throw new MessageMismatchError('The message has no Nonce line, so it answers no challenge');
   const row = await takeWalletChallenge(ctx.db, {
-    id: await hashToken(nonce),
-    sessionBinding: await hashToken(session.id),
+    id: await hashToken(nonce, ctx.digests),
+    sessionBinding: await hashToken(session.id, ctx.digests),
   });
   await checkChallengeOwnership(ctx, session, row);
   const issued = row!;
@@ -256,7 +256,7 @@ export async function linkWithOnchainProof(
       `The transaction proves control of ${senders}, not of ${account.address}: the account itself must call proveControl`,
     );
   }
-  const sessionBinding = await hashToken(session.id);
+  const sessionBinding = await hashToken(session.id, ctx.digests);
   let match: { event: ControlProofEvent; row: WalletChallengeRow } | undefined;
   for (const event of fromAccount) {
     const row = await findWalletChallengeByHash(ctx.db, event.challengeHash);
