@@ -26,6 +26,7 @@ import { migrateToLatest, migrationsAreCurrent } from '../store/migrate.js';
 import type { OpenDatabaseOptions } from '../store/sqlite.js';
 import { openDatabase } from './database.js';
 import { openKeyStore } from './fileKeyStore.js';
+import { nodeDigests } from './nodeDigests.js';
 import { loadSecrets } from './secrets.js';
 
 export const DEV_CLIENT_ID = 'wallet-attest-dev';
@@ -83,15 +84,24 @@ export async function assemble(config: Config, options: AssembleOptions = {}): P
   const secrets = await loadSecrets(config);
   const db = await openDatabase(config, options.databaseLog ? { log: options.databaseLog } : {});
   await migrateToLatest(db);
+  // SQLite has one connection per Kysely instance, and a query-log flush (up to 1,000 rows)
+  // would hold it for tens of milliseconds; on a connection of its own it only takes the
+  // file's write lock, and WAL readers (every lookup) never wait for it. A PostgreSQL pool
+  // already gives the flush its own connection.
+  const queryLogDb =
+    config.database.kind === 'sqlite' && config.database.filename !== ':memory:'
+      ? await openDatabase(config)
+      : db;
   const services: ServiceContext = {
     db,
-    protector: await createDataProtector(secrets.dataKeys),
+    protector: await createDataProtector(secrets.dataKeys, nodeDigests),
+    digests: nodeDigests,
     clock,
     config,
     chains: createChainDirectory(config.chains, options.chainTransport),
     keys: await openKeyStore(config, clock.now()),
     limiter: new MemoryRateLimiter(),
-    queryLog: new BufferedQueryLog(db, {
+    queryLog: new BufferedQueryLog(queryLogDb, {
       maxBuffered: 1000,
       onError: (error) =>
         logger.log('error', 'query log write failed; will retry', {
@@ -197,6 +207,7 @@ export async function assemble(config: Config, options: AssembleOptions = {}): P
     apiKeys,
     async close() {
       await services.queryLog.flush();
+      if (queryLogDb !== db) await queryLogDb.destroy();
       await db.destroy();
     },
   };
