@@ -123,7 +123,16 @@ export function keyStoreFromMaterial(load: () => KeyMaterial): KeyStore {
     if (!key) throw new KeyStoreError('The key store holds no signing key');
     return key;
   };
-  const attester = () => privateKeyToAccount(load().attesterPrivateKey);
+  // Deriving the account (public key and address) costs ~230 µs; keep it per private key,
+  // so a rotation of the attester key by another process is still picked up.
+  let attesterAccount: { privateKey: Hex; account: ReturnType<typeof privateKeyToAccount> } | undefined;
+  const attester = () => {
+    const privateKey = load().attesterPrivateKey;
+    if (attesterAccount?.privateKey !== privateKey) {
+      attesterAccount = { privateKey, account: privateKeyToAccount(privateKey) };
+    }
+    return attesterAccount.account;
+  };
 
   return {
     async signingKeys() {
