@@ -57,7 +57,7 @@ describe('npm start', () => {
 
     const server = serverProcess(child.pid!);
     const command = server.command;
-    expect(command).toMatch(/dist\/server\/src\/runtime\/node\.js/);
+    expect(command).toMatch(/build\/server\/src\/runtime\/node\.js/);
     expect(command).toMatch(/--max-old-space-size=\d+/);
     expect(command).not.toMatch(/tsx/);
 
