@@ -19,7 +19,7 @@ import { HttpMetrics } from '../observability/metrics.js';
 import { ApiKeyAuthenticator } from '../services/apiClients.js';
 import type { ServiceContext } from '../services/context.js';
 import type { IdentitySources } from '../services/identityVerification.js';
-import { BufferedQueryLog } from '../services/queryLog.js';
+import { BufferedQueryLog, type QueryLogWriter } from '../services/queryLog.js';
 import { MemoryRateLimiter } from '../services/rateLimiter.js';
 import type { Database } from '../store/database.js';
 import { migrateToLatest, migrationsAreCurrent } from '../store/migrate.js';
@@ -27,6 +27,7 @@ import type { OpenDatabaseOptions } from '../store/sqlite.js';
 import { openDatabase } from './database.js';
 import { openKeyStore } from './fileKeyStore.js';
 import { nodeDigests } from './nodeDigests.js';
+import { threadedQueryLog } from './queryLogThread.js';
 import { loadSecrets } from './secrets.js';
 
 export const DEV_CLIENT_ID = 'wallet-attest-dev';
@@ -69,6 +70,26 @@ function loadX509Trust(config: Config): X509TrustSettings | undefined {
   };
 }
 
+/**
+ * On SQLite the query log is written by a thread with its own connection, so a flush
+ * neither holds the connection lookups read through nor the event loop (see
+ * queryLogThread.ts); a PostgreSQL pool already gives it a connection of its own and
+ * its writes are asynchronous.
+ */
+function openQueryLog(config: Config, db: Kysely<Database>, logger: Logger): QueryLogWriter {
+  const options = {
+    maxBuffered: 1000,
+    onError: (error: unknown) =>
+      logger.log('error', 'query log write failed; will retry', {
+        error: error instanceof Error ? error.message : String(error),
+      }),
+  };
+  if (config.database.kind === 'sqlite' && config.database.filename !== ':memory:') {
+    return threadedQueryLog(config.database.filename, options);
+  }
+  return new BufferedQueryLog(db, options);
+}
+
 export interface AssembledApp {
   app: ReturnType<typeof createApp>;
   db: Kysely<Database>;
@@ -84,14 +105,6 @@ export async function assemble(config: Config, options: AssembleOptions = {}): P
   const secrets = await loadSecrets(config);
   const db = await openDatabase(config, options.databaseLog ? { log: options.databaseLog } : {});
   await migrateToLatest(db);
-  // SQLite has one connection per Kysely instance, and a query-log flush (up to 1,000 rows)
-  // would hold it for tens of milliseconds; on a connection of its own it only takes the
-  // file's write lock, and WAL readers (every lookup) never wait for it. A PostgreSQL pool
-  // already gives the flush its own connection.
-  const queryLogDb =
-    config.database.kind === 'sqlite' && config.database.filename !== ':memory:'
-      ? await openDatabase(config)
-      : db;
   const services: ServiceContext = {
     db,
     protector: await createDataProtector(secrets.dataKeys, nodeDigests),
@@ -101,13 +114,7 @@ export async function assemble(config: Config, options: AssembleOptions = {}): P
     chains: createChainDirectory(config.chains, options.chainTransport),
     keys: await openKeyStore(config, clock.now()),
     limiter: new MemoryRateLimiter(),
-    queryLog: new BufferedQueryLog(queryLogDb, {
-      maxBuffered: 1000,
-      onError: (error) =>
-        logger.log('error', 'query log write failed; will retry', {
-          error: error instanceof Error ? error.message : String(error),
-        }),
-    }),
+    queryLog: openQueryLog(config, db, logger),
   };
 
   // Requests to our own origin (the dev IdP) are served in-process: no network hop, and
@@ -206,8 +213,7 @@ export async function assemble(config: Config, options: AssembleOptions = {}): P
     services,
     apiKeys,
     async close() {
-      await services.queryLog.flush();
-      if (queryLogDb !== db) await queryLogDb.destroy();
+      await services.queryLog.close();
       await db.destroy();
     },
   };

@@ -1,0 +1,75 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { QueryLogEntry } from '../services/queryLog.js';
+import { migrateToLatest } from '../store/migrate.js';
+import { openSqlite } from '../store/sqlite.js';
+import { threadedQueryLog } from './queryLogThread.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'wallet-attest-querylog-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const entries = (n: number, clientId: string): QueryLogEntry[] =>
+  Array.from({ length: n }, (_, i) => ({
+    clientId,
+    kind: 'batch',
+    account: `eip155:1:0x${i.toString(16).padStart(40, '0')}`,
+    result: 'none',
+    at: new Date(),
+  }));
+
+describe('threadedQueryLog', () => {
+  it('writes every recorded entry through its own thread, and keeps what a failed write held', async () => {
+    const filename = join(dir, 'log.db');
+    const db = openSqlite(filename);
+    await migrateToLatest(db);
+    const errors: unknown[] = [];
+    const log = threadedQueryLog(filename, { maxBuffered: 1000, onError: (error) => errors.push(error) });
+    const count = async (clientId: string) =>
+      Number(
+        (
+          await db
+            .selectFrom('query_log')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('client_id', '=', clientId)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    try {
+      log.record(entries(2500, 'a'));
+      await log.flush();
+      expect(log.pending).toBe(0);
+      expect(await count('a')).toBe(2500);
+
+      // The table goes away (a broken disk, a bad migration): the write fails on the thread,
+      // the entries go back into the buffer, and the next flush after recovery writes them.
+      await sql`alter table query_log rename to query_log_away`.execute(db);
+      log.record(entries(10, 'b'));
+      await log.flush();
+      expect(errors).toHaveLength(1);
+      expect(String(errors[0])).toMatch(/query_log/);
+      expect(log.pending).toBe(10);
+      await sql`alter table query_log_away rename to query_log`.execute(db);
+      await log.flush();
+      expect(log.pending).toBe(0);
+      expect(await count('b')).toBe(10);
+    } finally {
+      await log.close();
+      await db.destroy();
+    }
+  });
+
+  it('flushes on close', async () => {
+    const filename = join(dir, 'close.db');
+    const db = openSqlite(filename);
+    await migrateToLatest(db);
+    const log = threadedQueryLog(filename, { maxBuffered: 1000, onError: () => {} });
+    log.record(entries(3, 'c'));
+    expect(log.pending).toBe(3);
+    await log.close();
+    expect(await db.selectFrom('query_log').selectAll().execute()).toHaveLength(3);
+    await db.destroy();
+  });
+});
