@@ -26,8 +26,13 @@ export const eip155Namespace: AccountNamespace = {
     // EIP-55 checksum, since a wrong one usually means a mistyped address.
     const hex = address.slice(2);
     const mixedCase = hex !== hex.toLowerCase() && hex !== hex.toUpperCase();
-    if (mixedCase && !isAddress(address, { strict: true })) {
-      throw new InvalidAccountError(`"${address}" has an invalid EIP-55 checksum`);
+    if (mixedCase) {
+      // A correct checksum is the canonical form already: one keccak, not two (each costs
+      // ~6 µs, and a batch lookup parses 1,000 distinct accounts).
+      if (!isAddress(address, { strict: true })) {
+        throw new InvalidAccountError(`"${address}" has an invalid EIP-55 checksum`);
+      }
+      return address;
     }
     return getAddress(address);
   },
