@@ -1,5 +1,8 @@
 import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { randomBytes, toHex } from '../domain/encoding.js';
 import { MalformedRequestError, UnsupportedMediaTypeError } from '../domain/errors.js';
+import { StoredJson } from '../domain/storedJson.js';
 import { assertSchema, type SchemaName } from './schemas.js';
 
 /** Reads a JSON body and checks it against its published schema; every failure is a 4xx problem. */
@@ -29,4 +32,36 @@ function containsNul(value: unknown): boolean {
     return Object.entries(value).some(([key, inner]) => key.includes('\u0000') || containsNul(inner));
   }
   return false;
+}
+
+/**
+ * JSON.stringify, except that StoredJson values are embedded as their stored text. The
+ * replacer sees each object before its properties, so it hands on a copy in which every
+ * StoredJson property is a marker string unique to this call (toJSON is never reached);
+ * the quoted markers are then replaced by the stored texts.
+ */
+export function serializeJson(value: unknown): string {
+  const stored: string[] = [];
+  const marker = `stored-json:${toHex(randomBytes(12))}:`;
+  const text = JSON.stringify(value, (_key, current: unknown) => {
+    if (current === null || typeof current !== 'object' || Array.isArray(current)) return current;
+    let copy: Record<string, unknown> | undefined;
+    const object = current as Record<string, unknown>;
+    for (const name in object) {
+      const inner = object[name];
+      if (inner instanceof StoredJson) {
+        copy ??= { ...object };
+        stored.push(inner.text);
+        copy[name] = `${marker}${stored.length - 1}`;
+      }
+    }
+    return copy ?? current;
+  });
+  if (stored.length === 0) return text;
+  return text.replace(new RegExp(`"${marker}(\\d+)"`, 'g'), (_, index: string) => stored[Number(index)]!);
+}
+
+/** A JSON response whose StoredJson values are embedded as stored. */
+export function jsonResponse(c: Context, value: unknown, status: ContentfulStatusCode = 200): Response {
+  return c.body(serializeJson(value), status, { 'content-type': 'application/json' });
 }

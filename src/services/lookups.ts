@@ -5,13 +5,15 @@ import { ACCOUNT_NAMESPACES } from '../domain/accounts/index.js';
 import { type ProblemDetails, ProblemError, RateLimitedError } from '../domain/errors.js';
 import { constantTimeEqual } from '../domain/exchange/apiKeys.js';
 import { validateNationalId } from '../domain/identity/nationalId.js';
+import { StoredJson } from '../domain/storedJson.js';
 import type { AttestationRow, BindingRow } from '../store/database.js';
 import { bindingsOfAccounts, identitiesByIds, newestAttestations } from '../store/repositories/lookups.js';
 import type { ApiClient } from './apiClients.js';
-import { attestationState, summariseAttestation } from './attestations.js';
+import { attestationState } from './attestations.js';
 import type { ServiceContext } from './context.js';
 import { nationalIdLookupHash } from './identities.js';
 import type { QueryKind } from './queryLog.js';
+import { statusListUri } from './statusLists.js';
 
 export type AccountStatus = 'active' | 'suspended' | 'revoked' | 'expired' | 'none';
 
@@ -24,7 +26,8 @@ export interface AccountLookup {
   issuedAt?: string;
   expiresAt?: string;
   holder?: string;
-  attestation?: { jwt: string; eip712: unknown; statusList: { uri: string; idx: number } };
+  /** `eip712` is the signed attestation's JSON as stored, embedded in the answer as it is. */
+  attestation?: { jwt: string; eip712: StoredJson; statusList: { uri: string; idx: number } };
 }
 
 export interface AccountLookupError {
@@ -112,7 +115,6 @@ export async function lookupAccounts(
       holder = await holderPseudonym(ctx, binding.identity_id, client.id);
       holders.set(binding.identity_id, holder);
     }
-    const summary = attestation ? summariseAttestation(ctx, attestation) : undefined;
     results.push({
       account: item.id,
       status: statusOf(binding, attestation, now),
@@ -120,8 +122,17 @@ export async function lookupAccounts(
       method: binding.method,
       ...(attestation ? { issuedAt: attestation.issued_at, expiresAt: attestation.expires_at } : {}),
       holder,
-      ...(summary
-        ? { attestation: { jwt: summary.jwt, eip712: summary.eip712, statusList: summary.statusList } }
+      ...(attestation
+        ? {
+            attestation: {
+              jwt: attestation.jwt,
+              eip712: new StoredJson(attestation.eip712),
+              statusList: {
+                uri: statusListUri(ctx, attestation.status_list_id),
+                idx: Number(attestation.status_list_index),
+              },
+            },
+          }
         : {}),
     });
   }

@@ -11,7 +11,7 @@ import {
   webhookDeliveryLog,
 } from '../../services/webhooks.js';
 import type { AppEnv } from '../env.js';
-import { readJsonBody } from '../json.js';
+import { jsonResponse, readJsonBody } from '../json.js';
 import { chargeRate, requireApiClient } from '../middleware/apiClient.js';
 
 /** A batch costs one token per started hundred accounts (the first is charged on entry). */
@@ -25,7 +25,9 @@ export function attestationLookupRoutes() {
     const client = c.get('client')!;
     const extra = Math.ceil(accounts.length / ACCOUNTS_PER_TOKEN) - 1;
     if (extra > 0) await chargeRate(c, client, extra);
-    return c.json({ results: await lookupAccounts(c.get('deps').services, client, accounts, 'batch') });
+    return jsonResponse(c, {
+      results: await lookupAccounts(c.get('deps').services, client, accounts, 'batch'),
+    });
   });
 
   app.post('/match', requireApiClient('identity:match'), async (c) => {
@@ -37,7 +39,7 @@ export function attestationLookupRoutes() {
     // A malformed account is the whole request's problem here (422), unlike in a batch.
     const account = ACCOUNT_NAMESPACES.parse(c.req.param('account')).id;
     const [result] = await lookupAccounts(c.get('deps').services, c.get('client')!, [account], 'lookup');
-    return c.json(result!);
+    return jsonResponse(c, result!);
   });
 
   return app;
