@@ -10,6 +10,7 @@ import { createApiClient, listClients, revokeApiClient } from '../services/apiCl
 import { listOfficers, setRegulatorRole } from '../services/regulator.js';
 import { currentCheckpoint, verifyAuditLog } from '../services/transparency.js';
 import { migrateToLatest } from '../store/migrate.js';
+import { SEED_USAGE, seedCommand } from './seed.js';
 
 const USAGE = `Usage: wallet-attest <command>
 
@@ -33,7 +34,7 @@ Commands:
   regulators remove <national ID>
                    take the role away
   regulators list  list officers
-`;
+${SEED_USAGE}`;
 
 type Config = ReturnType<typeof loadConfig>;
 
@@ -149,6 +150,7 @@ async function run(args: string[]): Promise<number> {
   const config = loadConfig(process.env);
   if (args[0] === 'clients') return clients(config, args.slice(1));
   if (args[0] === 'regulators') return regulators(config, args.slice(1));
+  if (args[0] === 'seed') return seedCommand(config, args.slice(1));
   switch (args.length === 1 ? args[0] : command) {
     case 'migrate':
       return withDatabase(config, async (db) => {
