@@ -52,7 +52,7 @@ class TreeCache {
       if (Number(row.seq) !== this.tree.size + leaves.length + 1) break;
       leaves.push(await leafHash(row.hash));
     }
-    this.tree.append(...leaves);
+    this.tree.append(leaves);
   }
 }
 

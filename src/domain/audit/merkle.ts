@@ -123,7 +123,7 @@ export class MerkleTree {
   private building: Promise<void> = Promise.resolve();
 
   constructor(leafHashes: readonly string[] = []) {
-    this.append(...leafHashes);
+    this.append(leafHashes);
   }
 
   /** Number of leaves. */
@@ -131,8 +131,12 @@ export class MerkleTree {
     return this.levels[0]!.count;
   }
 
-  /** Adds leaf hashes at the end (as the audit log grows); nothing is rehashed. */
-  append(...leafHashes: string[]): void {
+  /**
+   * Adds leaf hashes at the end (as the audit log grows); nothing is rehashed. An array,
+   * not rest parameters: a log of hundreds of thousands of entries would overflow the
+   * call stack as spread arguments.
+   */
+  append(leafHashes: readonly string[]): void {
     const leaves = this.levels[0]!;
     leaves.reserve(leaves.count + leafHashes.length);
     for (const [i, hex] of leafHashes.entries()) {
