@@ -6,6 +6,7 @@ import * as m0002 from './0002_wallet_bindings.js';
 import * as m0003 from './0003_attestations.js';
 import * as m0004 from './0004_exchange_api.js';
 import * as m0005 from './0005_regulator.js';
+import * as m0006 from './0006_lookup_indexes.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -13,6 +14,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0003_attestations': m0003,
   '0004_exchange_api': m0004,
   '0005_regulator': m0005,
+  '0006_lookup_indexes': m0006,
 };
 
 export const migrationProvider: MigrationProvider = {
