@@ -29,6 +29,7 @@ const DATABASE_SUITES = [
   'test/audit/transparency.test.ts',
   'test/contract.test.ts',
   'test/badInput.test.ts',
+  'test/store/queryPlans.test.ts',
 ];
 
 export default defineConfig(async () => {

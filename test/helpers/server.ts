@@ -68,6 +68,8 @@ export async function startTestServer(
   env: Record<string, string> = {},
   fetchOverride?: typeof fetch,
   chainTransport?: AssembleOptions['chainTransport'],
+  /** Kysely's query log hook on the service's database (the query-plan test records statements). */
+  databaseLog?: AssembleOptions['databaseLog'],
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'wallet-attest-test-'));
   let handler: (request: Request) => Response | Promise<Response> = () =>
@@ -97,6 +99,7 @@ export async function startTestServer(
     logger: silentLogger,
     ...(fetchOverride ? { fetch: fetchOverride } : {}),
     ...(chainTransport ? { chainTransport } : {}),
+    ...(databaseLog ? { databaseLog } : {}),
   });
   handler = assembled.app.fetch;
   const baseUrl = `http://localhost:${port}`;
