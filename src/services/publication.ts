@@ -13,7 +13,10 @@ import { STATUS_LIST_BITS, STATUS_LIST_TYP } from './statusLists.js';
  */
 export async function publishedJwks(ctx: ServiceContext): Promise<{ keys: JWK[] }> {
   const keys = await ctx.keys.signingKeys();
-  const latest = await latestExpiryByKid(ctx.db);
+  const latest = await latestExpiryByKid(
+    ctx.db,
+    keys.slice(1).map((key) => key.kid),
+  );
   const now = ctx.clock.now();
   const graceMs = 2 * ctx.config.statusLists.ttlSeconds * 1000;
   return {

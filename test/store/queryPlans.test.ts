@@ -27,6 +27,7 @@ import { CompiledQuery, type Kysely, type LogEvent, sql } from 'kysely';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_PERSONS } from '../../src/http/devIdp/index.js';
+import { rotateSigningKey } from '../../src/runtime/fileKeyStore.js';
 import { changeBinding } from '../../src/services/bindingStatus.js';
 import { deliverDueWebhooks } from '../../src/services/webhooks.js';
 import type { Database } from '../../src/store/database.js';
@@ -585,5 +586,17 @@ describe('query plans on a filled database', () => {
       }
     });
     await expectIndexedOnly(statements, ['status_lists', 'attestations']);
+  });
+
+  it('public keys: the JWKS while a retired key still has unexpired tokens', async () => {
+    // After a rotation the JWKS asks, per retired key, for its latest token expiry.
+    await rotateSigningKey(server.assembled.services.config, server.clock.now());
+    const statements = await statementsOf(async () => {
+      const jwks = (await (await fetch(`${server.baseUrl}/.well-known/jwks.json`)).json()) as {
+        keys: unknown[];
+      };
+      expect(jwks.keys.length).toBeGreaterThanOrEqual(2);
+    });
+    await expectIndexedOnly(statements, ['attestations']);
   });
 });
