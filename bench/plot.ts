@@ -46,7 +46,8 @@ function panel(
   const values = input.series.flatMap((s) => s.points.map(value)).filter((v) => Number.isFinite(v) && v > 0);
   const yMax = niceMax(Math.max(...values, reference?.value ?? 0) * 1.05);
   // Latencies that spread over orders of magnitude get a log scale too.
-  const logY = values.length > 1 && Math.max(...values) / Math.min(...values) > 50;
+  const span = [...values, ...(reference ? [reference.value] : [])];
+  const logY = values.length > 1 && Math.max(...span) / Math.min(...span) > 50;
   const yMinExp = Math.floor(Math.log10(Math.min(...values, reference?.value ?? Infinity)));
   const yMaxExp = Math.max(yMinExp + 1, Math.ceil(Math.log10(Math.max(...values, reference?.value ?? 0))));
   const plotW = W - M.left - M.right;
