@@ -28,6 +28,7 @@ import {
   freePort,
   installExitHandlers,
   memoryOf,
+  onCleanup,
   run,
   type Spawned,
   sampleRss,
@@ -170,6 +171,7 @@ const durationSeconds = Number(opts.duration);
 const warmupSeconds = Number(opts.warmup);
 const connections = Number(opts.connections);
 const runDir = mkdtempSync(join(tmpdir(), 'wallet-attest-bench-run-'));
+onCleanup(async () => rmSync(runDir, { recursive: true, force: true }));
 const logDir = join(CACHE, 'logs');
 mkdirSync(logDir, { recursive: true });
 
