@@ -65,6 +65,9 @@ export async function writeQueryLogRows(db: Kysely<Database>, rows: QueryLogRow[
 export class BufferedQueryLog implements QueryLogWriter {
   private buffer: QueryLogRow[] = [];
   private flushing: Promise<void> = Promise.resolve();
+  /** A flush started because the buffer filled and not finished yet. */
+  private filledFlush = false;
+  private lastWriteFailed = false;
   private readonly write: (rows: QueryLogRow[]) => Promise<void>;
 
   constructor(
@@ -77,7 +80,23 @@ export class BufferedQueryLog implements QueryLogWriter {
 
   record(entries: QueryLogEntry[]): void {
     for (const entry of entries) this.buffer.push(toQueryLogRow(entry));
-    if (this.buffer.length >= this.options.maxBuffered) void this.flush();
+    this.flushIfFull();
+  }
+
+  /**
+   * One flush at a time for a full buffer: while it runs, entries gather for the next one
+   * (started when it ends, if the buffer filled again) instead of each request queueing a
+   * flush of its own.
+   */
+  private flushIfFull(): void {
+    if (this.buffer.length < this.options.maxBuffered || this.filledFlush) return;
+    this.filledFlush = true;
+    void this.flush().finally(() => {
+      this.filledFlush = false;
+      // After a failure the timer's flush retries; retrying here would spin while the
+      // database is away.
+      if (!this.lastWriteFailed) this.flushIfFull();
+    });
   }
 
   get pending(): number {
@@ -92,7 +111,9 @@ export class BufferedQueryLog implements QueryLogWriter {
       this.buffer = [];
       try {
         await this.write(rows);
+        this.lastWriteFailed = false;
       } catch (error) {
+        this.lastWriteFailed = true;
         // Put them back: the next flush tries again.
         this.buffer = rows.concat(this.buffer);
         this.options.onError(error);
