@@ -13,14 +13,29 @@ export function bindingsOfAccounts(db: Kysely<Database>, accounts: string[]): Pr
     .execute();
 }
 
-export function newestAttestations(db: Kysely<Database>, bindingIds: string[]): Promise<AttestationRow[]> {
-  if (bindingIds.length === 0) return Promise.resolve([]);
-  return db
+/**
+ * The newest attestation of each binding. Chosen here rather than by ORDER BY: sorting a
+ * batch's rows, which carry their tokens (~3 KB each), takes SQLite a temporary B-tree
+ * and was half the time of this query for 1,000 bindings.
+ */
+export async function newestAttestations(
+  db: Kysely<Database>,
+  bindingIds: string[],
+): Promise<AttestationRow[]> {
+  if (bindingIds.length === 0) return [];
+  const rows = await db
     .selectFrom('attestations')
     .selectAll()
     .where('binding_id', 'in', bindingIds)
-    .orderBy('issued_at', 'asc')
     .execute();
+  const newest = new Map<string, AttestationRow>();
+  for (const row of rows) {
+    const seen = newest.get(row.binding_id);
+    if (!seen || row.issued_at > seen.issued_at || (row.issued_at === seen.issued_at && row.id > seen.id)) {
+      newest.set(row.binding_id, row);
+    }
+  }
+  return [...newest.values()];
 }
 
 export function identitiesByIds(
