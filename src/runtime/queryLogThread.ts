@@ -32,7 +32,7 @@ export function threadedQueryLog(filename: string, options: QueryLogOptions): Bu
         workerData: { filename },
         execArgv: [],
         // The thread holds at most one batch; a small heap keeps the process's memory flat.
-        resourceLimits: { maxOldGenerationSizeMb: 48 },
+        resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 },
       },
     );
     started.on('message', (answer: Answer) => {
