@@ -65,15 +65,17 @@ export async function lookupAccounts(
   rawAccounts: string[],
   kind: Exclude<QueryKind, 'match'>,
 ): Promise<(AccountLookup | AccountLookupError)[]> {
-  type Parsed = { raw: string; id: string } | { raw: string; error: ProblemDetails };
-  const parsed = rawAccounts.map((raw): Parsed => {
+  type Parsed = { raw: string; id: string; checked: boolean } | { raw: string; error: ProblemDetails };
+  const attempt = (raw: string, parse: (raw: string) => { id: string; checked: boolean }): Parsed => {
     try {
-      return { raw, id: ACCOUNT_NAMESPACES.parse(raw).id };
+      const { id, checked } = parse(raw);
+      return { raw, id, checked };
     } catch (error) {
       if (error instanceof ProblemError) return { raw, error: error.toProblem() };
       throw error;
     }
-  });
+  };
+  const parsed = rawAccounts.map((raw) => attempt(raw, (text) => ACCOUNT_NAMESPACES.parseForLookup(text)));
   const ids = [...new Set(parsed.flatMap((item) => ('id' in item ? [item.id] : [])))];
   const byAccount = new Map<string, BindingRow[]>();
   for (const binding of await bindingsOfAccounts(ctx.db, ids)) {
@@ -87,6 +89,13 @@ export async function lookupAccounts(
     [...governing.values()].map((b) => b.id),
   )) {
     newest.set(row.binding_id, row);
+  }
+  // A checksum taken on trust is right when it names a stored account; for the others,
+  // the full parse decides between "no binding" and a wrong checksum.
+  for (const [i, item] of parsed.entries()) {
+    if ('id' in item && !item.checked && !governing.has(item.id)) {
+      parsed[i] = attempt(item.raw, (text) => ({ ...ACCOUNT_NAMESPACES.parse(text), checked: true }));
+    }
   }
   const identities = new Map(
     (await identitiesByIds(ctx.db, [...new Set([...governing.values()].map((b) => b.identity_id))])).map(

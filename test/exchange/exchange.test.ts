@@ -178,6 +178,34 @@ describe('lookups', () => {
 });
 
 describe('batch queries', () => {
+  it('checks EIP-55 checksums: canonical, lowercase and mistyped forms of bound and unbound accounts', async () => {
+    const { linked } = await citizenWithAccounts(server, 1);
+    const bound = linked[0]!.account;
+    const address = bound.split(':')[2]!;
+    // Flip the case of one letter: a mixed-case address with a wrong checksum.
+    const at = address.slice(2).search(/[a-fA-F]/) + 2;
+    const flipped =
+      address[at] === address[at]!.toLowerCase() ? address[at]!.toUpperCase() : address[at]!.toLowerCase();
+    const mistyped = `eip155:1:${address.slice(0, at)}${flipped}${address.slice(at + 1)}`;
+    const response = await api(server, reader.key).post('/v1/attestations/query', {
+      accounts: [
+        bound,
+        `eip155:1:${address.toLowerCase()}`,
+        mistyped,
+        UNBOUND,
+        'eip155:1:0x000000000000000000000000000000000000DEad',
+      ],
+    });
+    const { results } = await json<{ results: Lookup[] }>(response);
+    expect(results.map((r) => [r.account, r.status ?? r.error?.type.split('/').pop()])).toEqual([
+      [bound, 'active'],
+      [bound, 'active'],
+      [mistyped, 'invalid-account'],
+      [UNBOUND, 'none'],
+      ['eip155:1:0x000000000000000000000000000000000000DEad', 'invalid-account'],
+    ]);
+  });
+
   it('answers each account in order and reports malformed ones per item', async () => {
     const { linked } = await citizenWithAccounts(server, 2);
     const response = await api(server, reader.key).post('/v1/attestations/query', {

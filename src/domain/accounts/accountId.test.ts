@@ -47,3 +47,26 @@ describe('CAIP-10 account IDs', () => {
     expect(namespaces.names).toEqual(['test']);
   });
 });
+
+describe('parseForLookup', () => {
+  const canonical = 'eip155:1:0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359';
+
+  it('takes a mixed-case address on trust, and says so', () => {
+    expect(ACCOUNT_NAMESPACES.parseForLookup(canonical)).toMatchObject({ id: canonical, checked: false });
+    // A wrong checksum is not caught here; parse (which the caller falls back to) refuses it.
+    const wrong = 'eip155:1:0xFb6916095ca1df60bB79Ce92cE3Ea74c37c5d359';
+    expect(ACCOUNT_NAMESPACES.parseForLookup(wrong)).toMatchObject({ id: wrong, checked: false });
+    expect(() => ACCOUNT_NAMESPACES.parse(wrong)).toThrow(/checksum/);
+  });
+
+  it('normalises what carries no checksum, and refuses what is not an address', () => {
+    expect(ACCOUNT_NAMESPACES.parseForLookup(canonical.toLowerCase())).toMatchObject({
+      id: canonical,
+      checked: true,
+    });
+    expect(() => ACCOUNT_NAMESPACES.parseForLookup('eip155:1:0x1234')).toThrow(/20-byte/);
+    expect(() =>
+      ACCOUNT_NAMESPACES.parseForLookup('eip155:01:0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359'),
+    ).toThrow();
+  });
+});

@@ -23,6 +23,17 @@ export interface AccountNamespace {
   normaliseReference(reference: string): string;
   /** Returns the canonical address or throws InvalidAccountError. */
   normaliseAddress(address: string): string;
+  /**
+   * Optional, for bulk reads: the canonical address when it can be had without checking a
+   * checksum the input carries, flagged `checked: false`; such an address is trusted only
+   * if it equals a stored (canonical) one, and checked with `normaliseAddress` otherwise.
+   */
+  normaliseAddressForLookup?(address: string): { address: string; checked: boolean };
+}
+
+/** An account parsed for a read: `checked` is false while a checksum is taken on trust. */
+export interface LookupAccountId extends AccountId {
+  checked: boolean;
 }
 
 // Character sets and lengths from CAIP-2 and CAIP-10.
@@ -40,6 +51,36 @@ export class AccountNamespaces {
   }
 
   parse(raw: string): AccountId {
+    const { namespace, adapter, rawReference, rawAddress } = this.split(raw);
+    return this.assemble(
+      namespace,
+      adapter.normaliseReference(rawReference),
+      adapter.normaliseAddress(rawAddress),
+    );
+  }
+
+  /**
+   * Like `parse`, but a checksum the address carries may be taken on trust (`checked:
+   * false`): equal to a stored account, it is right, since only canonical forms are
+   * stored; otherwise call `parse` for the verdict. A batch of 1,000 checksummed
+   * addresses spends ~15 % of its time in keccak otherwise.
+   */
+  parseForLookup(raw: string): LookupAccountId {
+    const { namespace, adapter, rawReference, rawAddress } = this.split(raw);
+    const reference = adapter.normaliseReference(rawReference);
+    if (!adapter.normaliseAddressForLookup) {
+      return { ...this.assemble(namespace, reference, adapter.normaliseAddress(rawAddress)), checked: true };
+    }
+    const { address, checked } = adapter.normaliseAddressForLookup(rawAddress);
+    return { ...this.assemble(namespace, reference, address), checked };
+  }
+
+  private assemble(namespace: string, reference: string, address: string): AccountId {
+    const chainId = `${namespace}:${reference}`;
+    return { namespace, reference, address, chainId, id: `${chainId}:${address}` };
+  }
+
+  private split(raw: string) {
     const match = CAIP10.exec(raw);
     if (!match) {
       throw new InvalidAccountError(
@@ -53,10 +94,7 @@ export class AccountNamespaces {
         `Namespace "${namespace}" is not supported (supported: ${this.names.join(', ')})`,
       );
     }
-    const reference = adapter.normaliseReference(rawReference);
-    const address = adapter.normaliseAddress(rawAddress);
-    const chainId = `${namespace}:${reference}`;
-    return { namespace, reference, address, chainId, id: `${chainId}:${address}` };
+    return { namespace, adapter, rawReference, rawAddress };
   }
 }
 

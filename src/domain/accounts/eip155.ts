@@ -36,4 +36,16 @@ export const eip155Namespace: AccountNamespace = {
     }
     return getAddress(address);
   },
+
+  normaliseAddressForLookup(address) {
+    if (!isAddress(address, { strict: false })) {
+      throw new InvalidAccountError(`"${address}" is not a 20-byte hex address`);
+    }
+    const hex = address.slice(2);
+    const mixedCase = hex !== hex.toLowerCase() && hex !== hex.toUpperCase();
+    // A mixed-case address is either the canonical form or a wrong checksum; which one,
+    // the caller learns by comparing with what is stored.
+    if (mixedCase && address.startsWith('0x')) return { address, checked: false };
+    return { address: this.normaliseAddress(address), checked: true };
+  },
 };

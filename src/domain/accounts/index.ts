@@ -1,7 +1,7 @@
 import { AccountNamespaces } from './accountId.js';
 import { eip155Namespace } from './eip155.js';
 
-export type { AccountId, AccountNamespace } from './accountId.js';
+export type { AccountId, AccountNamespace, LookupAccountId } from './accountId.js';
 export { AccountNamespaces } from './accountId.js';
 export { eip155Namespace } from './eip155.js';
 
