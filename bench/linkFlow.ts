@@ -12,12 +12,11 @@ import { parseArgs } from 'node:util';
 import { type Hex, verifyMessage } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { loadConfig } from '../src/config/config.js';
-import { iinCheckDigit } from '../src/domain/identity/nationalId.js';
 import { silentLogger } from '../src/observability/logger.js';
 import { assemble } from '../src/runtime/assemble.js';
-import { recordVerifiedIdentity } from '../src/services/identities.js';
-import { type Session, startSession } from '../src/services/sessions.js';
+import type { Session } from '../src/services/sessions.js';
 import { issueWalletChallenge, linkWithSignature } from '../src/services/wallets.js';
+import { steppedUpSession, syntheticIins } from '../test/helpers/citizens.js';
 
 const { values } = parseArgs({
   options: { seconds: { type: 'string', default: '6' }, rounds: { type: 'string', default: '3' } },
@@ -34,30 +33,8 @@ const assembled = await assemble(
 );
 try {
   const services = assembled.services;
-  let serial = 0;
   async function freshSession(): Promise<Session> {
-    let nationalId: string | undefined;
-    while (!nationalId) {
-      const first11 = `9001013${String(serial++).padStart(4, '0')}`;
-      const check = iinCheckDigit(first11);
-      if (check !== undefined) nationalId = `${first11}${check}`;
-    }
-    return services.db.transaction().execute(async (trx) => {
-      const { identity } = await recordVerifiedIdentity(services, trx, {
-        source: 'dev',
-        country: 'KZ',
-        nationalId: nationalId!,
-        level: 'substantial',
-      });
-      const now = services.clock.now();
-      const started = await startSession(services, trx, {
-        identityId: identity.id,
-        kind: 'full',
-        identityVerifiedAt: now,
-        passkeyVerifiedAt: now,
-      });
-      return started.session;
-    });
+    return (await steppedUpSession(services, syntheticIins(1)[0]!, 'substantial')).session;
   }
 
   let session = await freshSession();

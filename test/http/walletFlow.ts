@@ -2,10 +2,9 @@
 
 import type { LocalAccount } from 'viem';
 import { expect } from 'vitest';
-import { iinCheckDigit } from '../../src/domain/identity/nationalId.js';
 import { cookiePolicy } from '../../src/http/cookies.js';
-import { recordVerifiedIdentity } from '../../src/services/identities.js';
 import { startSession } from '../../src/services/sessions.js';
+import { steppedUpSession, syntheticIins } from '../helpers/citizens.js';
 import type { TestBrowser, TestServer } from '../helpers/server.js';
 import { json } from './citizenFlow.js';
 
@@ -49,20 +48,6 @@ export async function linkEoa(browser: TestBrowser, signer: LocalAccount, chainI
   return (await json<{ binding: BindingJson }>(response)).binding;
 }
 
-let nextSerial = 1000;
-
-/** Fresh fictitious valid IINs beyond the dev IdP's five test persons (born 1 Jan 1990). */
-export function syntheticIins(count: number): string[] {
-  const result: string[] = [];
-  while (result.length < count) {
-    const serial = nextSerial++;
-    const first11 = `9001013${String(serial).padStart(4, '0')}`;
-    const check = iinCheckDigit(first11);
-    if (check !== undefined) result.push(`${first11}${check}`);
-  }
-  return result;
-}
-
 /** A fresh full session (with a fresh step-up) for an existing identity, in a new browser. */
 export async function browserFor(server: TestServer, identityId: string): Promise<TestBrowser> {
   const services = server.assembled.services;
@@ -84,25 +69,12 @@ export async function signedInCitizens(server: TestServer, count: number) {
   const cookieName = cookiePolicy(services.config).session;
   const citizens: { browser: TestBrowser; identityId: string; nationalId: string }[] = [];
   for (const nationalId of syntheticIins(count)) {
-    const { token, identityId } = await services.db.transaction().execute(async (trx) => {
-      const { identity } = await recordVerifiedIdentity(services, trx, {
-        source: 'dev',
-        country: 'KZ',
-        nationalId,
-        level: 'low',
-      });
-      const now = services.clock.now();
-      const started = await startSession(services, trx, {
-        identityId: identity.id,
-        kind: 'full',
-        identityVerifiedAt: now,
-        passkeyVerifiedAt: now,
-      });
-      return { token: started.token, identityId: identity.id };
-    });
+    const { token, identityId } = await steppedUpSession(services, nationalId);
     const browser = server.browser();
     browser.cookies.set(cookieName, token);
     citizens.push({ browser, identityId, nationalId });
   }
   return citizens;
 }
+
+export { syntheticIins };
