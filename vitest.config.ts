@@ -30,6 +30,7 @@ const DATABASE_SUITES = [
   'test/contract.test.ts',
   'test/badInput.test.ts',
   'test/store/queryPlans.test.ts',
+  'test/store/postgresConnections.test.ts',
 ];
 
 export default defineConfig(async () => {
