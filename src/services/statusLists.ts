@@ -13,7 +13,6 @@
 // own readers (each is a valid, equally current token) and then replaced by the stored one.
 import type { Kysely } from 'kysely';
 import { newId } from '../crypto/tokens.js';
-import { sha256Hex } from '../domain/encoding.js';
 import { NotFoundError } from '../domain/errors.js';
 import {
   encodeStatusList,
@@ -86,8 +85,8 @@ function stateOf(db: Kysely<Database>): ListsState {
   return state;
 }
 
-async function etagOf(token: string): Promise<string> {
-  return `"${(await sha256Hex(token)).slice(0, 32)}"`;
+async function etagOf(ctx: ServiceContext, token: string): Promise<string> {
+  return `"${(await ctx.digests.sha256Hex(token)).slice(0, 32)}"`;
 }
 
 /** Whether `p` is at least as new as the stored publication described by the head. */
@@ -116,7 +115,7 @@ async function sign(ctx: ServiceContext, head: StatusListHead, at: Date): Promis
     ttl: ttlSeconds,
     status_list: await encodeStatusList(list),
   });
-  const publication = { version, at: at.toISOString(), token, etag: await etagOf(token) };
+  const publication = { version, at: at.toISOString(), token, etag: await etagOf(ctx, token) };
   const stored = await savePublishedStatusList(ctx.db, {
     id: head.id,
     version,
@@ -156,7 +155,7 @@ async function storedPublication(
   if (held && atLeastStored(held, head)) return held;
   const stored = await findPublishedStatusList(ctx.db, head.id);
   if (!stored) return undefined;
-  const publication = { ...stored, etag: await etagOf(stored.token) };
+  const publication = { ...stored, etag: await etagOf(ctx, stored.token) };
   known.set(head.id, publication);
   return publication;
 }

@@ -62,10 +62,6 @@ export async function markStatusListsChanged(
     .execute();
 }
 
-export async function findStatusList(db: Kysely<Database>, id: string): Promise<StatusListRow | undefined> {
-  return db.selectFrom('status_lists').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
 export type StatusListHead = Pick<
   StatusListRow,
   'id' | 'size' | 'version' | 'published_version' | 'published_at'
