@@ -406,6 +406,26 @@ async function ceilingScenarios(which: 'first' | 'last'): Promise<void> {
   }
 }
 
+/** Status-list fetches with a matching ETag (304) and without (200); `suffix` names the TTL variant. */
+async function statusListRuns(url: string, listPath: string, size: number, label: string, suffix: string) {
+  const variant = suffix ? `, TTL ${TTL_EXPIRED_SECONDS}s` : '';
+  for (const hit of [true, false]) {
+    record(
+      `statuslist_${hit ? 'hit' : 'miss'}${suffix}`,
+      'sqlite',
+      size,
+      connections,
+      await load(`statuslist ${hit ? 'hit' : 'miss'}${variant} ${label}`, {
+        url,
+        method: 'GET',
+        paths: [listPath],
+        ...(hit ? { ifNoneMatch: true } : {}),
+        connections,
+      }),
+    );
+  }
+}
+
 async function sqliteSize(size: number, first: boolean): Promise<void> {
   const dataset = await ensureDataset('sqlite', size, datasetOptions);
   results.seeding.push({
@@ -472,26 +492,7 @@ async function sqliteSize(size: number, first: boolean): Promise<void> {
           `RSS ${label}: idle ${idle?.rssMb.toFixed(0)} MB, under batch load up to ${sampled.maxMb.toFixed(0)} MB (pid ${service.pid})`,
         );
       }
-      record(
-        'statuslist_hit',
-        'sqlite',
-        size,
-        connections,
-        await load(`statuslist hit ${label}`, {
-          url,
-          method: 'GET',
-          paths: [listPath],
-          ifNoneMatch: true,
-          connections,
-        }),
-      );
-      record(
-        'statuslist_miss',
-        'sqlite',
-        size,
-        connections,
-        await load(`statuslist miss ${label}`, { url, method: 'GET', paths: [listPath], connections }),
-      );
+      await statusListRuns(url, listPath, size, label, '');
       if (first) {
         record(
           'healthz',
@@ -510,31 +511,7 @@ async function sqliteSize(size: number, first: boolean): Promise<void> {
     });
     try {
       const url = service.url;
-      record(
-        'statuslist_hit_expired',
-        'sqlite',
-        size,
-        connections,
-        await load(`statuslist hit, TTL ${TTL_EXPIRED_SECONDS}s ${label}`, {
-          url,
-          method: 'GET',
-          paths: [listPath],
-          ifNoneMatch: true,
-          connections,
-        }),
-      );
-      record(
-        'statuslist_miss_expired',
-        'sqlite',
-        size,
-        connections,
-        await load(`statuslist miss, TTL ${TTL_EXPIRED_SECONDS}s ${label}`, {
-          url,
-          method: 'GET',
-          paths: [listPath],
-          connections,
-        }),
-      );
+      await statusListRuns(url, listPath, size, label, '_expired');
     } finally {
       await stopService(service, 'sqlite', size);
     }
