@@ -16,7 +16,6 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { type Kysely, sql } from 'kysely';
 import type { Config } from '../config/config.js';
-import { newId } from '../crypto/tokens.js';
 import { silentLogger } from '../observability/logger.js';
 import { type AssembledApp, assemble } from '../runtime/assemble.js';
 import { createApiClient, listClients } from '../services/apiClients.js';
@@ -24,9 +23,8 @@ import { issueAttestation } from '../services/attestations.js';
 import { transitionBinding } from '../services/bindingStatus.js';
 import type { ServiceContext } from '../services/context.js';
 import { type PersonalData, PURPOSE, recordVerifiedIdentity } from '../services/identities.js';
+import { createBinding } from '../services/wallets.js';
 import type { BindingRow, Database } from '../store/database.js';
-import { appendAudit } from '../store/repositories/auditLog.js';
-import { insertBinding } from '../store/repositories/bindings.js';
 import { inTransaction } from '../store/transaction.js';
 import { Progress, type ProgressStream } from './seed/progress.js';
 import { IssuanceKeys, PreparedProtector, SigningPool, Turn } from './seed/signingPool.js';
@@ -371,34 +369,15 @@ export async function seedDatabase(app: AssembledApp, options: SeedOptions, io: 
             recordVerifiedIdentity({ ...ctx, protector }, trx, { ...p, country: config.country }),
           );
           for (const planned of bindings) {
-            const now = ctx.clock.now();
-            const binding: BindingRow = {
-              id: newId(),
-              identity_id: identity.id,
-              account: planned.account,
-              chain_id: chainId,
-              method: 'eip191',
-              status: 'active',
-              created_at: now.toISOString(),
-              status_changed_at: now.toISOString(),
-              revocation_reason: null,
-            };
-            // As the linking use case writes it (services/wallets.ts, bindAccount).
-            await turn.run(async () => {
-              await insertBinding(trx, binding);
-              await appendAudit(
-                trx,
-                {
-                  actorType: 'citizen',
-                  actorId: identity.id,
-                  action: 'binding.created',
-                  subjectType: 'binding',
-                  subjectId: binding.id,
-                  details: { account: binding.account, method: binding.method, identityId: identity.id },
-                },
-                now,
-              );
-            });
+            // As the linking use case writes it.
+            const binding = await turn.run(() =>
+              createBinding(trx, {
+                identityId: identity.id,
+                account: { id: planned.account, chainId },
+                method: 'eip191',
+                now: ctx.clock.now(),
+              }),
+            );
             const issuance = new IssuanceKeys(ctx.keys, pool, turn);
             try {
               await issueAttestation({ ...ctx, keys: issuance.keys }, trx, binding, {

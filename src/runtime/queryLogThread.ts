@@ -3,16 +3,14 @@
 // at a random place in the account index) would stall every request meanwhile; on a
 // thread it runs on the other core. The buffering and retry rules stay those of
 // BufferedQueryLog: a batch the thread did not confirm goes back into the buffer.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { BufferedQueryLog, type QueryLogOptions } from '../services/queryLog.js';
 import type { QueryLogRow } from '../store/database.js';
+import { startWorker } from './startWorker.js';
 
 type Answer = { id: number; ok: true } | { id: number; ok: false; error: string };
 
 export function threadedQueryLog(filename: string, options: QueryLogOptions): BufferedQueryLog {
-  // Under a TypeScript loader (tests, the CLI) this file is .ts and so is the worker's.
-  const typescript = import.meta.url.endsWith('.ts');
-  const workerUrl = new URL(`./queryLogWorker.${typescript ? 'ts' : 'js'}`, import.meta.url);
   let worker: Worker | undefined;
   let nextId = 0;
   const waiting = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
@@ -22,19 +20,12 @@ export function threadedQueryLog(filename: string, options: QueryLogOptions): Bu
     waiting.clear();
   };
   const start = () => {
-    // A worker does not inherit the parent's TypeScript loader; register tsx's in it first.
-    const started = new Worker(
-      typescript
-        ? `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(workerUrl.href)}); })`
-        : workerUrl,
-      {
-        eval: typescript,
-        workerData: { filename },
-        execArgv: [],
-        // The thread holds at most one batch; a small heap keeps the process's memory flat.
-        resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 },
-      },
-    );
+    const started = startWorker(import.meta.url, 'queryLogWorker', {
+      workerData: { filename },
+      execArgv: [],
+      // The thread holds at most one batch; a small heap keeps the process's memory flat.
+      resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 },
+    });
     started.on('message', (answer: Answer) => {
       const waiter = waiting.get(answer.id);
       waiting.delete(answer.id);

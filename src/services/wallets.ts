@@ -67,6 +67,38 @@ export interface BindingSummary {
   revocationReason?: string;
 }
 
+/** Writes a new live binding and its audit entry, inside the caller's transaction. */
+export async function createBinding(
+  trx: Kysely<Database>,
+  p: { identityId: string; account: Pick<AccountId, 'id' | 'chainId'>; method: string; now: Date },
+): Promise<BindingRow> {
+  const binding: BindingRow = {
+    id: newId(),
+    identity_id: p.identityId,
+    account: p.account.id,
+    chain_id: p.account.chainId,
+    method: p.method,
+    status: 'active',
+    created_at: p.now.toISOString(),
+    status_changed_at: p.now.toISOString(),
+    revocation_reason: null,
+  };
+  await insertBinding(trx, binding);
+  await appendAudit(
+    trx,
+    {
+      actorType: 'citizen',
+      actorId: p.identityId,
+      action: 'binding.created',
+      subjectType: 'binding',
+      subjectId: binding.id,
+      details: { account: p.account.id, method: p.method, identityId: p.identityId },
+    },
+    p.now,
+  );
+  return binding;
+}
+
 export function summariseBinding(row: BindingRow): BindingSummary {
   return {
     id: row.id,
@@ -318,30 +350,12 @@ async function bindAccount(
           `An identity may link at most ${limit} accounts; unlink one first`,
         );
       }
-      const binding: BindingRow = {
-        id: newId(),
-        identity_id: p.identityId,
-        account: p.account.id,
-        chain_id: p.account.chainId,
+      const binding = await createBinding(trx, {
+        identityId: p.identityId,
+        account: p.account,
         method: p.method,
-        status: 'active',
-        created_at: now.toISOString(),
-        status_changed_at: now.toISOString(),
-        revocation_reason: null,
-      };
-      await insertBinding(trx, binding);
-      await appendAudit(
-        trx,
-        {
-          actorType: 'citizen',
-          actorId: p.identityId,
-          action: 'binding.created',
-          subjectType: 'binding',
-          subjectId: binding.id,
-          details: { account: p.account.id, method: p.method, identityId: p.identityId },
-        },
         now,
-      );
+      });
       const attestation = await issueAttestation(ctx, trx, binding, { type: 'citizen', id: p.identityId });
       return { kind: 'created', binding, attestation };
     });

@@ -10,10 +10,11 @@
 // gives it back when `issueAttestation` returns. Should the issuance ever write before
 // signing, two appends could read the same tail; the audit log's primary key on `seq`
 // would then fail the batch loudly, never fork the chain.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Config } from '../../config/config.js';
 import type { DataProtector } from '../../crypto/dataProtector.js';
 import type { KeyStore } from '../../crypto/keyStore.js';
+import { startWorker } from '../../runtime/startWorker.js';
 import type { SignRequest, SignResponse } from './signer.js';
 
 /** A FIFO mutex: one holder at a time, in the order they asked. */
@@ -40,19 +41,9 @@ export class Turn {
   }
 }
 
-/**
- * A worker running signer.ts, the sibling of this file: compiled JavaScript as it is, or
- * TypeScript (`npm run cli` runs under tsx, whose loader worker threads do not inherit on
- * Node 20) through tsx's registration API.
- */
+/** A worker running signer.ts, the sibling of this file. */
 function startSigner(config: Config): Worker {
-  const workerData = { config };
-  if (!import.meta.url.endsWith('.ts'))
-    return new Worker(new URL('./signer.js', import.meta.url), { workerData });
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const signer = new URL('./signer.ts', import.meta.url).href;
-  const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(signer)}); });`;
-  return new Worker(boot, { eval: true, workerData });
+  return startWorker(import.meta.url, 'signer', { workerData: { config } });
 }
 
 /** Requests that are sent at once rather than waiting for the next millisecond. */
