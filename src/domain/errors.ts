@@ -294,6 +294,29 @@ export class InvalidWebhookUrlError extends ProblemError {
   readonly status = 422;
 }
 
+// 503 — the service's own storage cannot serve the request right now. Nothing was
+// changed; the client retries after Retry-After.
+export abstract class StorageFaultError extends ProblemError {
+  readonly status = 503;
+  /** Seconds after which a retry may succeed (the HTTP layer sends it as Retry-After). */
+  retryAfterSeconds = 5;
+}
+
+export class DatabaseUnavailableError extends StorageFaultError {
+  readonly slug = 'database-unavailable';
+  readonly title = 'The database is unavailable';
+}
+
+export class StorageFullError extends StorageFaultError {
+  readonly slug = 'storage-full';
+  readonly title = 'The service cannot store anything: its disk is full';
+}
+
+export class StorageReadOnlyError extends StorageFaultError {
+  readonly slug = 'storage-read-only';
+  readonly title = 'The service cannot store anything: its storage is read-only';
+}
+
 /** Unexpected failures: the detail is never shown to the client. */
 export class InternalError extends ProblemError {
   readonly slug = 'internal-error';

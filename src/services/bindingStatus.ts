@@ -13,7 +13,7 @@ import { changeBindingStatus, findBinding } from '../store/repositories/bindings
 import { markStatusListsChanged } from '../store/repositories/statusLists.js';
 import { inTransaction } from '../store/transaction.js';
 import type { ServiceContext } from './context.js';
-import { enqueueStatusChange } from './webhooks.js';
+import { enqueueStatusChange } from './statusNotifications.js';
 
 export type BindingTransition = 'suspend' | 'reinstate' | 'revoke';
 

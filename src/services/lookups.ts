@@ -2,16 +2,13 @@
 // itself, and `holder`, a pseudonym of the person that is stable for this exchange only.
 // Never the person's identity; a national ID can only be checked (match), not read.
 import { ACCOUNT_NAMESPACES } from '../domain/accounts/index.js';
-import { type ProblemDetails, ProblemError, RateLimitedError } from '../domain/errors.js';
-import { constantTimeEqual } from '../domain/exchange/apiKeys.js';
-import { validateNationalId } from '../domain/identity/nationalId.js';
+import { type ProblemDetails, ProblemError } from '../domain/errors.js';
 import { StoredJson } from '../domain/storedJson.js';
 import type { AttestationRow, BindingRow } from '../store/database.js';
 import { bindingsOfAccounts, identitiesByIds, newestAttestations } from '../store/repositories/lookups.js';
 import type { ApiClient } from './apiClients.js';
 import { attestationState } from './attestations.js';
 import type { ServiceContext } from './context.js';
-import { nationalIdLookupHash } from './identities.js';
 import type { QueryKind } from './queryLog.js';
 import { statusListUri } from './statusLists.js';
 
@@ -47,7 +44,7 @@ export async function holderPseudonym(
 }
 
 /** The binding that speaks for an account: the live one, else the most recent revoked one. */
-function governingBinding(bindings: BindingRow[]): BindingRow | undefined {
+export function governingBinding(bindings: BindingRow[]): BindingRow | undefined {
   return bindings.find((binding) => binding.status !== 'revoked') ?? bindings[0];
 }
 
@@ -155,49 +152,4 @@ export async function lookupAccounts(
     })),
   );
   return results;
-}
-
-/**
- * Does this account belong to the person with this national ID? Answers a boolean only.
- * Mismatches drain a per-client bucket; when it is empty every match call is refused until
- * it refills, which bounds how fast anyone can guess national IDs.
- */
-export async function matchNationalId(
-  ctx: ServiceContext,
-  client: ApiClient,
-  p: { account: string; nationalId: string },
-): Promise<{ match: boolean }> {
-  const now = ctx.clock.now();
-  const { perHour, burst } = ctx.config.exchange.matchMismatches;
-  const rule = { perSecond: perHour / 3600, burst };
-  const key = `match-mismatch:${client.id}`;
-  const gate = await ctx.limiter.take(key, rule, 0, now);
-  if (gate.remaining < 1) {
-    const error = new RateLimitedError('Too many match calls did not match; wait before trying again');
-    error.retryAfterSeconds = Math.max(1, Math.ceil(3600 / perHour));
-    ctx.queryLog.record([
-      { clientId: client.id, kind: 'match', account: p.account, result: 'throttled', at: now },
-    ]);
-    throw error;
-  }
-  const account = ACCOUNT_NAMESPACES.parse(p.account);
-  const nationalId = validateNationalId(ctx.config.country, p.nationalId);
-  const binding = governingBinding(await bindingsOfAccounts(ctx.db, [account.id]));
-  let match = false;
-  if (binding && binding.status !== 'revoked') {
-    const [identity] = await identitiesByIds(ctx.db, [binding.identity_id]);
-    const presented = await nationalIdLookupHash(ctx, ctx.config.country, nationalId);
-    match = identity !== undefined && constantTimeEqual(presented, identity.national_id_hash);
-  }
-  if (!match) await ctx.limiter.take(key, rule, 1, now);
-  ctx.queryLog.record([
-    {
-      clientId: client.id,
-      kind: 'match',
-      account: account.id,
-      result: match ? 'match' : 'no_match',
-      at: now,
-    },
-  ]);
-  return { match };
 }

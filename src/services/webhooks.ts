@@ -4,19 +4,15 @@
 // exponential backoff until they are WEBHOOK_RETRY_HOURS old. Delivery is at least once:
 // receivers deduplicate by the delivery ID.
 
-import type { Kysely } from 'kysely';
 import { newId, newToken } from '../crypto/tokens.js';
 import { InvalidWebhookUrlError, NotFoundError } from '../domain/errors.js';
 import { SIGNATURE_HEADER, signWebhook } from '../domain/exchange/webhookSignature.js';
-import type { Database, WebhookDeliveryRow, WebhookRow } from '../store/database.js';
+import type { WebhookRow } from '../store/database.js';
 import { appendAudit } from '../store/repositories/auditLog.js';
-import { clientsThatLookedUp } from '../store/repositories/lookups.js';
 import {
-  activeWebhooksOfClients,
   deleteWebhookRow,
   dueDeliveries,
   findWebhook,
-  insertDeliveries,
   insertWebhook,
   leaseDelivery,
   listAttempts,
@@ -185,51 +181,6 @@ export async function webhookDeliveryLog(
         durationMs: Number(a.duration_ms),
       })),
   }));
-}
-
-export interface StatusChangeEvent {
-  account: string;
-  status: string;
-  previousStatus: string;
-  reason: string;
-}
-
-/**
- * Writes outbox rows for every active webhook of every client that looked the account up
- * within WEBHOOK_INTEREST_DAYS. Call inside the status change's transaction.
- */
-export async function enqueueStatusChange(
-  ctx: ServiceContext,
-  trx: Kysely<Database>,
-  event: StatusChangeEvent,
-): Promise<number> {
-  const now = ctx.clock.now();
-  const since = new Date(now.getTime() - ctx.config.exchange.webhookInterestDays * 86_400_000);
-  const webhooks = await activeWebhooksOfClients(trx, await clientsThatLookedUp(trx, event.account, since));
-  const rows: WebhookDeliveryRow[] = webhooks.map((webhook) => {
-    const id = newId();
-    return {
-      id,
-      webhook_id: webhook.id,
-      event_type: 'account.status_changed',
-      payload: JSON.stringify({
-        id,
-        type: 'account.status_changed',
-        occurredAt: now.toISOString(),
-        data: event,
-      }),
-      status: 'pending',
-      attempts: 0,
-      next_attempt_at: now.toISOString(),
-      locked_until: null,
-      created_at: now.toISOString(),
-      delivered_at: null,
-      last_status_code: null,
-      last_error: null,
-    };
-  });
-  await insertDeliveries(trx, rows);
-  return rows.length;
 }
 
 /** Backoff after the n-th failed attempt: 10 s, 20 s, 40 s … capped at one hour. */

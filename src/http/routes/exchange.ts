@@ -2,7 +2,8 @@
 // keys with scopes; no cookies, so no CSRF surface.
 import { Hono } from 'hono';
 import { ACCOUNT_NAMESPACES } from '../../domain/accounts/index.js';
-import { lookupAccounts, matchNationalId } from '../../services/lookups.js';
+import { matchNationalId } from '../../services/accountMatch.js';
+import { lookupAccounts } from '../../services/lookups.js';
 import {
   createWebhook,
   deleteWebhook,
