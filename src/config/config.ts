@@ -46,9 +46,27 @@ export interface ChainConfig {
 
 export type DatabaseConfig = { kind: 'sqlite'; filename: string } | { kind: 'postgres'; url: string };
 
+export interface HttpServerConfig {
+  /** Address to listen on: 127.0.0.1 behind a local reverse proxy, 0.0.0.0 or :: for all. */
+  host: string;
+  /** Time to receive a request's headers. */
+  headersTimeoutMs: number;
+  /** Time to receive a whole request, body included; a slower one is answered 408. */
+  requestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open. */
+  keepAliveTimeoutMs: number;
+  /** Connections accepted at once; more are refused until some close. */
+  maxConnections: number;
+  /** On SIGTERM, how long in-flight requests may take to finish before the process exits. */
+  shutdownGraceMs: number;
+}
+
 export interface Config {
   production: boolean;
   port: number;
+  http: HttpServerConfig;
+  /** Below this much free space on the data directory's disk, readiness fails (SQLite). */
+  storageMinFreeBytes: number;
   dataDir: string;
   database: DatabaseConfig;
   publicUrl: string;
@@ -323,9 +341,23 @@ export function loadConfig(env: Environment): Config {
     read.problems.push('ATTESTER_PRIVATE_KEY must be a 0x-prefixed 32-byte hex private key');
   }
 
+  const http: HttpServerConfig = {
+    host: read.string('HOST', production ? '0.0.0.0' : '127.0.0.1')!,
+    headersTimeoutMs: read.integer('HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 300_000),
+    requestTimeoutMs: read.integer('HTTP_REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
+    keepAliveTimeoutMs: read.integer('HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 600_000),
+    maxConnections: read.integer('HTTP_MAX_CONNECTIONS', 1024, 1, 1_000_000),
+    shutdownGraceMs: read.integer('HTTP_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+  };
+  if (http.headersTimeoutMs > http.requestTimeoutMs) {
+    read.problems.push('HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS');
+  }
+
   const config: Config = {
     production,
     port,
+    http,
+    storageMinFreeBytes: read.integer('STORAGE_MIN_FREE_MB', 64, 0, 1_000_000) * 1024 * 1024,
     dataDir,
     database: parseDatabase(read, dataDir),
     ...parsePublicUrl(read, port, production),

@@ -7,6 +7,7 @@ import {
   PayloadTooLargeError,
   ProblemError,
   RateLimitedError,
+  StorageFaultError,
 } from '../domain/errors.js';
 import { cookiePolicy } from './cookies.js';
 import type { AppDeps, AppEnv } from './env.js';
@@ -80,7 +81,22 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.notFound((c) =>
     problemResponse(c, new NotFoundError(`No route for ${c.req.method} ${c.req.path}`).toProblem()),
   );
+  // During an outage every request fails the same way: one log line per kind of fault
+  // every half minute says so without flooding the log.
+  const lastFaultLogged = new Map<string, number>();
   app.onError((error, c) => {
+    if (error instanceof StorageFaultError) {
+      const now = Date.now();
+      if (now - (lastFaultLogged.get(error.slug) ?? 0) >= 30_000) {
+        lastFaultLogged.set(error.slug, now);
+        const cause = (error as { cause?: unknown }).cause;
+        deps.logger.log('warn', 'storage fault; answering 503', {
+          problem: error.slug,
+          cause: cause instanceof Error ? cause.message : undefined,
+        });
+      }
+      return problemResponse(c, error.toProblem(), { 'retry-after': String(error.retryAfterSeconds) });
+    }
     if (error instanceof ProblemError) {
       if (error.status >= 500)
         deps.logger.log('error', 'upstream failure', { error: error.name, detail: error.message });

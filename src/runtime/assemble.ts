@@ -2,9 +2,10 @@
 // secrets, identity sources, the dev IdP and the Hono app. Tests use it too, so the
 // suites exercise exactly what `npm start` serves.
 import { readFileSync } from 'node:fs';
+import { statfs } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { createChainDirectory, type TransportFactory } from '../chains/evmChains.js';
 import type { Config } from '../config/config.js';
 import { createDataProtector } from '../crypto/dataProtector.js';
@@ -22,7 +23,8 @@ import type { IdentitySources } from '../services/identityVerification.js';
 import { BufferedQueryLog, type QueryLogWriter } from '../services/queryLog.js';
 import { MemoryRateLimiter } from '../services/rateLimiter.js';
 import type { Database } from '../store/database.js';
-import { migrateToLatest, migrationsAreCurrent } from '../store/migrate.js';
+import { migrateToLatest } from '../store/migrate.js';
+import { databaseReadiness } from '../store/readiness.js';
 import type { OpenDatabaseOptions } from '../store/sqlite.js';
 import { openDatabase } from './database.js';
 import { openKeyStore } from './fileKeyStore.js';
@@ -88,6 +90,19 @@ function openQueryLog(config: Config, db: Kysely<Database>, logger: Logger): Que
     return threadedQueryLog(config.database.filename, options);
   }
   return new BufferedQueryLog(db, options);
+}
+
+/**
+ * SQLite allocates pages in memory and writes them at commit, so a disk that is nearly
+ * full is seen here (free space of the data directory's file system) before commits fail.
+ */
+async function storageHeadroom(directory: string, minFreeBytes: number): Promise<string> {
+  try {
+    const stats = await statfs(directory);
+    return stats.bavail * stats.bsize >= minFreeBytes ? 'ok' : 'low';
+  } catch {
+    return 'unreadable';
+  }
 }
 
 export interface AssembledApp {
@@ -188,14 +203,12 @@ export async function assemble(config: Config, options: AssembleOptions = {}): P
     identitySources,
     logger,
     metrics: new HttpMetrics(),
-    readiness: async (): Promise<Record<string, string>> => {
-      try {
-        await sql`select 1`.execute(db);
-      } catch {
-        return { database: 'unreachable' };
-      }
-      return { database: 'ok', migrations: (await migrationsAreCurrent(db)) ? 'ok' : 'pending' };
-    },
+    readiness: async (): Promise<Record<string, string>> => ({
+      ...(await databaseReadiness(db)),
+      ...(config.database.kind === 'sqlite' && config.database.filename !== ':memory:'
+        ? { storage: await storageHeadroom(dirname(config.database.filename), config.storageMinFreeBytes) }
+        : {}),
+    }),
     ...(devIdp ? { devIdp } : {}),
     apiKeys,
     ...(options.onContractViolation ? { onContractViolation: options.onContractViolation } : {}),

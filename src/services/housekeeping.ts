@@ -2,9 +2,14 @@
 // changes no state anyone relies on (an expired row is refused either way), so it is not
 // audited; the runtime runs it now and then, off the request path.
 import { purgeExpiredChallenges } from '../store/repositories/challenges.js';
+import { purgeInterestBefore } from '../store/repositories/interest.js';
 import { purgeExpiredSessions } from '../store/repositories/sessions.js';
 import { purgeExpiredWalletChallenges } from '../store/repositories/walletChallenges.js';
 import type { ServiceContext } from './context.js';
+import { INTEREST_REFRESH_MS } from './lookups.js';
+
+/** Interest rows removed per statement, so one purge never holds the write lock for long. */
+const INTEREST_PURGE_BATCH = 5000;
 
 export async function purgeExpired(ctx: ServiceContext) {
   const now = ctx.clock.now();
@@ -13,5 +18,18 @@ export async function purgeExpired(ctx: ServiceContext) {
     challenges: await purgeExpiredChallenges(ctx.db, now),
     walletChallenges: await purgeExpiredWalletChallenges(ctx.db, now),
     sessions: await purgeExpiredSessions(ctx.db, idleCutoff, now),
+    interest: await purgeExpiredInterest(ctx, now),
   };
+}
+
+/** Interest past the webhook window (and the refresh step) notifies nobody any more. */
+async function purgeExpiredInterest(ctx: ServiceContext, now: Date): Promise<number> {
+  const windowMs = ctx.config.exchange.webhookInterestDays * 86_400_000 + INTEREST_REFRESH_MS;
+  const before = new Date(now.getTime() - windowMs);
+  let removed = 0;
+  for (;;) {
+    const deleted = await purgeInterestBefore(ctx.db, before, INTEREST_PURGE_BATCH);
+    removed += deleted;
+    if (deleted < INTEREST_PURGE_BATCH) return removed;
+  }
 }

@@ -4,9 +4,10 @@
 import type { Kysely } from 'kysely';
 import { newId } from '../crypto/tokens.js';
 import type { Database, WebhookDeliveryRow } from '../store/database.js';
-import { clientsThatLookedUp } from '../store/repositories/lookups.js';
+import { clientsInterestedIn } from '../store/repositories/interest.js';
 import { activeWebhooksOfClients, insertDeliveries } from '../store/repositories/webhooks.js';
 import type { ServiceContext } from './context.js';
+import { INTEREST_REFRESH_MS } from './lookups.js';
 
 export interface StatusChangeEvent {
   account: string;
@@ -17,7 +18,9 @@ export interface StatusChangeEvent {
 
 /**
  * Writes outbox rows for every active webhook of every client that looked the account up
- * within WEBHOOK_INTEREST_DAYS. Call inside the status change's transaction.
+ * within WEBHOOK_INTEREST_DAYS (the interest recorded before each lookup was answered, so
+ * no lookup is missed however soon the change follows). Call inside the status change's
+ * transaction.
  */
 export async function enqueueStatusChange(
   ctx: ServiceContext,
@@ -25,8 +28,9 @@ export async function enqueueStatusChange(
   event: StatusChangeEvent,
 ): Promise<number> {
   const now = ctx.clock.now();
-  const since = new Date(now.getTime() - ctx.config.exchange.webhookInterestDays * 86_400_000);
-  const webhooks = await activeWebhooksOfClients(trx, await clientsThatLookedUp(trx, event.account, since));
+  const windowMs = ctx.config.exchange.webhookInterestDays * 86_400_000 + INTEREST_REFRESH_MS;
+  const since = new Date(now.getTime() - windowMs);
+  const webhooks = await activeWebhooksOfClients(trx, await clientsInterestedIn(trx, event.account, since));
   const rows: WebhookDeliveryRow[] = webhooks.map((webhook) => {
     const id = newId();
     return {

@@ -166,6 +166,17 @@ export interface QueryLogTable {
   at: string;
 }
 
+export interface ExchangeInterestTable {
+  account: string;
+  client_id: string;
+  looked_up_at: string;
+}
+
+export interface ReadinessProbeTable {
+  id: string;
+  padding: string;
+}
+
 export interface WebhooksTable {
   id: string;
   client_id: string;
@@ -222,6 +233,8 @@ export interface Database {
   attestations: AttestationsTable;
   api_clients: ApiClientsTable;
   query_log: QueryLogTable;
+  exchange_interest: ExchangeInterestTable;
+  readiness_probe: ReadinessProbeTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;

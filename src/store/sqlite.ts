@@ -2,6 +2,7 @@
 import SQLite from 'better-sqlite3';
 import { Kysely, type LogConfig, type SqliteDatabase, SqliteDialect } from 'kysely';
 import type { Database } from './database.js';
+import { withStorageFaults } from './faults.js';
 
 export interface OpenDatabaseOptions {
   /** Kysely's query log hook (the query-plan test records every statement through it). */
@@ -45,7 +46,7 @@ export function openSqlite(filename: string, options: OpenDatabaseOptions = {}):
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
   return new Kysely<Database>({
-    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+    dialect: withStorageFaults(new SqliteDialect({ database: withStatementCache(sqlite) })),
     ...(options.log ? { log: options.log } : {}),
   });
 }

@@ -238,9 +238,10 @@ describe('operational endpoints and headers', () => {
   it('serves health, readiness, metrics and the JWKS', async () => {
     const browser = server.browser();
     expect(await json(await browser.get('/healthz'))).toEqual({ status: 'ok' });
+    const sqliteFile = server.assembled.services.config.database.kind === 'sqlite';
     expect(await json(await browser.get('/readyz'))).toEqual({
       status: 'ok',
-      checks: { database: 'ok', migrations: 'ok' },
+      checks: { database: 'ok', writes: 'ok', migrations: 'ok', ...(sqliteFile ? { storage: 'ok' } : {}) },
     });
     const { keys } = await json<{ keys: Record<string, unknown>[] }>(
       await browser.get('/.well-known/jwks.json'),

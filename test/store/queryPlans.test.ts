@@ -31,6 +31,7 @@ import { rotateSigningKey } from '../../src/runtime/fileKeyStore.js';
 import { changeBinding } from '../../src/services/bindingStatus.js';
 import { deliverDueWebhooks } from '../../src/services/webhooks.js';
 import type { Database } from '../../src/store/database.js';
+import { purgeInterestBefore } from '../../src/store/repositories/interest.js';
 import { findWalletChallengeByHash } from '../../src/store/repositories/walletChallenges.js';
 import { api, apiClient, citizenWithAccounts, webhookReceiver } from '../exchange/exchangeFlow.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -45,6 +46,8 @@ const ROWS = {
   bindings: 150_000,
   auditLog: 150_000,
   queryLog: 200_000,
+  /** One row per (account, exchange) looked up within the interest window. */
+  exchangeInterest: 150_000,
   /** And one attempt each. */
   webhookDeliveries: 100_000,
   sessions: 50_000,
@@ -365,6 +368,11 @@ async function fillRows(db: Kysely<Database>, statusListSize: number) {
       case when i % 10 = 1 then 'none' else 'active' end, ${iso(`${now - 60 * day} + i * 25`)}
     from ${series(ROWS.queryLog)}`);
 
+  await run(`insert into exchange_interest (account, client_id, looked_up_at)
+    select ${ACCOUNT_SQL(`(i - 1) % ${ROWS.bindings} + 1`)}, 'seed-client-' || ((i - 1) / ${ROWS.bindings}),
+      ${iso(`${now - 40 * day} + i * 20`)}
+    from ${series(ROWS.exchangeInterest)}`);
+
   // Mostly delivered; the pending ones are due tomorrow, so the worker leaves them alone.
   await run(`insert into webhook_deliveries (id, webhook_id, event_type, payload, status, attempts,
       next_attempt_at, locked_until, created_at, delivered_at, last_status_code, last_error)
@@ -521,17 +529,17 @@ describe('query plans on a filled database', () => {
         account: holder.account,
         nationalId: holder.nationalId,
       });
-      expect(await json(match)).toEqual({ match: true });
+      expect(await json(match)).toMatchObject({ match: true });
       const mismatch = await exchange.post('/v1/attestations/match', {
         account: seededAccount(17),
         nationalId: holder.nationalId,
       });
-      expect(await json(mismatch)).toEqual({ match: false });
+      expect(await json(mismatch)).toMatchObject({ match: false });
       // On SQLite the query log is written by its own thread and connection (inserts
       // only, so nothing to explain); on PostgreSQL its insert is recorded here.
       await server.assembled.services.queryLog.flush();
     });
-    await expectIndexedOnly(statements, ['bindings', 'attestations', 'identities']);
+    await expectIndexedOnly(statements, ['exchange_interest', 'bindings', 'attestations', 'identities']);
   });
 
   it('webhook interest: who looked the account up, the outbox, the delivery worker', async () => {
@@ -556,7 +564,7 @@ describe('query plans on a filled database', () => {
         expect((await api(server, client.key).get(`/v1/webhooks/${webhook.id}/deliveries`)).status).toBe(200);
       });
       await expectIndexedOnly(statements, [
-        'query_log',
+        'exchange_interest',
         'webhooks',
         'webhook_deliveries',
         'bindings',
@@ -565,6 +573,15 @@ describe('query plans on a filled database', () => {
     } finally {
       await receiver.close();
     }
+  });
+
+  it('housekeeping: interest past the webhook window, removed in bounded batches', async () => {
+    const db = server.assembled.db;
+    // The filled interest is 40 days old (the default window is 30): one batch goes.
+    const statements = await statementsOf(async () => {
+      expect(await purgeInterestBefore(db, new Date(Date.now() - 35 * 86_400_000), 500)).toBe(500);
+    });
+    await expectIndexedOnly(statements, ['exchange_interest']);
   });
 
   it('status lists: publication after a change, cached fetch, a full list', async () => {

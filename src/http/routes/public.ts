@@ -38,6 +38,7 @@ export function publicRoutes() {
     const checks = await c.get('deps').readiness();
     const ready = Object.values(checks).every((v) => v === 'ok');
     c.header('cache-control', 'no-store');
+    if (!ready) c.header('retry-after', '5');
     return c.json({ status: ready ? 'ok' : 'unavailable', checks }, ready ? 200 : 503);
   });
 

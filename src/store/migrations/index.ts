@@ -7,6 +7,7 @@ import * as m0003 from './0003_attestations.js';
 import * as m0004 from './0004_exchange_api.js';
 import * as m0005 from './0005_regulator.js';
 import * as m0006 from './0006_lookup_indexes.js';
+import * as m0007 from './0007_exchange_interest.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -15,6 +16,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0004_exchange_api': m0004,
   '0005_regulator': m0005,
   '0006_lookup_indexes': m0006,
+  '0007_exchange_interest': m0007,
 };
 
 export const migrationProvider: MigrationProvider = {

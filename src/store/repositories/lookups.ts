@@ -49,20 +49,3 @@ export function identitiesByIds(
     .where('id', 'in', ids)
     .execute();
 }
-
-/** Clients that looked the account up since `since` (for webhook notifications). */
-export async function clientsThatLookedUp(
-  db: Kysely<Database>,
-  account: string,
-  since: Date,
-): Promise<string[]> {
-  const rows = await db
-    .selectFrom('query_log')
-    .select('client_id')
-    .distinct()
-    .where('account', '=', account)
-    .where('kind', 'in', ['lookup', 'batch'])
-    .where('at', '>=', since.toISOString())
-    .execute();
-  return rows.map((row) => row.client_id);
-}
