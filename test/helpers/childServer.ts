@@ -1,0 +1,152 @@
+// The service as an operator runs it: its own Node process (the runtime entry under the tsx
+// loader, so nothing needs compiling first) on a file database, which a test can kill with
+// SIGKILL and start again on the same data. The operator CLI runs the same way.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { TEST_POSTGRES_ADMIN_URL } from './server.js';
+
+const root = join(import.meta.dirname, '..', '..');
+
+/** Every child still running, so a failing test still leaves none behind (see `killChildren`). */
+const running = new Set<ChildProcess>();
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+    probe.once('error', reject);
+  });
+}
+
+function spawnTsx(entry: string, args: string[], env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+    cwd: root,
+    // NODE_ENV=test (set by vitest) would leak into the child; the child is a development service.
+    env: { ...process.env, NODE_ENV: 'development', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  return child;
+}
+
+/** Kills (SIGKILL) every child process this helper started that is still running. */
+export async function killChildren(): Promise<void> {
+  await Promise.all(
+    [...running].map((child) => {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGKILL');
+      return exited;
+    }),
+  );
+}
+
+/** A data directory, and for PostgreSQL a fresh database, the child processes share. */
+export interface ServiceData {
+  env: Record<string, string>;
+  port: number;
+  baseUrl: string;
+  dataDir: string;
+  remove(): Promise<void>;
+}
+
+export async function serviceData(
+  database: 'sqlite' | 'postgres',
+  settings: Record<string, string> = {},
+): Promise<ServiceData> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'wallet-attest-child-'));
+  const postgres = database === 'postgres' ? await createPostgresDatabase() : undefined;
+  const baseUrl = `http://localhost:${port}`;
+  return {
+    env: {
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      PUBLIC_URL: baseUrl,
+      LOG_LEVEL: 'warn',
+      ...(postgres ? { DATABASE_URL: postgres.url } : {}),
+      ...settings,
+    },
+    port,
+    baseUrl,
+    dataDir,
+    async remove() {
+      await postgres?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function createPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `wa_crash_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: TEST_POSTGRES_ADMIN_URL });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`create database ${name}`);
+  const url = new URL(TEST_POSTGRES_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
+}
+
+export interface ChildServer {
+  /** Everything the process wrote to stdout and stderr. */
+  output(): string;
+  /** SIGKILL: no shutdown handler runs, nothing is flushed. */
+  kill(): Promise<void>;
+  /** SIGTERM and the exit code of a clean shutdown. */
+  stop(): Promise<number | null>;
+}
+
+/** Starts `src/runtime/node.ts` on the data and waits until `/readyz` answers 200. */
+export async function startChildServer(data: ServiceData, timeoutMs = 30_000): Promise<ChildServer> {
+  const child = spawnTsx('src/runtime/node.ts', [], data.env);
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const server: ChildServer = {
+    output: () => output,
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && child.exitCode === null) {
+    const ready = await fetch(`${data.baseUrl}/readyz`).catch(() => undefined);
+    if (ready?.ok) return server;
+    await ready?.body?.cancel();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await server.kill();
+  throw new Error(`The service did not become ready on ${data.baseUrl}:\n${output}`);
+}
+
+/** Runs `npm run cli -- <args>` (as its tsx entry) with the data's environment. */
+export function runCli(
+  data: ServiceData,
+  args: string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawnTsx('src/cli/index.ts', args, data.env);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk) => (stdout += chunk));
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
+}
