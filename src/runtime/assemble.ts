@@ -150,7 +150,8 @@ export async function assemble(config: Config, options: AssembleOptions = {}): P
     devIdp = createDevIdp({
       issuer,
       signingKey: secrets.devIdpSigningKey!,
-      clients: [{ clientId: DEV_CLIENT_ID, redirectUris: [redirectUri] }],
+      // ES256, with the key kept under DATA_DIR (an RS256 key would be made anew at each start).
+      clients: [{ clientId: DEV_CLIENT_ID, redirectUris: [redirectUri], idTokenSignedResponseAlg: 'ES256' }],
       persons: TEST_PERSONS,
       clock,
     });

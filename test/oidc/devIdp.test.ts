@@ -14,7 +14,9 @@ const ISSUER = 'http://localhost:8787/dev-idp';
 const CLIENT_ID = 'wallet-attest';
 const REDIRECT_URI = 'http://localhost:8787/v1/identity/oidc/callback';
 const VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk-and-some-more';
+const RS_CLIENT_ID = 'relying-party-with-defaults';
 const signingKey = await generateDevIdpSigningKey();
+const rsaSigningKey = await generateDevIdpSigningKey('RS256');
 
 let clock: MovableClock;
 let idp: typeof fetch;
@@ -24,7 +26,12 @@ beforeEach(() => {
   const app = createDevIdp({
     issuer: ISSUER,
     signingKey,
-    clients: [{ clientId: CLIENT_ID, redirectUris: [REDIRECT_URI] }],
+    rsaSigningKey,
+    clients: [
+      { clientId: CLIENT_ID, redirectUris: [REDIRECT_URI], idTokenSignedResponseAlg: 'ES256' },
+      // Registered with no signing algorithm: RS256, as OpenID Connect Registration §2 defaults.
+      { clientId: RS_CLIENT_ID, redirectUris: [REDIRECT_URI] },
+    ],
     persons: TEST_PERSONS,
     clock,
   });
@@ -57,8 +64,8 @@ async function authorize(overrides: Fields = {}) {
 }
 
 /** Signs in as the given person via login_hint and returns the code from the redirect. */
-async function codeFor(nationalId = TEST_PERSONS[1]!.nationalId) {
-  const response = await authorize({ login_hint: nationalId });
+async function codeFor(nationalId = TEST_PERSONS[1]!.nationalId, overrides: Fields = {}) {
+  const response = await authorize({ login_hint: nationalId, ...overrides });
   expect(response.status).toBe(302);
   return new URL(response.headers.get('location')!).searchParams.get('code')!;
 }
@@ -79,8 +86,8 @@ function redeem(code: string, overrides: Fields = {}, headers: Record<string, st
   });
 }
 
-async function expectOAuthError(response: Response, error: string) {
-  expect(response.status).toBe(400);
+async function expectOAuthError(response: Response, error: string, status = 400) {
+  expect(response.status).toBe(status);
   expect(await response.json()).toMatchObject({ error, error_description: expect.any(String) });
 }
 
@@ -106,20 +113,42 @@ describe('dev IdP metadata', () => {
       jwks_uri: `${ISSUER}/jwks`,
       response_types_supported: ['code'],
       subject_types_supported: ['public'],
-      id_token_signing_alg_values_supported: ['ES256'],
+      userinfo_endpoint: `${ISSUER}/userinfo`,
+      id_token_signing_alg_values_supported: ['RS256', 'ES256'],
       code_challenge_methods_supported: ['S256'],
       scopes_supported: expect.arrayContaining(['openid']),
       claims_supported: expect.arrayContaining(['national_id', 'given_name', 'family_name', 'birthdate']),
       token_endpoint_auth_methods_supported: ['none', 'client_secret_basic'],
+      authorization_response_iss_parameter_supported: true,
+      claims_parameter_supported: false,
+      request_uri_parameter_supported: false,
     });
   });
 
   it('publishes only the public key', async () => {
     const { keys } = (await (await idp(`${ISSUER}/jwks`)).json()) as { keys: Record<string, unknown>[] };
-    expect(keys).toHaveLength(1);
-    expect(keys[0]).toMatchObject({ kty: 'EC', crv: 'P-256', kid: signingKey.kid, alg: 'ES256' });
-    expect(keys[0]).not.toHaveProperty('d');
+    expect(keys).toHaveLength(2);
+    expect(keys).toContainEqual({
+      kty: 'EC',
+      crv: 'P-256',
+      x: signingKey.x,
+      y: signingKey.y,
+      kid: signingKey.kid,
+      alg: 'ES256',
+      use: 'sig',
+    });
+    expect(keys).toContainEqual({
+      kty: 'RSA',
+      n: rsaSigningKey.n,
+      e: rsaSigningKey.e,
+      kid: rsaSigningKey.kid,
+      alg: 'RS256',
+      use: 'sig',
+    });
+    for (const key of keys)
+      for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi']) expect(key).not.toHaveProperty(member);
     expect(signingKey.d).toBeDefined();
+    expect(rsaSigningKey.d).toBeDefined();
   });
 });
 
@@ -149,6 +178,46 @@ describe('dev IdP authorization endpoint', () => {
     expect(`${location.origin}${location.pathname}`).toBe(REDIRECT_URI);
     expect(location.searchParams.get('state')).toBe('state-123');
     expect(location.searchParams.get('code')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(location.searchParams.get('iss')).toBe(ISSUER); // RFC 9207
+  });
+
+  it('answers prompt=none with login_required, never with the picker', async () => {
+    for (const overrides of [
+      { prompt: 'none' },
+      { prompt: 'none', login_hint: TEST_PERSONS[0]!.nationalId },
+    ]) {
+      const response = await authorize(overrides);
+      expect(response.status).toBe(302);
+      const location = new URL(response.headers.get('location')!);
+      expect(`${location.origin}${location.pathname}`).toBe(REDIRECT_URI);
+      expect(Object.fromEntries(location.searchParams)).toMatchObject({
+        error: 'login_required',
+        state: 'state-123',
+        iss: ISSUER,
+      });
+      expect(location.searchParams.has('code')).toBe(false);
+    }
+    const combined = await authorize({ prompt: 'none login' });
+    expect(new URL(combined.headers.get('location')!).searchParams.get('error')).toBe('invalid_request');
+  });
+
+  it('shows the picker for prompt=login even when login_hint names a test person', async () => {
+    const response = await authorize({ prompt: 'login', login_hint: TEST_PERSONS[2]!.nationalId });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('Choose a test person');
+  });
+
+  it('takes a form-encoded authorization request by POST, as by GET', async () => {
+    const post = async (overrides: Fields = {}) =>
+      idp(`${ISSUER}/authorize`, { method: 'POST', body: await authorizeParams(overrides) });
+    const picker = await post();
+    expect(picker.status).toBe(200);
+    expect(await picker.text()).toContain('Choose a test person');
+    const hinted = await post({ login_hint: TEST_PERSONS[2]!.nationalId });
+    expect(hinted.status).toBe(302);
+    const code = new URL(hinted.headers.get('location')!).searchParams.get('code')!;
+    expect((await redeem(code)).status).toBe(200);
+    expect((await post({ client_id: 'someone-else' })).status).toBe(400);
   });
 
   it('shows the picker when login_hint names nobody it knows', async () => {
@@ -203,6 +272,31 @@ describe('dev IdP authorization endpoint', () => {
 });
 
 describe('dev IdP token endpoint', () => {
+  it('answers an unknown client or malformed credentials with 401 and WWW-Authenticate', async () => {
+    for (const response of [
+      await redeem(await codeFor(), { client_id: 'nobody' }),
+      await redeem(await codeFor(), { client_id: undefined }, { authorization: `Basic ${btoa('nobody:x')}` }),
+      await redeem(await codeFor(), {}, { authorization: 'Basic %%%' }),
+    ]) {
+      expect(response.headers.get('www-authenticate')).toMatch(/^Basic realm="dev-idp"/);
+      await expectOAuthError(response, 'invalid_client', 401);
+    }
+  });
+
+  it('signs with RS256 for a client that registered no algorithm', async () => {
+    const response = await authorize({ client_id: RS_CLIENT_ID, login_hint: TEST_PERSONS[0]!.nationalId });
+    const code = new URL(response.headers.get('location')!).searchParams.get('code')!;
+    const body = (await (await redeem(code, { client_id: RS_CLIENT_ID })).json()) as { id_token: string };
+    const keys = createLocalJWKSet((await (await idp(`${ISSUER}/jwks`)).json()) as never);
+    const { protectedHeader, payload } = await jwtVerify(body.id_token, keys, {
+      issuer: ISSUER,
+      audience: RS_CLIENT_ID,
+      algorithms: ['RS256'],
+    });
+    expect(protectedHeader).toMatchObject({ alg: 'RS256', kid: rsaSigningKey.kid });
+    expect(payload.national_id).toBe(TEST_PERSONS[0]!.nationalId);
+  });
+
   it('redeems a code for a signed ID token with the person and the request nonce', async () => {
     const person = TEST_PERSONS[1]!;
     const response = await redeem(await codeFor(person.nationalId));
@@ -269,12 +363,67 @@ describe('dev IdP token endpoint', () => {
       await redeem(await codeFor(), { grant_type: 'password' }),
       'unsupported_grant_type',
     );
-    await expectOAuthError(await redeem(await codeFor(), { client_id: 'nobody' }), 'invalid_client');
     const json = await idp(`${ISSUER}/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ grant_type: 'authorization_code' }),
     });
     await expectOAuthError(json, 'invalid_request');
+  });
+});
+
+describe('dev IdP UserInfo endpoint', () => {
+  async function accessToken(scope = 'openid profile') {
+    const response = await redeem(await codeFor(TEST_PERSONS[1]!.nationalId, { scope }));
+    return (await response.json()) as { access_token: string; id_token: string };
+  }
+
+  it('answers the bearer of an access token with the person’s claims, by GET or POST', async () => {
+    const person = TEST_PERSONS[1]!;
+    const tokens = await accessToken();
+    const keys = createLocalJWKSet((await (await idp(`${ISSUER}/jwks`)).json()) as never);
+    const { payload } = await jwtVerify(tokens.id_token, keys);
+    const expected = {
+      sub: payload.sub,
+      national_id: person.nationalId,
+      given_name: person.givenName,
+      family_name: person.familyName,
+      birthdate: person.birthDate,
+    };
+    const get = await idp(`${ISSUER}/userinfo`, {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
+    expect(get.status).toBe(200);
+    expect(get.headers.get('cache-control')).toBe('no-store');
+    expect(await get.json()).toEqual(expected);
+    const post = await idp(`${ISSUER}/userinfo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ access_token: tokens.access_token }),
+    });
+    expect(await post.json()).toEqual(expected);
+  });
+
+  it('releases the profile claims only for the profile scope', async () => {
+    const tokens = await accessToken('openid');
+    const response = await idp(`${ISSUER}/userinfo`, {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
+    expect(Object.keys((await response.json()) as object).sort()).toEqual(['national_id', 'sub']);
+  });
+
+  it('refuses a missing, unknown or expired access token with a Bearer challenge', async () => {
+    const missing = await idp(`${ISSUER}/userinfo`);
+    expect(missing.status).toBe(401);
+    expect(missing.headers.get('www-authenticate')).toBe('Bearer realm="dev-idp"');
+    const unknown = await idp(`${ISSUER}/userinfo`, { headers: { authorization: 'Bearer not-a-token' } });
+    expect(unknown.status).toBe(401);
+    expect(unknown.headers.get('www-authenticate')).toContain('error="invalid_token"');
+    const { access_token } = await accessToken();
+    clock.advance(301);
+    const expired = await idp(`${ISSUER}/userinfo`, { headers: { authorization: `Bearer ${access_token}` } });
+    expect(expired.status).toBe(401);
+    const malformed = await idp(`${ISSUER}/userinfo`, { headers: { authorization: 'Basic abc' } });
+    expect(malformed.status).toBe(400);
   });
 });

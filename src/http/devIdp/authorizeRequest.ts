@@ -1,12 +1,15 @@
-// Checking an authorization request, shared by GET /authorize (the picker) and POST
-// /authorize (the pick). Order matters (RFC 6749 §4.1.2.1): until client_id and
-// redirect_uri are known to be good, errors are shown here and never redirected, or the
-// IdP would become an open redirector.
+// Checking an authorization request, shared by GET and POST /authorize (OIDC Core
+// §3.1.2.1: both, POST form-encoded), the latter also carrying the pick from the picker.
+// Order matters (RFC 6749 §4.1.2.1): until client_id and redirect_uri are known to be good,
+// errors are shown here and never redirected, or the IdP would become an open redirector.
+import type { DevIdpAlgorithm } from './signingKey.js';
 import type { TestPerson } from './testPersons.js';
 
 export interface DevIdpClient {
   clientId: string;
   redirectUris: string[];
+  /** How this client's ID tokens are signed; RS256 when not registered (OIDC Registration §2). */
+  idTokenSignedResponseAlg?: DevIdpAlgorithm;
 }
 
 export interface AuthorizationRequest {
@@ -17,6 +20,8 @@ export interface AuthorizationRequest {
   state?: string;
   nonce?: string;
   loginHint?: string;
+  /** prompt=login or select_account: show the picker even when login_hint names someone. */
+  forcePicker: boolean;
 }
 
 export type AuthorizationCheck =
@@ -37,9 +42,22 @@ export function redirectLocation(redirectUri: string, parameters: Parameters): s
   return url.toString();
 }
 
+/**
+ * Every authorization response, errors included, carries `iss` (RFC 9207), so a client
+ * talking to several providers can tell which one answered.
+ */
+export function authorizationResponseLocation(
+  issuer: string,
+  redirectUri: string,
+  parameters: Parameters,
+): string {
+  return redirectLocation(redirectUri, { ...parameters, iss: issuer });
+}
+
 export function checkAuthorizationRequest(
   parameters: Parameters,
   clients: DevIdpClient[],
+  issuer: string,
 ): AuthorizationCheck {
   const { client_id: clientId, redirect_uri: redirectUri, state } = parameters;
   const client = clients.find((candidate) => candidate.clientId === clientId);
@@ -49,7 +67,11 @@ export function checkAuthorizationRequest(
   }
   const redirectError = (error: string, description: string): AuthorizationCheck => ({
     kind: 'redirect-error',
-    location: redirectLocation(redirectUri, { error, error_description: description, state }),
+    location: authorizationResponseLocation(issuer, redirectUri, {
+      error,
+      error_description: description,
+      state,
+    }),
   });
   if (parameters.response_type !== 'code') {
     return redirectError('unsupported_response_type', 'Only response_type=code is supported');
@@ -64,6 +86,13 @@ export function checkAuthorizationRequest(
   if (!S256_CHALLENGE.test(codeChallenge)) {
     return redirectError('invalid_request', 'code_challenge must be a base64url SHA-256 digest');
   }
+  const prompts = (parameters.prompt ?? '').split(' ').filter(Boolean);
+  if (prompts.includes('none')) {
+    // OIDC Core §3.1.2.1: none with any other value is an error; alone, it forbids any page.
+    // This IdP keeps no sign-in sessions, so without a page there is nobody signed in.
+    if (prompts.length > 1) return redirectError('invalid_request', 'prompt=none cannot be combined');
+    return redirectError('login_required', 'The dev IdP keeps no sessions: it must show its picker');
+  }
   const { nonce, login_hint: loginHint } = parameters;
   return {
     kind: 'valid',
@@ -75,6 +104,7 @@ export function checkAuthorizationRequest(
       ...(state ? { state } : {}),
       ...(nonce ? { nonce } : {}),
       ...(loginHint ? { loginHint } : {}),
+      forcePicker: prompts.includes('login') || prompts.includes('select_account'),
     },
   };
 }

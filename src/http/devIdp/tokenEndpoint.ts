@@ -1,10 +1,17 @@
 // POST /token: redeems an authorization code for an ID token (RFC 6749 §4.1.3, RFC 7636 §4.6).
-import { type JWK, SignJWT } from 'jose';
+import { SignJWT } from 'jose';
 import type { Clock } from '../../domain/clock.js';
-import { randomBytes, sha256, sha256Hex, toBase64Url } from '../../domain/encoding.js';
+import { sha256, sha256Hex, toBase64Url } from '../../domain/encoding.js';
 import type { DevIdpClient } from './authorizeRequest.js';
-import type { CodeGrant, CodeStore } from './codeStore.js';
-import { DEV_IDP_ALGORITHM } from './signingKey.js';
+import {
+  ACCESS_TOKEN_LIFETIME_MS,
+  type AccessGrant,
+  type CodeGrant,
+  type CodeStore,
+  type TokenStore,
+} from './codeStore.js';
+import type { DevIdpKeys } from './signingKey.js';
+import type { TestPerson } from './testPersons.js';
 
 export const ID_TOKEN_LIFETIME_SECONDS = 300;
 const CODE_VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
@@ -16,13 +23,29 @@ export interface TokenEndpointContext {
   clients: DevIdpClient[];
   codes: CodeStore;
   clock: Clock;
+  accessTokens: TokenStore<AccessGrant>;
   acr: string;
-  signingKey: JWK;
-  privateKey: () => Promise<CryptoKey>;
+  keys: DevIdpKeys;
 }
 
 function oauthError(error: string, description: string): Response {
   return Response.json({ error, error_description: description }, { status: 400, headers: NO_STORE });
+}
+
+/**
+ * RFC 6749 §5.2: a client that fails to authenticate gets 401 and the scheme it may use
+ * (required when it tried the Authorization header; sent always, which is allowed).
+ */
+function invalidClient(description: string): Response {
+  return Response.json(
+    { error: 'invalid_client', error_description: description },
+    { status: 401, headers: { ...NO_STORE, 'www-authenticate': 'Basic realm="dev-idp", charset="UTF-8"' } },
+  );
+}
+
+/** Stable per person but opaque, as a real IdP's subject identifier would be. */
+export async function subjectOf(person: TestPerson): Promise<string> {
+  return (await sha256Hex(`dev-idp subject:${person.nationalId}`)).slice(0, 32);
 }
 
 /**
@@ -41,28 +64,31 @@ function basicClientId(authorization: string | null): string | undefined | null 
   }
 }
 
-async function mintIdToken(grant: CodeGrant, ctx: TokenEndpointContext): Promise<string> {
+async function mintIdToken(
+  grant: CodeGrant,
+  client: DevIdpClient,
+  ctx: TokenEndpointContext,
+): Promise<string> {
   const now = Math.floor(ctx.clock.now().getTime() / 1000);
   const { person } = grant;
-  return (
-    new SignJWT({
-      ...(grant.nonce ? { nonce: grant.nonce } : {}),
-      acr: ctx.acr,
-      auth_time: grant.authTime,
-      national_id: person.nationalId,
-      given_name: person.givenName,
-      family_name: person.familyName,
-      birthdate: person.birthDate,
-    })
-      .setProtectedHeader({ alg: DEV_IDP_ALGORITHM, kid: ctx.signingKey.kid!, typ: 'JWT' })
-      .setIssuer(ctx.issuer)
-      // Stable per person but opaque, as a real IdP's subject identifier would be.
-      .setSubject((await sha256Hex(`dev-idp subject:${person.nationalId}`)).slice(0, 32))
-      .setAudience(grant.clientId)
-      .setIssuedAt(now)
-      .setExpirationTime(now + ID_TOKEN_LIFETIME_SECONDS)
-      .sign(await ctx.privateKey())
-  );
+  const alg = client.idTokenSignedResponseAlg ?? 'RS256';
+  const { privateKey, kid } = await ctx.keys.signer(alg);
+  return new SignJWT({
+    ...(grant.nonce ? { nonce: grant.nonce } : {}),
+    acr: ctx.acr,
+    auth_time: grant.authTime,
+    national_id: person.nationalId,
+    given_name: person.givenName,
+    family_name: person.familyName,
+    birthdate: person.birthDate,
+  })
+    .setProtectedHeader({ alg, kid, typ: 'JWT' })
+    .setIssuer(ctx.issuer)
+    .setSubject(await subjectOf(person))
+    .setAudience(grant.clientId)
+    .setIssuedAt(now)
+    .setExpirationTime(now + ID_TOKEN_LIFETIME_SECONDS)
+    .sign(privateKey);
 }
 
 export async function handleTokenRequest(request: Request, ctx: TokenEndpointContext): Promise<Response> {
@@ -74,15 +100,14 @@ export async function handleTokenRequest(request: Request, ctx: TokenEndpointCon
     return oauthError('unsupported_grant_type', 'Only grant_type=authorization_code is supported');
   }
   const fromHeader = basicClientId(request.headers.get('authorization'));
-  if (fromHeader === null) return oauthError('invalid_client', 'Malformed Basic credentials');
+  if (fromHeader === null) return invalidClient('Malformed Basic credentials');
   const fromBody = form.get('client_id') ?? undefined;
   if (fromHeader !== undefined && fromBody !== undefined && fromHeader !== fromBody) {
     return oauthError('invalid_request', 'client_id differs between the credentials and the body');
   }
   const clientId = fromHeader ?? fromBody;
-  if (!ctx.clients.some((client) => client.clientId === clientId)) {
-    return oauthError('invalid_client', 'Unknown client');
-  }
+  const client = ctx.clients.find((candidate) => candidate.clientId === clientId);
+  if (!client) return invalidClient('Unknown client');
   const code = form.get('code');
   if (!code) return oauthError('invalid_request', 'code is required');
   const grant = ctx.codes.redeem(code);
@@ -96,12 +121,18 @@ export async function handleTokenRequest(request: Request, ctx: TokenEndpointCon
   if (!CODE_VERIFIER.test(verifier) || toBase64Url(await sha256(verifier)) !== grant.codeChallenge) {
     return oauthError('invalid_grant', 'code_verifier does not match the code_challenge');
   }
+  const accessToken = ctx.accessTokens.issue({
+    clientId: grant.clientId,
+    scope: grant.scope,
+    person: grant.person,
+  });
   return Response.json(
     {
-      access_token: toBase64Url(randomBytes(32)),
+      access_token: accessToken,
       token_type: 'Bearer',
-      expires_in: ID_TOKEN_LIFETIME_SECONDS,
-      id_token: await mintIdToken(grant, ctx),
+      expires_in: ACCESS_TOKEN_LIFETIME_MS / 1000,
+      scope: grant.scope,
+      id_token: await mintIdToken(grant, client, ctx),
     },
     { headers: NO_STORE },
   );
