@@ -273,19 +273,47 @@ describe('OIDC client refusals', () => {
     expect(claims).not.toHaveProperty('givenName');
   });
 
-  it('refetches the JWKS for an unknown kid, at most once a minute', async () => {
+  it('refetches the JWKS at once for an unknown kid, forced at most once a minute', async () => {
     idp.answerWith(await signToken(idp.goodClaims(), key));
     const c = client();
     await complete(c);
     expect(idp.jwksFetches).toBe(1);
+    // The provider rotates its keys right after our first fetch: the next sign-in works.
     const rotated = await newSigningKey('key-2');
     idp.publishedKeys = [rotated.publicJwk];
     idp.answerWith(await signToken(idp.goodClaims(), rotated));
-    await expectRefused('bad-signature', c);
-    expect(idp.jwksFetches).toBe(1);
-    clock.advance(61);
+    await expect(complete(c)).resolves.toMatchObject({ nationalId: PERSON.nationalId });
+    expect(idp.jwksFetches).toBe(2);
+    // Made-up kids within the minute fetch nothing more, however many there are.
+    for (const kid of ['made-up-1', 'made-up-2', 'made-up-3']) {
+      idp.answerWith(await signToken(idp.goodClaims(), rotated, { kid }));
+      await expectRefused('bad-signature', c);
+    }
+    expect(idp.jwksFetches).toBe(2);
+    // Known keys keep working meanwhile, without a fetch.
     idp.answerWith(await signToken(idp.goodClaims(), rotated));
     await expect(complete(c)).resolves.toMatchObject({ nationalId: PERSON.nationalId });
+    clock.advance(61);
+    const again = await newSigningKey('key-3');
+    idp.publishedKeys = [again.publicJwk];
+    idp.answerWith(await signToken(idp.goodClaims(), again));
+    await expect(complete(c)).resolves.toMatchObject({ nationalId: PERSON.nationalId });
+    expect(idp.jwksFetches).toBe(3);
+  });
+
+  it('fetches the JWKS once for sign-ins that meet an unknown kid at the same time', async () => {
+    idp.answerWith(await signToken(idp.goodClaims(), key));
+    const c = client();
+    await complete(c);
+    const rotated = await newSigningKey('key-2');
+    idp.publishedKeys = [rotated.publicJwk];
+    idp.answerWith(await signToken(idp.goodClaims(), rotated));
+    const results = await Promise.all([complete(c), complete(c), complete(c)]);
+    expect(results.map((r) => r.nationalId)).toEqual([
+      PERSON.nationalId,
+      PERSON.nationalId,
+      PERSON.nationalId,
+    ]);
     expect(idp.jwksFetches).toBe(2);
   });
 

@@ -1,7 +1,8 @@
 // The IdP's signing keys, fetched with the injected fetch (so it works on Workers and in
-// tests) and kept in memory. An unknown `kid` usually means the IdP rotated its keys, so
-// the set is fetched again — but at most once a minute, so tokens with made-up kids
-// cannot make us hammer the IdP.
+// tests) and kept in memory. An unknown `kid` usually means the IdP has just rotated its
+// keys, so it makes the set be fetched again at once. Such forced fetches are limited to
+// one a minute, so tokens with made-up kids cannot make us hammer the IdP; the first one
+// after a quiet minute is never delayed, whenever the set was fetched last.
 import {
   createLocalJWKSet,
   errors,
@@ -12,7 +13,8 @@ import {
 import type { Clock } from '../../clock.js';
 import { fetchProviderJson, providerError } from './providerHttp.js';
 
-const REFETCH_INTERVAL_MS = 60_000;
+/** At most one fetch forced by an unknown kid in this interval. */
+export const FORCED_REFETCH_INTERVAL_MS = 60_000;
 
 type KeyResolver = (header: JWSHeaderParameters, token: FlattenedJWSInput) => Promise<CryptoKey>;
 
@@ -33,29 +35,39 @@ export function createJwksCache(deps: {
   clock: Clock;
   jwksUri: () => Promise<string>;
 }): KeyResolver {
-  let keySet: { resolve: KeyResolver; fetchedAt: number } | undefined;
+  let keySet: KeyResolver | undefined;
+  let lastForcedFetchAt: number | undefined;
   let refreshing: Promise<KeyResolver> | undefined;
 
   const refresh = (): Promise<KeyResolver> => {
     refreshing ??= (async () => {
-      const resolve = await loadKeySet(deps.fetch, await deps.jwksUri());
-      keySet = { resolve, fetchedAt: deps.clock.now().getTime() };
-      return resolve;
+      keySet = await loadKeySet(deps.fetch, await deps.jwksUri());
+      return keySet;
     })().finally(() => {
       refreshing = undefined;
     });
     return refreshing;
   };
 
+  const mayForceFetch = (): boolean => {
+    const now = deps.clock.now().getTime();
+    if (lastForcedFetchAt !== undefined && now - lastForcedFetchAt < FORCED_REFETCH_INTERVAL_MS) return false;
+    lastForcedFetchAt = now;
+    return true;
+  };
+
   return async (header, token) => {
     const current = keySet;
-    const resolve = current ? current.resolve : await refresh();
+    const resolve = current ?? (await refresh());
     try {
       return await resolve(header, token);
     } catch (error) {
-      const mayRefetch =
-        current !== undefined && deps.clock.now().getTime() - current.fetchedAt >= REFETCH_INTERVAL_MS;
-      if (!(error instanceof errors.JWKSNoMatchingKey) || !mayRefetch) throw error;
+      if (!(error instanceof errors.JWKSNoMatchingKey) || current === undefined) throw error;
+      // A set fetched meanwhile, or a fetch under way (for a concurrent sign-in), is used
+      // rather than fetching once more.
+      if (keySet && keySet !== current) return keySet(header, token);
+      if (refreshing) return (await refreshing)(header, token);
+      if (!mayForceFetch()) throw error;
       return (await refresh())(header, token);
     }
   };
