@@ -225,13 +225,33 @@ function parseDatabase(read: Reader, dataDir: string): DatabaseConfig {
   return { kind: 'sqlite', filename: `${dataDir}/wallet-attest.db` };
 }
 
-function parseOidc(read: Reader): OidcConfig {
+/** OIDC Discovery §3: the issuer is an https URL; plain http only outside production. */
+function checkOidcIssuer(read: Reader, issuer: string, production: boolean): void {
+  if (issuer === '') return;
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    read.problems.push(`OIDC_ISSUER must be an absolute URL (got "${issuer}")`);
+    return;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    read.problems.push('OIDC_ISSUER must use https (or http outside production)');
+  } else if (production && url.protocol !== 'https:') {
+    read.problems.push('OIDC_ISSUER must use https when NODE_ENV=production (OpenID Connect Discovery §3)');
+  }
+  if (url.search || url.hash) read.problems.push('OIDC_ISSUER must have no query or fragment');
+}
+
+function parseOidc(read: Reader, production: boolean): OidcConfig {
   const why = 'when IDENTITY_SOURCES includes oidc';
+  const issuer = read.required('OIDC_ISSUER', why);
+  checkOidcIssuer(read, issuer, production);
   const scopes = read.list('OIDC_SCOPES', ['openid', 'profile']);
   if (!scopes.includes('openid')) read.problems.push('OIDC_SCOPES must include openid');
   const clientSecret = read.string('OIDC_CLIENT_SECRET');
   return {
-    issuer: read.required('OIDC_ISSUER', why),
+    issuer,
     clientId: read.required('OIDC_CLIENT_ID', why),
     ...(clientSecret ? { clientSecret } : {}),
     scopes,
@@ -366,7 +386,7 @@ export function loadConfig(env: Environment): Config {
     bodyLimitBytes: read.integer('BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
     country,
     identitySources,
-    ...(identitySources.includes('oidc') ? { oidc: parseOidc(read) } : {}),
+    ...(identitySources.includes('oidc') ? { oidc: parseOidc(read, production) } : {}),
     ...(identitySources.includes('x509') ? { x509: parseX509(read) } : {}),
     session: {
       idleSeconds: read.integer('SESSION_IDLE_SECONDS', 30 * 60, 60, 24 * 3600),
