@@ -20,6 +20,8 @@ export interface OidcConfig {
   scopes: string[];
   claims: { nationalId: string; givenName: string; familyName: string; birthDate: string };
   acceptedAcr: string[];
+  /** Send a `claims` request parameter for the configured claims (OIDC Core §5.5). */
+  claimsParameter: boolean;
   level: AssuranceLevel;
 }
 
@@ -262,6 +264,7 @@ function parseOidc(read: Reader, production: boolean): OidcConfig {
       birthDate: read.string('OIDC_BIRTHDATE_CLAIM', 'birthdate')!,
     },
     acceptedAcr: read.list('OIDC_ACCEPTED_ACR', []),
+    claimsParameter: read.boolean('OIDC_CLAIMS_PARAMETER', false),
     level: read.oneOf('OIDC_LEVEL', LEVELS, 'substantial'),
   };
 }

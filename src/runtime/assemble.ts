@@ -188,6 +188,7 @@ export async function assemble(config: Config, options: AssembleOptions = {}): P
         scopes: o.scopes,
         claims: o.claims,
         acceptedAcr: o.acceptedAcr,
+        claimsParameter: o.claimsParameter,
         acrLevels: {},
         defaultLevel: o.level,
         country: config.country,

@@ -65,7 +65,7 @@ export async function startOidcVerification(
 export async function completeOidcVerification(
   ctx: ServiceContext,
   sources: IdentitySources,
-  p: { code: string; state: string; flowBinding: string },
+  p: { code: string; state: string; flowBinding: string; responseIssuer?: string },
 ) {
   const payload = await consumeChallenge(ctx, { purpose: 'oidc', binding: p.flowBinding, value: p.state });
   const flow = JSON.parse(await ctx.protector.decrypt(payload, OIDC_FLOW_PURPOSE)) as {
@@ -78,6 +78,7 @@ export async function completeOidcVerification(
     state: p.state,
     nonce: flow.nonce,
     codeVerifier: flow.codeVerifier,
+    ...(p.responseIssuer !== undefined ? { responseIssuer: p.responseIssuer } : {}),
   });
   return finishVerification(ctx, claims);
 }

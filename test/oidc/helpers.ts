@@ -47,8 +47,13 @@ export async function newSigningKey(kid: string): Promise<SigningKey> {
 
 export class FakeIdp {
   discoveryIssuer = FAKE_ISSUER;
+  /** Added to (or overriding) the discovery document. */
+  discoveryExtras: Record<string, unknown> = {};
   publishedKeys: JWK[] = [];
   jwksFetches = 0;
+  userinfoResponse: () => Response | Promise<Response> = () =>
+    new Response('no userinfo configured', { status: 500 });
+  userinfoAuthorizations: (string | null)[] = [];
   tokenResponse: () => Response | Promise<Response> = () =>
     new Response('no token configured', { status: 500 });
   lastTokenRequest: { form: URLSearchParams; authorization: string | null } | undefined;
@@ -62,8 +67,13 @@ export class FakeIdp {
         authorization_endpoint: `${FAKE_ISSUER}/authorize`,
         token_endpoint: `${FAKE_ISSUER}/token`,
         jwks_uri: `${FAKE_ISSUER}/jwks`,
+        ...this.discoveryExtras,
       }),
     );
+    app.get('/userinfo', (c) => {
+      this.userinfoAuthorizations.push(c.req.header('authorization') ?? null);
+      return this.userinfoResponse();
+    });
     app.get('/jwks', (c) => {
       this.jwksFetches++;
       return c.json({ keys: this.publishedKeys });

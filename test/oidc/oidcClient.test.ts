@@ -70,7 +70,9 @@ describe('OIDC client against the dev IdP', () => {
     const callback = new URL(redirect.headers.get('location')!);
     expect(callback.searchParams.get('state')).toBe(request.state);
     const code = callback.searchParams.get('code')!;
-    return client.completeAuthorization({ code, ...request });
+    const responseIssuer = callback.searchParams.get('iss')!;
+    expect(responseIssuer).toBe(DEV_ISSUER);
+    return client.completeAuthorization({ code, responseIssuer, ...request });
   }
 
   it('builds an authorization URL with PKCE S256, fresh state and nonce, and the login hint', async () => {
@@ -96,6 +98,30 @@ describe('OIDC client against the dev IdP', () => {
     const other = await client.startAuthorization({});
     expect(other.state).not.toBe(request.state);
     expect(new URL(other.url).searchParams.has('login_hint')).toBe(false);
+  });
+
+  it('requests the accepted acr values, and the configured claims when asked to', async () => {
+    const plain = createOidcClient(settingsFor(DEV_ISSUER, { acceptedAcr: ['urn:a:high', 'urn:a:mid'] }), {
+      fetch: fetchDev,
+      clock,
+    });
+    const url = new URL((await plain.startAuthorization({})).url);
+    expect(url.searchParams.get('acr_values')).toBe('urn:a:high urn:a:mid');
+    expect(url.searchParams.has('claims')).toBe(false);
+    const asking = createOidcClient(
+      settingsFor(DEV_ISSUER, {
+        claimsParameter: true,
+        acceptedAcr: ['urn:a:high'],
+        claims: { ...CLAIM_NAMES, nationalId: 'iin' },
+      }),
+      { fetch: fetchDev, clock },
+    );
+    const claims = JSON.parse(new URL((await asking.startAuthorization({})).url).searchParams.get('claims')!);
+    const profile = { iin: { essential: true }, given_name: null, family_name: null, birthdate: null };
+    expect(claims).toEqual({
+      id_token: { ...profile, acr: { essential: true, values: ['urn:a:high'] } },
+      userinfo: profile,
+    });
   });
 
   it('signs in a test person end to end and returns exactly their claims', async () => {
@@ -315,6 +341,123 @@ describe('OIDC client refusals', () => {
       PERSON.nationalId,
     ]);
     expect(idp.jwksFetches).toBe(2);
+  });
+
+  describe('UserInfo', () => {
+    const USERINFO = `${FAKE_ISSUER}/userinfo`;
+    function idTokenWithoutProfile() {
+      const {
+        national_id: _n,
+        given_name: _gn,
+        family_name: _fn,
+        birthdate: _bd,
+        ...claims
+      } = idp.goodClaims();
+      return claims;
+    }
+
+    beforeEach(() => {
+      idp.discoveryExtras = { userinfo_endpoint: USERINFO };
+    });
+
+    it('reads the claims the ID token lacks from UserInfo with the bearer access token', async () => {
+      idp.answerWith(await signToken({ ...idTokenWithoutProfile(), given_name: 'FromIdToken' }, key));
+      idp.userinfoResponse = () =>
+        Response.json({
+          sub: 'subject-1',
+          national_id: PERSON.nationalId,
+          given_name: 'FromUserinfo',
+          family_name: PERSON.familyName,
+        });
+      const claims = await complete();
+      expect(claims).toMatchObject({
+        nationalId: PERSON.nationalId,
+        givenName: 'FromIdToken', // the ID token's claim wins
+        familyName: PERSON.familyName,
+        birthDate: PERSON.birthDate, // from the IIN: neither source had it
+      });
+      expect(idp.userinfoAuthorizations).toEqual(['Bearer at']);
+    });
+
+    it('does not ask UserInfo when the ID token carries every configured claim', async () => {
+      idp.answerWith(await signToken(idp.goodClaims(), key));
+      await complete();
+      expect(idp.userinfoAuthorizations).toEqual([]);
+    });
+
+    it('refuses a UserInfo response about another subject', async () => {
+      idp.answerWith(await signToken(idTokenWithoutProfile(), key));
+      idp.userinfoResponse = () => Response.json({ sub: 'subject-2', national_id: PERSON.nationalId });
+      await expectRefused('userinfo-subject-mismatch');
+      idp.userinfoResponse = () => Response.json({ national_id: PERSON.nationalId });
+      await expectRefused('userinfo-subject-mismatch');
+    });
+
+    it('refuses when neither the ID token nor UserInfo has the national ID', async () => {
+      idp.answerWith(await signToken(idTokenWithoutProfile(), key));
+      idp.userinfoResponse = () => Response.json({ sub: 'subject-1', given_name: 'X' });
+      await expectRefused('missing-national-id');
+    });
+
+    it('reports a failing UserInfo endpoint as an identity provider error', async () => {
+      idp.answerWith(await signToken(idTokenWithoutProfile(), key));
+      idp.userinfoResponse = () => new Response(null, { status: 401 });
+      const error = await refusal(complete(), IdentityProviderError);
+      expect(error.extensions).toMatchObject({ reason: 'http-status', upstreamStatus: 401 });
+    });
+
+    it('presents only a Bearer access token', async () => {
+      idp.tokenResponse = async () =>
+        Response.json({
+          access_token: 'at',
+          token_type: 'DPoP',
+          id_token: await signToken(idTokenWithoutProfile(), key),
+        });
+      await expectRefused('missing-national-id');
+      expect(idp.userinfoAuthorizations).toEqual([]);
+    });
+  });
+
+  describe('authorization response issuer (RFC 9207)', () => {
+    function completeWith(responseIssuer: string | undefined) {
+      return client().completeAuthorization({
+        code: 'the-code',
+        state: 'st',
+        nonce: FAKE_NONCE,
+        codeVerifier: 'v'.repeat(43),
+        ...(responseIssuer !== undefined ? { responseIssuer } : {}),
+      });
+    }
+
+    beforeEach(async () => {
+      idp.answerWith(await signToken(idp.goodClaims(), key));
+    });
+
+    it('is required and checked when the provider advertises it, before the code is redeemed', async () => {
+      idp.discoveryExtras = { authorization_response_iss_parameter_supported: true };
+      let error = await refusal(completeWith(undefined), IdentityVerificationFailedError);
+      expect(error.extensions.reason).toBe('response-issuer-missing');
+      error = await refusal(completeWith('https://evil.example/oidc'), IdentityVerificationFailedError);
+      expect(error.extensions.reason).toBe('response-issuer-mismatch');
+      expect(idp.lastTokenRequest).toBeUndefined();
+      await expect(completeWith(FAKE_ISSUER)).resolves.toMatchObject({ nationalId: PERSON.nationalId });
+    });
+
+    it('may be absent when not advertised, but is never allowed to differ', async () => {
+      await expect(completeWith(undefined)).resolves.toMatchObject({ nationalId: PERSON.nationalId });
+      const error = await refusal(completeWith(`${FAKE_ISSUER}/`), IdentityVerificationFailedError);
+      expect(error.extensions.reason).toBe('response-issuer-mismatch');
+    });
+  });
+
+  it('refuses plain-http endpoints from an https issuer', async () => {
+    idp.discoveryExtras = { jwks_uri: 'http://idp.example.kz/oidc/jwks' };
+    const error = await refusal(client().startAuthorization({}), IdentityProviderError);
+    expect(error.extensions.reason).toBe('bad-response');
+    idp.discoveryExtras = { jwks_uri: `${FAKE_ISSUER}/jwks`, userinfo_endpoint: 'ftp://idp.example.kz/u' };
+    expect((await refusal(client().startAuthorization({}), IdentityProviderError)).extensions.reason).toBe(
+      'bad-response',
+    );
   });
 
   it('reports a failing token endpoint as an identity provider error', async () => {

@@ -25,7 +25,7 @@ describe('OIDC configuration', () => {
 
   it('accepts a localhost http issuer in development', () => {
     const config = loadConfig({ ...OIDC, OIDC_ISSUER: 'http://localhost:9000/realms/kz' });
-    expect(config.oidc).toMatchObject({ issuer: 'http://localhost:9000/realms/kz' });
+    expect(config.oidc).toMatchObject({ issuer: 'http://localhost:9000/realms/kz', claimsParameter: false });
   });
 
   it('refuses an issuer that is not an http(s) URL without query or fragment', () => {
@@ -35,6 +35,14 @@ describe('OIDC configuration', () => {
     expect(oidcProblems({ ...OIDC, OIDC_ISSUER: 'ftp://idp.example.kz' })).toHaveLength(1);
     expect(oidcProblems({ ...OIDC, OIDC_ISSUER: 'https://idp.example.kz/?tenant=1' })).toEqual([
       'OIDC_ISSUER must have no query or fragment',
+    ]);
+  });
+
+  it('reads OIDC_CLAIMS_PARAMETER as a boolean', () => {
+    const env = { ...OIDC, OIDC_ISSUER: 'https://idp.example.kz' };
+    expect(loadConfig({ ...env, OIDC_CLAIMS_PARAMETER: 'true' }).oidc?.claimsParameter).toBe(true);
+    expect(oidcProblems({ ...env, OIDC_CLAIMS_PARAMETER: 'sometimes' })).toEqual([
+      'OIDC_CLAIMS_PARAMETER must be true or false (got "sometimes")',
     ]);
   });
 });

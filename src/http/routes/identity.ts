@@ -51,10 +51,13 @@ export function identityRoutes() {
     const code = c.req.query('code');
     const state = c.req.query('state');
     if (!code || !state) throw new MalformedRequestError('The callback needs code and state');
+    // RFC 9207: which issuer sent this response; the client checks it against its provider.
+    const responseIssuer = c.req.query('iss');
     const result = await completeOidcVerification(c.get('deps').services, c.get('deps').identitySources, {
       code,
       state,
       flowBinding: currentFlow(c),
+      ...(responseIssuer !== undefined ? { responseIssuer } : {}),
     });
     setSessionCookie(c, result.token, result.session);
     return c.redirect('/enroll', 303);

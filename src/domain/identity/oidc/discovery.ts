@@ -1,13 +1,17 @@
 // OpenID Connect Discovery: the provider's metadata, fetched once and kept for an hour
 // (endpoints rarely move; keys are handled separately in jwks.ts).
 import type { Clock } from '../../clock.js';
-import { fetchProviderJson, providerError, requiredHttpUrl } from './providerHttp.js';
+import { fetchProviderJson, optionalHttpUrl, providerError, requiredHttpUrl } from './providerHttp.js';
 
 export interface ProviderMetadata {
   issuer: string;
   authorizationEndpoint: string;
   tokenEndpoint: string;
   jwksUri: string;
+  /** OIDC Core §5.3; absent when the provider has none. */
+  userinfoEndpoint?: string;
+  /** RFC 9207 §3: the provider puts `iss` in every authorization response. */
+  authorizationResponseIssParameterSupported: boolean;
 }
 
 const METADATA_TTL_MS = 60 * 60 * 1000;
@@ -28,11 +32,17 @@ export async function fetchProviderMetadata(
   if (document.issuer !== issuer) {
     throw providerError('issuer-mismatch', 'The discovery document names a different issuer');
   }
+  // An https issuer whose endpoints are plain http would undo what https buys.
+  const httpsOnly = new URL(issuer).protocol === 'https:';
+  const userinfoEndpoint = optionalHttpUrl(document, 'userinfo_endpoint', WHAT, httpsOnly);
   return {
     issuer,
-    authorizationEndpoint: requiredHttpUrl(document, 'authorization_endpoint', WHAT),
-    tokenEndpoint: requiredHttpUrl(document, 'token_endpoint', WHAT),
-    jwksUri: requiredHttpUrl(document, 'jwks_uri', WHAT),
+    authorizationEndpoint: requiredHttpUrl(document, 'authorization_endpoint', WHAT, httpsOnly),
+    tokenEndpoint: requiredHttpUrl(document, 'token_endpoint', WHAT, httpsOnly),
+    jwksUri: requiredHttpUrl(document, 'jwks_uri', WHAT, httpsOnly),
+    ...(userinfoEndpoint ? { userinfoEndpoint } : {}),
+    authorizationResponseIssParameterSupported:
+      document.authorization_response_iss_parameter_supported === true,
   };
 }
 

@@ -2,17 +2,7 @@
 // relies on. Refusals carry a stable `reason`; details never quote the token's contents.
 import { errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import type { Clock } from '../../clock.js';
-import { IdentityVerificationFailedError } from '../../errors.js';
-
-export type IdTokenRefusalReason =
-  | 'bad-signature'
-  | 'wrong-issuer'
-  | 'wrong-audience'
-  | 'expired'
-  | 'wrong-nonce'
-  | 'acr-not-accepted'
-  | 'missing-national-id'
-  | 'invalid-token';
+import { type OidcRefusalReason, oidcRefusal } from './refusals.js';
 
 /** Asymmetric algorithms only: 'none' and HS* (keyed with a secret the IdP shares) are never accepted. */
 export const ACCEPTED_ALGORITHMS = ['RS256', 'PS256', 'ES256', 'EdDSA'];
@@ -20,22 +10,7 @@ const CLOCK_TOLERANCE_SECONDS = 30;
 /** An ID token is used right after it is issued; an old one is a replay. */
 const MAX_TOKEN_AGE_SECONDS = 600;
 
-const DETAILS: Record<IdTokenRefusalReason, string> = {
-  'bad-signature': "The ID token's signature does not verify with the identity provider's keys",
-  'wrong-issuer': 'The ID token was issued by another issuer',
-  'wrong-audience': 'The ID token was issued for another client',
-  expired: 'The ID token has expired',
-  'wrong-nonce': 'The ID token does not carry the nonce of this sign-in',
-  'acr-not-accepted': "The ID token's authentication context (acr) is not accepted",
-  'missing-national-id': 'The ID token carries no national ID',
-  'invalid-token': 'The ID token is malformed or uses an algorithm that is not accepted',
-};
-
-export function idTokenRefusal(reason: IdTokenRefusalReason): IdentityVerificationFailedError {
-  return new IdentityVerificationFailedError(DETAILS[reason], { reason });
-}
-
-function reasonFor(error: errors.JOSEError): IdTokenRefusalReason {
+function reasonFor(error: errors.JOSEError): OidcRefusalReason {
   if (
     error instanceof errors.JWSSignatureVerificationFailed ||
     error instanceof errors.JWKSNoMatchingKey ||
@@ -77,22 +52,22 @@ export async function verifyIdToken(
     }));
   } catch (error) {
     // Errors from fetching the keys (IdentityProviderError) are the IdP's, and pass through.
-    if (error instanceof errors.JOSEError) throw idTokenRefusal(reasonFor(error));
+    if (error instanceof errors.JOSEError) throw oidcRefusal(reasonFor(error));
     throw error;
   }
   // OIDC Core §3.1.3.7: with several audiences, azp must name us; when present, it always must.
   const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
   if ((audiences.length > 1 || payload.azp !== undefined) && payload.azp !== expected.clientId) {
-    throw idTokenRefusal('wrong-audience');
+    throw oidcRefusal('wrong-audience');
   }
   if (typeof payload.nonce !== 'string' || payload.nonce !== expected.nonce) {
-    throw idTokenRefusal('wrong-nonce');
+    throw oidcRefusal('wrong-nonce');
   }
   if (
     expected.acceptedAcr.length > 0 &&
     (typeof payload.acr !== 'string' || !expected.acceptedAcr.includes(payload.acr))
   ) {
-    throw idTokenRefusal('acr-not-accepted');
+    throw oidcRefusal('acr-not-accepted');
   }
   return payload;
 }

@@ -1,4 +1,4 @@
-export { ACCEPTED_ALGORITHMS, type IdTokenRefusalReason } from './idToken.js';
+export { ACCEPTED_ALGORITHMS } from './idToken.js';
 export {
   createOidcClient,
   type OidcAuthorizationRequest,
@@ -6,3 +6,4 @@ export {
   type OidcSourceSettings,
 } from './oidcClient.js';
 export type { ProviderFailureReason } from './providerHttp.js';
+export type { OidcRefusalReason } from './refusals.js';

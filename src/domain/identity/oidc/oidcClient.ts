@@ -1,15 +1,17 @@
 // The `oidc` identity source: OpenID Connect authorization code flow with PKCE, as a client
 // of a national IdP (or of the built-in dev IdP). Web-standard APIs and the injected fetch
 // only, so the same code runs on Node and Cloudflare Workers.
-import type { JWTPayload } from 'jose';
 import type { Clock } from '../../clock.js';
 import type { AssuranceLevel, VerifiedIdentityClaims } from '../identitySource.js';
 import { nationalIdRuleFor, validateNationalId } from '../nationalId.js';
+import type { ProviderMetadata } from './discovery.js';
 import { createMetadataCache } from './discovery.js';
-import { idTokenRefusal, verifyIdToken } from './idToken.js';
+import { verifyIdToken } from './idToken.js';
 import { createJwksCache } from './jwks.js';
 import { randomToken, s256CodeChallenge } from './pkce.js';
 import { fetchProviderJson, requiredString } from './providerHttp.js';
+import { oidcRefusal } from './refusals.js';
+import { claimsWithUserinfo } from './userinfo.js';
 
 export interface OidcSourceSettings {
   /** What to report as VerifiedIdentityClaims.source. */
@@ -22,10 +24,19 @@ export interface OidcSourceSettings {
   redirectUri: string;
   /** Must include 'openid'. */
   scopes: string[];
-  /** Names of the ID token claims that carry each value. */
+  /** Names of the claims (in the ID token, or else from UserInfo) that carry each value. */
   claims: { nationalId: string; givenName: string; familyName: string; birthDate: string };
-  /** Empty: any acr is accepted; otherwise the ID token's acr must be one of these. */
+  /**
+   * Empty: any acr is accepted; otherwise the ID token's acr must be one of these, and they
+   * are requested as `acr_values` (in this order of preference).
+   */
   acceptedAcr: string[];
+  /**
+   * Send a `claims` request parameter (OIDC Core §5.5) asking for the claims above in the
+   * ID token and from UserInfo, the national ID as essential (and the acr, when acceptedAcr
+   * is set). Off by default: a provider that does not support it may refuse the request.
+   */
+  claimsParameter?: boolean;
   /** acr value -> assurance level; an acr not listed gets defaultLevel. */
   acrLevels: Record<string, AssuranceLevel>;
   defaultLevel: AssuranceLevel;
@@ -48,6 +59,8 @@ export interface OidcClient {
     state: string;
     nonce: string;
     codeVerifier: string;
+    /** The authorization response's `iss` parameter (RFC 9207), when it has one. */
+    responseIssuer?: string;
   }): Promise<VerifiedIdentityClaims>;
 }
 
@@ -59,14 +72,17 @@ function basicCredentials(clientId: string, clientSecret: string): string {
   return `Basic ${btoa(`${encode(clientId)}:${encode(clientSecret)}`)}`;
 }
 
-function optionalString(payload: JWTPayload, claim: string): string | undefined {
+function optionalString(payload: Record<string, unknown>, claim: string): string | undefined {
   const value = payload[claim];
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-function identityFrom(payload: JWTPayload, settings: OidcSourceSettings): VerifiedIdentityClaims {
+function identityFrom(
+  payload: Record<string, unknown>,
+  settings: OidcSourceSettings,
+): VerifiedIdentityClaims {
   const rawNationalId = optionalString(payload, settings.claims.nationalId);
-  if (rawNationalId === undefined) throw idTokenRefusal('missing-national-id');
+  if (rawNationalId === undefined) throw oidcRefusal('missing-national-id');
   const nationalId = validateNationalId(settings.country, rawNationalId);
   const claimedBirthDate = optionalString(payload, settings.claims.birthDate);
   const birthDate =
@@ -87,6 +103,38 @@ function identityFrom(payload: JWTPayload, settings: OidcSourceSettings): Verifi
   };
 }
 
+/** The `claims` request parameter (OIDC Core §5.5) for the configured claims. */
+function claimsRequest(settings: OidcSourceSettings): string {
+  const { nationalId, givenName, familyName, birthDate } = settings.claims;
+  const profile = {
+    [nationalId]: { essential: true },
+    [givenName]: null,
+    [familyName]: null,
+    [birthDate]: null,
+  };
+  const acr =
+    settings.acceptedAcr.length > 0 ? { acr: { essential: true, values: settings.acceptedAcr } } : {};
+  return JSON.stringify({ id_token: { ...profile, ...acr }, userinfo: profile });
+}
+
+/**
+ * RFC 9207 §2.4: the mix-up defence. A provider that advertises the `iss` response
+ * parameter must send it; an `iss` naming another issuer is refused whether advertised or not.
+ */
+function checkResponseIssuer(responseIssuer: string | undefined, metadata: ProviderMetadata): void {
+  if (responseIssuer === undefined) {
+    if (metadata.authorizationResponseIssParameterSupported) throw oidcRefusal('response-issuer-missing');
+    return;
+  }
+  if (responseIssuer !== metadata.issuer) throw oidcRefusal('response-issuer-mismatch');
+}
+
+interface TokenResponse {
+  idToken: string;
+  /** Only a Bearer token (RFC 6750), the only kind this client can present to UserInfo. */
+  accessToken?: string;
+}
+
 export function createOidcClient(
   settings: OidcSourceSettings,
   deps: { fetch: typeof fetch; clock: Clock },
@@ -95,7 +143,7 @@ export function createOidcClient(
   const metadata = createMetadataCache(settings.issuer, deps);
   const keys = createJwksCache({ ...deps, jwksUri: async () => (await metadata()).jwksUri });
 
-  async function redeemCode(code: string, codeVerifier: string): Promise<string> {
+  async function redeemCode(code: string, codeVerifier: string): Promise<TokenResponse> {
     const { tokenEndpoint } = await metadata();
     const headers: Record<string, string> = {
       'content-type': 'application/x-www-form-urlencoded',
@@ -116,7 +164,14 @@ export function createOidcClient(
       headers,
       body,
     });
-    return requiredString(response, 'id_token', 'token response');
+    const idToken = requiredString(response, 'id_token', 'token response');
+    const { access_token: accessToken, token_type: tokenType } = response;
+    const bearer =
+      typeof accessToken === 'string' &&
+      accessToken !== '' &&
+      typeof tokenType === 'string' &&
+      tokenType.toLowerCase() === 'bearer'; // RFC 6749 §7.1: case-insensitive
+    return { idToken, ...(bearer ? { accessToken } : {}) };
   }
 
   return {
@@ -136,21 +191,33 @@ export function createOidcClient(
         code_challenge: await s256CodeChallenge(codeVerifier),
         code_challenge_method: 'S256',
         ...(loginHint ? { login_hint: loginHint } : {}),
+        ...(settings.acceptedAcr.length > 0 ? { acr_values: settings.acceptedAcr.join(' ') } : {}),
+        ...(settings.claimsParameter ? { claims: claimsRequest(settings) } : {}),
       };
       for (const [name, value] of Object.entries(parameters)) url.searchParams.set(name, value);
       return { url: url.toString(), state, nonce, codeVerifier };
     },
 
-    async completeAuthorization({ code, nonce, codeVerifier }) {
-      const idToken = await redeemCode(code, codeVerifier);
-      const payload = await verifyIdToken(idToken, keys, {
+    async completeAuthorization({ code, nonce, codeVerifier, responseIssuer }) {
+      const provider = await metadata();
+      // Before the code goes anywhere: it may have been issued by another provider.
+      checkResponseIssuer(responseIssuer, provider);
+      const tokens = await redeemCode(code, codeVerifier);
+      const idToken = await verifyIdToken(tokens.idToken, keys, {
         issuer: settings.issuer,
         clientId: settings.clientId,
         nonce,
         acceptedAcr: settings.acceptedAcr,
         clock: deps.clock,
       });
-      return identityFrom(payload, settings);
+      const claims = await claimsWithUserinfo({
+        fetch: deps.fetch,
+        userinfoEndpoint: provider.userinfoEndpoint,
+        accessToken: tokens.accessToken,
+        idToken,
+        wanted: Object.values(settings.claims),
+      });
+      return identityFrom(claims, settings);
     },
   };
 }

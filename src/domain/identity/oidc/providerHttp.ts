@@ -75,8 +75,16 @@ export function requiredString(body: Record<string, unknown>, field: string, wha
   return value;
 }
 
-/** An endpoint URL from the IdP's metadata: only http(s), so no other scheme reaches fetch. */
-export function requiredHttpUrl(body: Record<string, unknown>, field: string, what: string): string {
+/**
+ * An endpoint URL from the IdP's metadata: only http(s), so no other scheme reaches fetch;
+ * only https when `httpsOnly`.
+ */
+export function requiredHttpUrl(
+  body: Record<string, unknown>,
+  field: string,
+  what: string,
+  httpsOnly = false,
+): string {
   const value = requiredString(body, field, what);
   let url: URL;
   try {
@@ -84,8 +92,22 @@ export function requiredHttpUrl(body: Record<string, unknown>, field: string, wh
   } catch {
     throw providerError('bad-response', `The identity provider's ${what} has an invalid "${field}"`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw providerError('bad-response', `The identity provider's ${what} has a non-HTTP "${field}"`);
+  if (url.protocol !== 'https:' && (httpsOnly || url.protocol !== 'http:')) {
+    const allowed = httpsOnly ? 'an https' : 'an HTTP';
+    throw providerError(
+      'bad-response',
+      `The identity provider's ${what} has "${field}" that is not ${allowed} URL`,
+    );
   }
   return value;
+}
+
+/** Like requiredHttpUrl, for an endpoint the provider may leave out. */
+export function optionalHttpUrl(
+  body: Record<string, unknown>,
+  field: string,
+  what: string,
+  httpsOnly = false,
+): string | undefined {
+  return body[field] === undefined ? undefined : requiredHttpUrl(body, field, what, httpsOnly);
 }
