@@ -31,6 +31,7 @@ const DATABASE_SUITES = [
   'test/badInput.test.ts',
   'test/store/queryPlans.test.ts',
   'test/store/postgresConnections.test.ts',
+  'test/store/storageFaults.test.ts',
   'test/crash/**/*.test.ts',
 ];
 

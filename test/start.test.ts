@@ -32,6 +32,28 @@ function serverProcess(pid: number): { pid: number; command: string } {
   return serverProcess(Number(child));
 }
 
+/** Local addresses with a listening TCP socket on the port, from the kernel's tables. */
+function listeningAddresses(port: number): string[] {
+  const addresses: string[] = [];
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    for (const line of readFileSync(table, 'utf8').trim().split('\n').slice(1)) {
+      const [, local, , state] = line.trim().split(/\s+/);
+      const [address, hexPort] = local!.split(':');
+      if (state !== '0A' || Number.parseInt(hexPort!, 16) !== port) continue;
+      addresses.push(
+        address!.length === 8
+          ? address!
+              .match(/../g)!
+              .reverse()
+              .map((byte) => Number.parseInt(byte, 16))
+              .join('.')
+          : `[${address}]`,
+      );
+    }
+  }
+  return addresses;
+}
+
 describe('npm start', () => {
   it('serves the compiled service and stops on SIGTERM', { timeout: 90_000 }, async () => {
     const port = await freePort();
@@ -54,6 +76,9 @@ describe('npm start', () => {
     expect(ready?.status, output).toBe(200);
     expect(await ready!.json()).toMatchObject({ status: 'ok' });
     expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(200);
+
+    // Development listens on loopback only (HOST); a deployment sets HOST=0.0.0.0 or an address.
+    expect(listeningAddresses(port)).toEqual(['127.0.0.1']);
 
     const server = serverProcess(child.pid!);
     const command = server.command;

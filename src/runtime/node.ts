@@ -1,10 +1,10 @@
 // `npm start`: the whole product on one Node process.
-import { serve } from '@hono/node-server';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { createJsonLogger } from '../observability/logger.js';
 import { assemble } from './assemble.js';
 import { startBackgroundWork } from './backgroundWork.js';
 import { guardedFetch } from './guardedFetch.js';
+import { closeNodeServer, createNodeServer } from './nodeServer.js';
 
 async function main() {
   let config: ReturnType<typeof loadConfig>;
@@ -22,22 +22,33 @@ async function main() {
   // In production, webhook deliveries may not reach internal addresses.
   const send = config.production ? guardedFetch() : fetch;
   const background = startBackgroundWork(services, { logger, send });
-  const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
+  const server = createNodeServer(app.fetch, config.http);
+  server.once('error', (error: NodeJS.ErrnoException) => {
+    logger.log('error', 'cannot listen', { host: config.http.host, port: config.port, error: error.message });
+    process.exit(1);
+  });
+  server.listen(config.port, config.http.host, () => {
+    const address = server.address();
     logger.log('info', 'listening', {
-      port: info.port,
+      host: config.http.host,
+      port: typeof address === 'object' && address ? address.port : config.port,
       publicUrl: config.publicUrl,
       identitySources: config.identitySources.join(','),
       database: config.database.kind,
     });
   });
+  // As a load balancer expects: stop accepting, let in-flight requests finish (at most
+  // HTTP_SHUTDOWN_GRACE_MS), then stop the background work (which flushes the query log)
+  // and close the database.
+  let stopping = false;
   const shutdown = () => {
+    if (stopping) return;
+    stopping = true;
     logger.log('info', 'shutting down');
-    server.close(() => {
-      void background
-        .stop()
-        .then(close)
-        .then(() => process.exit(0));
-    });
+    void closeNodeServer(server, config.http.shutdownGraceMs)
+      .then(() => background.stop())
+      .then(close)
+      .then(() => process.exit(0));
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);

@@ -110,7 +110,17 @@ function guardDriver(driver: Driver): Driver {
     beginTransaction: (connection: DatabaseConnection, settings: TransactionSettings) =>
       guard(() => driver.beginTransaction(unwrap(connection), settings)),
     commitTransaction: (connection) => guard(() => driver.commitTransaction(unwrap(connection))),
-    rollbackTransaction: (connection) => guard(() => driver.rollbackTransaction(unwrap(connection))),
+    async rollbackTransaction(connection) {
+      try {
+        await driver.rollbackTransaction(unwrap(connection));
+      } catch (error) {
+        // SQLite rolls a transaction back by itself after some errors (SQLITE_FULL among
+        // them); the ROLLBACK that follows then fails and would hide the error that
+        // caused it. The transaction is gone either way, which is what was asked.
+        if (error instanceof Error && /no transaction is active/.test(error.message)) return;
+        throw translated(error);
+      }
+    },
     releaseConnection: (connection) => driver.releaseConnection(unwrap(connection)),
     destroy: () => driver.destroy(),
   };

@@ -4,13 +4,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAdaptorServer } from '@hono/node-server';
 import pg from 'pg';
 import { loadConfig } from '../../src/config/config.js';
 import type { Clock } from '../../src/domain/clock.js';
 import type { ContractViolation } from '../../src/http/middleware/contractCheck.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { type AssembledApp, type AssembleOptions, assemble } from '../../src/runtime/assemble.js';
+import { createNodeServer } from '../../src/runtime/nodeServer.js';
 
 export class TestClock implements Clock {
   offsetMs = 0;
@@ -74,7 +74,8 @@ export async function startTestServer(
   const dataDir = mkdtempSync(join(tmpdir(), 'wallet-attest-test-'));
   let handler: (request: Request) => Response | Promise<Response> = () =>
     new Response('starting', { status: 503 });
-  const server = createAdaptorServer({ fetch: (request: Request) => handler(request) });
+  // Behind the same edge as `npm start` (timeouts, connection cap, keep-alive rules).
+  const server = createNodeServer((request: Request) => handler(request), loadConfig(env).http);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   const postgres = process.env.TEST_DATABASE === 'postgres' ? await createPostgresDatabase() : undefined;
