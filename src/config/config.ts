@@ -125,6 +125,8 @@ export interface Config {
     /** Deliveries are retried with exponential backoff until this many hours old. */
     webhookRetryHours: number;
     webhookTimeoutSeconds: number;
+    /** Webhook requests in flight at once per instance (at most one per webhook). */
+    webhookConcurrency: number;
   };
   /** From the environment; when absent (development only) the runtime generates them under DATA_DIR. */
   secrets: {
@@ -427,6 +429,7 @@ export function loadConfig(env: Environment): Config {
       webhookInterestDays: read.integer('WEBHOOK_INTEREST_DAYS', 30, 1, 3650),
       webhookRetryHours: read.integer('WEBHOOK_RETRY_HOURS', 48, 24, 24 * 30),
       webhookTimeoutSeconds: read.integer('WEBHOOK_TIMEOUT_SECONDS', 10, 1, 120),
+      webhookConcurrency: read.integer('WEBHOOK_CONCURRENCY', 8, 1, 256),
     },
     statusLists: {
       size: read.integer('STATUS_LIST_SIZE', 131_072, 8, 8_000_000),

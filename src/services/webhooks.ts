@@ -2,12 +2,14 @@
 // recently changes, a delivery row is written to the outbox in the same transaction as
 // the change. A worker sends due deliveries, signed, and retries failures with
 // exponential backoff until they are WEBHOOK_RETRY_HOURS old. Delivery is at least once:
-// receivers deduplicate by the delivery ID.
+// receivers deduplicate by the delivery ID. Receivers are served in parallel from a
+// bounded pool, each one request at a time, so a slow or dead receiver delays only its
+// own deliveries.
 
 import { newId, newToken } from '../crypto/tokens.js';
 import { InvalidWebhookUrlError, NotFoundError } from '../domain/errors.js';
 import { SIGNATURE_HEADER, signWebhook } from '../domain/exchange/webhookSignature.js';
-import type { WebhookRow } from '../store/database.js';
+import type { WebhookDeliveryRow, WebhookRow } from '../store/database.js';
 import { appendAudit } from '../store/repositories/auditLog.js';
 import {
   deleteWebhookRow,
@@ -195,81 +197,187 @@ export interface DeliveryRunResult {
   gaveUp: number;
 }
 
-/** Sends due deliveries once. The runtime calls it on a timer; several workers may run. */
+export type DeliveryOutcome = 'delivered' | 'failed' | 'gaveUp';
+
+/** The lease outlives the request timeout, so no other worker sends the delivery meanwhile. */
+const LEASE_MARGIN_MS = 30_000;
+
+/**
+ * Leases the head delivery of up to `limit` receivers that are not busy, here
+ * (`busyWebhookIds`) or on another worker (a live lease on their head).
+ */
+async function leaseDueDeliveries(
+  ctx: ServiceContext,
+  limit: number,
+  busyWebhookIds: readonly string[],
+): Promise<WebhookDeliveryRow[]> {
+  if (limit <= 0) return [];
+  const now = ctx.clock.now();
+  const until = new Date(now.getTime() + ctx.config.exchange.webhookTimeoutSeconds * 1000 + LEASE_MARGIN_MS);
+  const leased: WebhookDeliveryRow[] = [];
+  for (const delivery of await dueDeliveries(ctx.db, now, limit, busyWebhookIds)) {
+    if (await leaseDelivery(ctx.db, delivery.id, now, until)) leased.push(delivery);
+  }
+  return leased;
+}
+
+/** One signed attempt of a leased delivery, and its record (which releases the lease). */
+async function attemptDelivery(
+  ctx: ServiceContext,
+  send: typeof fetch,
+  delivery: WebhookDeliveryRow,
+): Promise<DeliveryOutcome> {
+  const timeoutMs = ctx.config.exchange.webhookTimeoutSeconds * 1000;
+  const start = ctx.clock.now();
+  const webhook = await findWebhook(ctx.db, delivery.webhook_id);
+  let statusCode: number | null = null;
+  let error: string | null = null;
+  if (webhook?.status !== 'active') {
+    error = 'webhook deleted';
+  } else {
+    const secret = await ctx.protector.decrypt(webhook.secret_ciphertext, SECRET_PURPOSE);
+    const timestamp = Math.floor(start.getTime() / 1000);
+    try {
+      const response = await send(webhook.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'wallet-attest-webhooks/1',
+          'webhook-id': delivery.id,
+          [SIGNATURE_HEADER]: await signWebhook(secret, timestamp, delivery.payload),
+        },
+        body: delivery.payload,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      statusCode = response.status;
+      await response.body?.cancel();
+    } catch (caught) {
+      error = caught instanceof Error ? `${caught.name}: ${caught.message}` : 'request failed';
+    }
+  }
+  const end = ctx.clock.now();
+  const ok = statusCode !== null && statusCode >= 200 && statusCode < 300;
+  const attempts = Number(delivery.attempts) + 1;
+  const ageHours = (end.getTime() - new Date(delivery.created_at).getTime()) / 3_600_000;
+  const giveUp = !ok && (ageHours >= ctx.config.exchange.webhookRetryHours || error === 'webhook deleted');
+  await inTransaction(ctx.db, (trx) =>
+    recordAttempt(
+      trx,
+      {
+        id: newId(),
+        delivery_id: delivery.id,
+        attempt: attempts,
+        at: start.toISOString(),
+        status_code: statusCode,
+        error: error ?? (ok ? null : `HTTP ${statusCode}`),
+        duration_ms: Math.max(0, end.getTime() - start.getTime()),
+      },
+      {
+        attempts,
+        last_status_code: statusCode,
+        last_error: ok ? null : (error ?? `HTTP ${statusCode}`),
+        ...(ok
+          ? { status: 'delivered', delivered_at: end.toISOString() }
+          : giveUp
+            ? { status: 'failed' }
+            : {
+                next_attempt_at: new Date(end.getTime() + retryDelaySeconds(attempts) * 1000).toISOString(),
+              }),
+      },
+    ),
+  );
+  return ok ? 'delivered' : giveUp ? 'gaveUp' : 'failed';
+}
+
+function tally(result: DeliveryRunResult, outcome: DeliveryOutcome): void {
+  result.attempted++;
+  result[outcome]++;
+}
+
+/**
+ * Sends what is due now and waits for it: receivers in parallel (at most
+ * WEBHOOK_CONCURRENCY at a time), each receiver's deliveries one after another, up to
+ * `limit` attempts. The runtime uses a `WebhookDispatcher` instead, which does not wait
+ * for a pass to end before starting the next receiver's delivery.
+ */
 export async function deliverDueWebhooks(
   ctx: ServiceContext,
   send: typeof fetch,
   limit = 20,
 ): Promise<DeliveryRunResult> {
   const result: DeliveryRunResult = { attempted: 0, delivered: 0, failed: 0, gaveUp: 0 };
-  const timeoutMs = ctx.config.exchange.webhookTimeoutSeconds * 1000;
-  for (const delivery of await dueDeliveries(ctx.db, ctx.clock.now(), limit)) {
-    const start = ctx.clock.now();
-    // The lease outlives the request timeout, so no other worker sends it meanwhile.
-    if (!(await leaseDelivery(ctx.db, delivery.id, start, new Date(start.getTime() + timeoutMs + 30_000))))
-      continue;
-    const webhook = await findWebhook(ctx.db, delivery.webhook_id);
-    result.attempted++;
-    let statusCode: number | null = null;
-    let error: string | null = null;
-    if (webhook?.status !== 'active') {
-      error = 'webhook deleted';
-    } else {
-      const secret = await ctx.protector.decrypt(webhook.secret_ciphertext, SECRET_PURPOSE);
-      const timestamp = Math.floor(start.getTime() / 1000);
-      try {
-        const response = await send(webhook.url, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'user-agent': 'wallet-attest-webhooks/1',
-            'webhook-id': delivery.id,
-            [SIGNATURE_HEADER]: await signWebhook(secret, timestamp, delivery.payload),
-          },
-          body: delivery.payload,
-          redirect: 'manual',
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-        statusCode = response.status;
-        await response.body?.cancel();
-      } catch (caught) {
-        error = caught instanceof Error ? `${caught.name}: ${caught.message}` : 'request failed';
-      }
+  while (result.attempted < limit) {
+    const slots = Math.min(ctx.config.exchange.webhookConcurrency, limit - result.attempted);
+    const leased = await leaseDueDeliveries(ctx, slots, []);
+    if (leased.length === 0) break;
+    for (const outcome of await Promise.all(leased.map((d) => attemptDelivery(ctx, send, d)))) {
+      tally(result, outcome);
     }
-    const end = ctx.clock.now();
-    const ok = statusCode !== null && statusCode >= 200 && statusCode < 300;
-    const attempts = Number(delivery.attempts) + 1;
-    const ageHours = (end.getTime() - new Date(delivery.created_at).getTime()) / 3_600_000;
-    const giveUp = !ok && (ageHours >= ctx.config.exchange.webhookRetryHours || error === 'webhook deleted');
-    await inTransaction(ctx.db, (trx) =>
-      recordAttempt(
-        trx,
-        {
-          id: newId(),
-          delivery_id: delivery.id,
-          attempt: attempts,
-          at: start.toISOString(),
-          status_code: statusCode,
-          error: error ?? (ok ? null : `HTTP ${statusCode}`),
-          duration_ms: Math.max(0, end.getTime() - start.getTime()),
-        },
-        {
-          attempts,
-          last_status_code: statusCode,
-          last_error: ok ? null : (error ?? `HTTP ${statusCode}`),
-          ...(ok
-            ? { status: 'delivered', delivered_at: end.toISOString() }
-            : giveUp
-              ? { status: 'failed' }
-              : {
-                  next_attempt_at: new Date(end.getTime() + retryDelaySeconds(attempts) * 1000).toISOString(),
-                }),
-        },
-      ),
-    );
-    if (ok) result.delivered++;
-    else if (giveUp) result.gaveUp++;
-    else result.failed++;
   }
   return result;
+}
+
+export interface DeliveryReport {
+  webhookId: string;
+  deliveryId: string;
+  /** Absent when the attempt could not be recorded (its lease runs out and it is retried). */
+  outcome?: DeliveryOutcome;
+  error?: unknown;
+}
+
+/**
+ * The runtime's delivery worker: a pool of at most WEBHOOK_CONCURRENCY requests in
+ * flight, at most one per webhook. `dispatch()` fills the free slots with the heads of
+ * idle receivers' queues and returns without waiting for the requests; each one reports
+ * when it ends (so the caller can refill its slot at once). A receiver that hangs holds
+ * one slot for at most WEBHOOK_TIMEOUT_SECONDS per attempt and delays only its own queue.
+ */
+export class WebhookDispatcher {
+  /** Requests in flight, by webhook ID. */
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private closed = false;
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly send: typeof fetch,
+    private readonly onSettled: (report: DeliveryReport) => void,
+  ) {}
+
+  get active(): number {
+    return this.inFlight.size;
+  }
+
+  /** Starts due deliveries in the free slots; resolves with how many it started. */
+  async dispatch(): Promise<number> {
+    if (this.closed) return 0;
+    const free = this.ctx.config.exchange.webhookConcurrency - this.inFlight.size;
+    const leased = await leaseDueDeliveries(this.ctx, free, [...this.inFlight.keys()]);
+    for (const delivery of leased) {
+      const webhookId = delivery.webhook_id;
+      const report = { webhookId, deliveryId: delivery.id };
+      const request = attemptDelivery(this.ctx, this.send, delivery).then(
+        (outcome) => ({ ...report, outcome }),
+        (error: unknown) => ({ ...report, error }),
+      );
+      this.inFlight.set(
+        webhookId,
+        request.then((settled) => {
+          this.inFlight.delete(webhookId);
+          try {
+            this.onSettled(settled);
+          } catch {
+            // A report that cannot be handled must not become an unhandled rejection.
+          }
+        }),
+      );
+    }
+    return leased.length;
+  }
+
+  /** Takes no new deliveries and waits for those in flight (each bounded by its timeout). */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.inFlight.values());
+  }
 }

@@ -33,6 +33,7 @@ import { deliverDueWebhooks } from '../../src/services/webhooks.js';
 import type { Database } from '../../src/store/database.js';
 import { purgeInterestBefore } from '../../src/store/repositories/interest.js';
 import { findWalletChallengeByHash } from '../../src/store/repositories/walletChallenges.js';
+import { dueDeliveries } from '../../src/store/repositories/webhooks.js';
 import { api, apiClient, citizenWithAccounts, webhookReceiver } from '../exchange/exchangeFlow.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { enrolledCitizen, json, signInWithPasskey } from '../http/citizenFlow.js';
@@ -572,6 +573,30 @@ describe('query plans on a filled database', () => {
       ]);
     } finally {
       await receiver.close();
+    }
+  });
+
+  it('webhook dispatch: the head of each receiver’s queue, through the partial index', async () => {
+    // Two days on, the filled pending deliveries are all due: 1,000 of them, all to one
+    // filled webhook (a receiver with a backlog); the other filled webhooks have none.
+    const later = new Date(server.clock.now().getTime() + 2 * 86_400_000);
+    const db = server.assembled.db;
+    let heads: Awaited<ReturnType<typeof dueDeliveries>> = [];
+    const statements = await statementsOf(async () => {
+      heads = await dueDeliveries(db, later, 8, []);
+      // The runtime's dispatcher leaves out the receivers it is sending to.
+      expect(await dueDeliveries(db, later, 8, ['seed-webhook-0', 'seed-webhook-1'])).toEqual([]);
+    });
+    // One head for the backlog, its oldest delivery.
+    expect(heads.map((d) => [d.webhook_id, d.id])).toEqual([
+      ['seed-webhook-0', 'seed-delivery-000000000100'],
+    ]);
+    await expectIndexedOnly(statements, ['webhooks', 'webhook_deliveries']);
+    // No full scan is not enough here: a search of every due delivery by time would be
+    // indexed too, and read the whole backlog on every poll.
+    for (const statement of statements) {
+      const plan = await explain(statement);
+      expect(plan.lines.join('\n'), plan.sql).toContain('webhook_deliveries_dispatch');
     }
   });
 

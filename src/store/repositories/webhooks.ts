@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database, WebhookAttemptRow, WebhookDeliveryRow, WebhookRow } from '../database.js';
 
 export async function insertWebhook(db: Kysely<Database>, row: WebhookRow): Promise<void> {
@@ -59,16 +59,44 @@ export function listDeliveries(
     .execute();
 }
 
-/** Candidates for delivery: pending, due, and not leased by a live worker. */
-export function dueDeliveries(db: Kysely<Database>, now: Date, limit: number): Promise<WebhookDeliveryRow[]> {
+/**
+ * Candidates for delivery: the head of each receiver's queue (its oldest due pending
+ * delivery), where that head is not leased by a live worker and the webhook is not in
+ * `busyWebhookIds` (those this worker is sending to). A receiver whose head is leased is
+ * busy somewhere, so it is skipped rather than given its next delivery: one request at a
+ * time per webhook across every worker. Each head is found through the partial index
+ * `webhook_deliveries_dispatch` (one index seek per webhook; the webhooks table is small),
+ * so the cost does not grow with the outbox or with any receiver's backlog.
+ */
+export function dueDeliveries(
+  db: Kysely<Database>,
+  now: Date,
+  limit: number,
+  busyWebhookIds: readonly string[] = [],
+): Promise<WebhookDeliveryRow[]> {
   const at = now.toISOString();
   return db
-    .selectFrom('webhook_deliveries')
-    .selectAll()
-    .where('status', '=', 'pending')
-    .where('next_attempt_at', '<=', at)
-    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', at)]))
-    .orderBy('next_attempt_at', 'asc')
+    .selectFrom('webhook_deliveries as d')
+    .selectAll('d')
+    .where('d.id', 'in', (eb) => {
+      let receivers = eb
+        .selectFrom('webhooks as w')
+        .select((inner) =>
+          inner
+            .selectFrom('webhook_deliveries as head')
+            .select('head.id')
+            .whereRef('head.webhook_id', '=', 'w.id')
+            .where('head.status', '=', sql.lit('pending'))
+            .where('head.next_attempt_at', '<=', at)
+            .orderBy('head.next_attempt_at', 'asc')
+            .limit(1)
+            .as('head_id'),
+        );
+      if (busyWebhookIds.length > 0) receivers = receivers.where('w.id', 'not in', busyWebhookIds);
+      return receivers;
+    })
+    .where((eb) => eb.or([eb('d.locked_until', 'is', null), eb('d.locked_until', '<=', at)]))
+    .orderBy('d.next_attempt_at', 'asc')
     .limit(limit)
     .execute();
 }
