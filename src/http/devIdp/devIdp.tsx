@@ -1,6 +1,7 @@
 // The built-in development IdP: a real OpenID Connect provider (code flow, PKCE S256, RS256
-// or ES256 ID tokens, UserInfo) that signs in as a picked test person. It exists so `npm start` works with no
-// national IdP; the runtime refuses it in production. Web-standard APIs only.
+// or ES256 ID tokens, UserInfo) that signs in as a picked test person. It exists so
+// `npm start` works with no national IdP; the runtime refuses it in production.
+// Web-standard APIs only.
 import { type Context, Hono } from 'hono';
 import type { JWK } from 'jose';
 import type { Clock } from '../../domain/clock.js';
