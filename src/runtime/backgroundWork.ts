@@ -1,60 +1,198 @@
-// Timers of the Node runtime: the query-log flush, the webhook delivery worker and the
-// removal of expired challenges and sessions. All keep their state in the database (or
-// flush it there), so stopping and restarting the process loses no delivery; `stop()`
-// waits for the run in progress and flushes.
+// Timers of the Node runtime, as three loops that never wait on one another:
+// - the query-log flush, every second: the bound on what a crash loses from the log;
+// - the webhook dispatcher: a bounded pool of requests, one at a time per receiver,
+//   refilled as each one ends and polled every second for newly due deliveries;
+// - housekeeping, once a minute: removal of expired challenges and sessions.
+// A webhook receiver that hangs holds one slot of the pool and nothing else. All state is
+// in the database (or flushed there), so stopping and restarting the process loses no
+// delivery; `stop()` takes no new deliveries, waits for those in flight (each bounded by
+// WEBHOOK_TIMEOUT_SECONDS) and flushes the query log.
+//
+// A loop whose run fails (the database unreachable, a full or read-only disk) backs off
+// exponentially up to `maxBackoffMs`, logs once when the failures start and once when a
+// run succeeds again, and returns to its normal pace by itself. The query-log flush does
+// not fail as a run: the writer keeps a failed batch for the next flush and reports the
+// failure itself, so the flush stays at its pace and the loss bound holds once the
+// database is back.
+import { StorageFaultError } from '../domain/errors.js';
 import type { Logger } from '../observability/logger.js';
 import type { ServiceContext } from '../services/context.js';
 import { purgeExpired } from '../services/housekeeping.js';
-import { deliverDueWebhooks } from '../services/webhooks.js';
+import { type DeliveryReport, WebhookDispatcher } from '../services/webhooks.js';
 
 export interface BackgroundWork {
   stop(): Promise<void>;
 }
 
+export interface BackgroundWorkOptions {
+  logger: Logger;
+  send?: typeof fetch;
+  /** Period of the query-log flush and of the dispatcher's poll for due deliveries. */
+  intervalMs?: number;
+  /** Period of housekeeping. */
+  housekeepingIntervalMs?: number;
+  /** Longest pause of a failing loop between two tries. */
+  maxBackoffMs?: number;
+}
+
 export function startBackgroundWork(
   services: ServiceContext,
-  options: { logger: Logger; send?: typeof fetch; intervalMs?: number },
+  options: BackgroundWorkOptions,
 ): BackgroundWork {
+  const { logger } = options;
   const intervalMs = options.intervalMs ?? 1000;
-  const send = options.send ?? fetch;
-  let running: Promise<void> = Promise.resolve();
-  let stopped = false;
+  const maxBackoffMs = Math.max(intervalMs, options.maxBackoffMs ?? 30_000);
 
-  const tick = () => {
-    running = running.then(async () => {
-      if (stopped) return;
-      try {
-        await services.queryLog.flush();
-        await purge();
-        const result = await deliverDueWebhooks(services, send);
-        if (result.attempted > 0) options.logger.log('info', 'webhook deliveries', { ...result });
-      } catch (error) {
-        options.logger.log('error', 'background work failed', {
-          error: error instanceof Error ? error.message : String(error),
-        });
-      }
-    });
-  };
-  const timer = setInterval(tick, intervalMs);
-  // Expired challenges and sessions are deleted once a minute.
-  let lastPurge = 0;
-  const purge = async () => {
-    const now = services.clock.now().getTime();
-    if (now - lastPurge < 60_000) return;
-    lastPurge = now;
-    const removed = await purgeExpired(services);
-    if (removed.challenges + removed.walletChallenges + removed.sessions > 0) {
-      options.logger.log('info', 'expired rows removed', { ...removed });
+  const flush = startLoop('query-log flush', () => services.queryLog.flush(), {
+    intervalMs,
+    maxBackoffMs,
+    logger,
+  });
+
+  let lostRecord: unknown;
+  const onSettled = (report: DeliveryReport) => {
+    if (report.error !== undefined) {
+      // The attempt's result could not be written: its lease runs out and it is retried.
+      // The next run of the loop reports the failure (and backs off if it persists).
+      lostRecord = report.error;
+    } else if (report.outcome !== 'delivered') {
+      logger.log('info', 'webhook delivery not accepted', {
+        webhookId: report.webhookId,
+        deliveryId: report.deliveryId,
+        outcome: report.outcome,
+      });
     }
+    dispatch.wake();
   };
-  timer.unref?.();
+  const dispatcher = new WebhookDispatcher(services, options.send ?? fetch, onSettled);
+  const dispatch = startLoop(
+    'webhook dispatch',
+    async () => {
+      if (lostRecord !== undefined) {
+        const error = lostRecord;
+        lostRecord = undefined;
+        throw error;
+      }
+      await dispatcher.dispatch();
+    },
+    { intervalMs, maxBackoffMs, logger },
+  );
+
+  const housekeepingIntervalMs = options.housekeepingIntervalMs ?? 60_000;
+  const housekeeping = startLoop(
+    'housekeeping',
+    async () => {
+      const removed = await purgeExpired(services);
+      if (removed.challenges + removed.walletChallenges + removed.sessions > 0) {
+        logger.log('info', 'expired rows removed', { ...removed });
+      }
+    },
+    {
+      intervalMs: housekeepingIntervalMs,
+      maxBackoffMs: Math.max(housekeepingIntervalMs, maxBackoffMs),
+      logger,
+    },
+  );
 
   return {
     async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
+      await Promise.all([dispatch.stop(), housekeeping.stop()]);
+      await dispatcher.close();
+      await flush.stop();
       await services.queryLog.flush();
+    },
+  };
+}
+
+interface Loop {
+  /** Runs again as soon as the current run ends (or now), unless it is backing off. */
+  wake(): void;
+  /** Runs no more; resolves when the run in progress has ended. */
+  stop(): Promise<void>;
+}
+
+/** Backoff after the n-th failure in a row: the interval doubled n − 1 times, capped. */
+export function backoffMs(intervalMs: number, maxBackoffMs: number, failures: number): number {
+  return Math.min(maxBackoffMs, intervalMs * 2 ** Math.min(30, Math.max(0, failures - 1)));
+}
+
+/**
+ * Runs `run` every `intervalMs`, one run at a time, the first one interval after the
+ * start. Failures in a row stretch the pause (see `backoffMs`); the first failure of an
+ * outage and the first success after it are logged, nothing in between.
+ */
+function startLoop(
+  name: string,
+  run: () => Promise<void>,
+  options: { intervalMs: number; maxBackoffMs: number; logger: Logger },
+): Loop {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let running: Promise<void> | undefined;
+  let stopped = false;
+  let again = false;
+  let failures = 0;
+  let failingSince = 0;
+
+  const schedule = (delayMs: number) => {
+    if (stopped) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(go, delayMs);
+    timer.unref?.();
+  };
+
+  const succeeded = () => {
+    if (failures > 0) {
+      options.logger.log('info', 'background work recovered', {
+        loop: name,
+        failures,
+        outageMs: Date.now() - failingSince,
+      });
+    }
+    failures = 0;
+  };
+
+  const failed = (error: unknown) => {
+    if (failures === 0) {
+      failingSince = Date.now();
+      options.logger.log('error', 'background work failing; backing off until it succeeds', {
+        loop: name,
+        storageFault: error instanceof StorageFaultError ? error.slug : null,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+    failures++;
+  };
+
+  const go = () => {
+    timer = undefined;
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    again = false;
+    running = run()
+      .then(succeeded, failed)
+      .finally(() => {
+        running = undefined;
+        if (failures > 0) schedule(backoffMs(options.intervalMs, options.maxBackoffMs, failures));
+        else schedule(again ? 0 : options.intervalMs);
+        again = false;
+      });
+  };
+
+  schedule(options.intervalMs);
+  return {
+    wake() {
+      if (stopped || failures > 0) return;
+      if (running) again = true;
+      else schedule(0);
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      await running;
     },
   };
 }
