@@ -12,11 +12,26 @@ const root = join(import.meta.dirname, '..');
 const dataDir = mkdtempSync(join(tmpdir(), 'wallet-attest-cli-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-function cli(...args: string[]) {
+/** The CLI as run from a shell that sets DATA_DIR (and `extra`), without PUBLIC_URL or PORT. */
+function cliWith(extra: Record<string, string>, ...args: string[]) {
+  const { PUBLIC_URL: _url, PORT: _port, ...env } = process.env;
   return run(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
     cwd: root,
-    env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'error' },
+    env: { ...env, DATA_DIR: dataDir, LOG_LEVEL: 'error', ...extra },
   });
+}
+
+function cli(...args: string[]) {
+  return cliWith({}, ...args);
+}
+
+function auditActions(): { action: string; actor_type: string; details: string }[] {
+  const db = new Database(join(dataDir, 'wallet-attest.db'), { readonly: true });
+  try {
+    return db.prepare('select action, actor_type, details from audit_log order by seq').all() as never;
+  } finally {
+    db.close();
+  }
 }
 
 describe('the operator CLI', () => {
@@ -35,31 +50,44 @@ describe('the operator CLI', () => {
 
     const rotated = (await cli('keys', 'rotate')).stdout;
     expect(rotated).toMatch(new RegExp(`; ${oldKid} retired`));
+    const newKid = /New signing key (\S+);/.exec(rotated)![1]!;
+    // A security-relevant operator action: recorded in the audit log.
+    expect(auditActions()).toEqual([
+      expect.objectContaining({ action: 'keys.rotated', actor_type: 'operator' }),
+    ]);
+    expect(JSON.parse(auditActions()[0]!.details)).toMatchObject({ kid: newKid, retiredKid: oldKid });
     const after = (await cli('keys', 'list')).stdout;
     expect(after).toMatch(new RegExp(`^${oldKid} {2}ES256 {2}created \\S+ {2}retired \\S+$`, 'm'));
     expect(after.split('\n').filter((line) => line.endsWith('current'))).toHaveLength(1);
     expect(after).not.toMatch(/"d"/);
-  });
+  }, 90_000);
 
   it('signs checkpoints and reports tampering with its position', async () => {
     for (const name of ['A', 'B', 'C']) {
       await cli('clients', 'create', '--name', name, '--license-no', 'L', '--scopes', 'attestations:read');
     }
-    expect((await cli('audit', 'checkpoint')).stdout).toMatch(
-      /^Checkpoint: tree size 3, root [0-9a-f]{64}, signed /,
+    // Signed by the service under its public URL; verified from a shell that has only DATA_DIR.
+    const service = { PUBLIC_URL: 'https://attest.example.kz' };
+    expect((await cliWith(service, 'audit', 'checkpoint')).stdout).toMatch(
+      /^Checkpoint: tree size 4, root [0-9a-f]{64}, signed /,
     );
     expect((await cli('audit', 'verify')).stdout).toMatch(
-      /Audit log intact: 3 entries; .* 1 signed checkpoints verified/,
+      /Audit log intact: 4 entries; .* 1 signed checkpoints verified \(issuer https:\/\/attest\.example\.kz\)/,
     );
+    const elsewhere = await cli('audit', 'verify', '--issuer', 'https://elsewhere.example').catch(
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(elsewhere).toMatchObject({ code: 1 });
+    expect((elsewhere as { stderr: string }).stderr).toMatch(/Checkpoint at tree size 4 fails: .*iss/);
 
     const db = new Database(join(dataDir, 'wallet-attest.db'));
-    db.prepare("update audit_log set details = '{}' where seq = 2").run();
+    db.prepare("update audit_log set details = '{}' where seq = 3").run();
     db.close();
     const failure = await cli('audit', 'verify').catch((error: { code: number; stderr: string }) => error);
     expect(failure).toMatchObject({ code: 1 });
-    expect((failure as { stderr: string }).stderr).toMatch(/Audit chain broken at entry 2: hash-mismatch/);
-    expect((failure as { stderr: string }).stderr).toMatch(/Checkpoint at tree size 3 fails/);
-  });
+    expect((failure as { stderr: string }).stderr).toMatch(/Audit chain broken at entry 3: hash-mismatch/);
+    expect((failure as { stderr: string }).stderr).toMatch(/Checkpoint at tree size 4 fails/);
+  }, 90_000); // several CLI processes, each starting under tsx
 
   it('refuses a client with unknown scopes or no name, saying why', async () => {
     const failure = await cli(

@@ -16,12 +16,14 @@ const USAGE = `Usage: wallet-attest <command>
 
 Commands:
   migrate          apply every pending database migration
-  audit verify     recompute the audit hash chain and Merkle tree, check every signed
+  audit verify [--issuer <url>]
+                   recompute the audit hash chain and Merkle tree, check every signed
                    checkpoint; report the first break and each failing checkpoint
+                   (the issuer is the one the checkpoints name; --issuer requires one)
   audit checkpoint sign (and store) a checkpoint of the audit log as it is now
   keys list        list the attestation signing keys (public parts) and the attester address
   keys rotate      make a new signing key current; the old one stays published until its
-                   tokens expire
+                   tokens expire (recorded in the audit log as keys.rotated)
   clients create --name <name> --license-no <no> --scopes <a,b> [--rate <per second>] [--burst <n>]
                    create an exchange API client; prints its key once
                    (scopes: attestations:read, identity:match, webhooks:manage)
@@ -158,11 +160,13 @@ async function run(args: string[]): Promise<number> {
         console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Already up to date');
         return 0;
       });
-    case 'audit verify':
+    case 'audit verify': {
+      const { values } = parseArgs({ args: args.slice(2), options: { issuer: { type: 'string' } } });
       return withDatabase(config, async (db) => {
         // Every key the store holds, retired ones too: old checkpoints were signed with them.
         const keys = await (await openKeyStore(config, new Date())).signingKeys();
-        const report = await verifyAuditLog(db, { keys: keys.map((key) => key.jwk) }, config.publicUrl);
+        // The issuer is the one the signed checkpoints name, unless --issuer asks for one.
+        const report = await verifyAuditLog(db, { keys: keys.map((key) => key.jwk) }, values.issuer);
         let ok = true;
         if (report.chainBreak) {
           ok = false;
@@ -175,12 +179,14 @@ async function run(args: string[]): Promise<number> {
           }
         }
         if (ok) {
+          const issuers = report.issuers.length > 0 ? ` (issuer ${report.issuers.join(', ')})` : '';
           console.log(
-            `Audit log intact: ${report.entries} entries; chain and Merkle tree recomputed; ${report.checkpoints.length} signed checkpoints verified`,
+            `Audit log intact: ${report.entries} entries; chain and Merkle tree recomputed; ${report.checkpoints.length} signed checkpoints verified${issuers}`,
           );
         }
         return ok ? 0 : 1;
       });
+    }
     case 'audit checkpoint': {
       const checkpoint = await withServices(config, ({ services }) => currentCheckpoint(services));
       console.log(
@@ -198,7 +204,9 @@ async function run(args: string[]): Promise<number> {
       return 0;
     }
     case 'keys rotate': {
-      const { kid, retiredKid } = await rotateSigningKey(config, new Date());
+      const { kid, retiredKid } = await withDatabase(config, (db) =>
+        rotateSigningKey(config, new Date(), db),
+      );
       console.log(`New signing key ${kid}${retiredKid ? `; ${retiredKid} retired` : ''}`);
       return 0;
     }

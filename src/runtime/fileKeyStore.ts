@@ -4,6 +4,7 @@
 // environment instead (ATTESTATION_SIGNING_KEYS, ATTESTER_PRIVATE_KEY).
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Kysely } from 'kysely';
 import type { Hex } from 'viem';
 import { generatePrivateKey } from 'viem/accounts';
 import type { Config } from '../config/config.js';
@@ -16,6 +17,9 @@ import {
   keyStoreFromMaterial,
   parseSigningKeySet,
 } from '../crypto/keyStore.js';
+import type { Database } from '../store/database.js';
+import { appendAudit } from '../store/repositories/auditLog.js';
+import { inTransaction } from '../store/transaction.js';
 
 export function keyFilePath(dataDir: string): string {
   return join(dataDir, 'attestation-keys.json');
@@ -73,12 +77,46 @@ export async function openKeyStore(config: Config, now: Date): Promise<KeyStore>
 
 /**
  * Puts a new signing key in front and marks the previous one retired. The retired key
- * stays in the file and in the JWKS until every token it signed has expired.
+ * stays in the file and in the JWKS until every token it signed has expired. With a
+ * database (the CLI always passes one) the rotation is an audited operator action: the
+ * file is written last inside the transaction of its `keys.rotated` entry, so a rotation
+ * that fails leaves no entry and an entry that cannot be written leaves the keys alone.
  */
 export async function rotateSigningKey(
   config: Config,
   now: Date,
+  audited?: Kysely<Database>,
 ): Promise<{ kid: string; retiredKid: string | undefined }> {
+  if (!audited) return rotateKeyFile(config, now);
+  return inTransaction(audited, async (trx) => {
+    const material = await prepareRotation(config, now);
+    await appendAudit(
+      trx,
+      {
+        actorType: 'operator',
+        actorId: null,
+        action: 'keys.rotated',
+        subjectType: 'signing_key',
+        subjectId: material.kid,
+        details: { kid: material.kid, retiredKid: material.retiredKid ?? null, alg: config.attestations.alg },
+      },
+      now,
+    );
+    material.write();
+    return { kid: material.kid, retiredKid: material.retiredKid };
+  });
+}
+
+async function rotateKeyFile(config: Config, now: Date) {
+  const material = await prepareRotation(config, now);
+  material.write();
+  return { kid: material.kid, retiredKid: material.retiredKid };
+}
+
+async function prepareRotation(
+  config: Config,
+  now: Date,
+): Promise<{ kid: string; retiredKid: string | undefined; write: () => void }> {
   if (config.secrets.attestationSigningKeys) {
     throw new KeyStoreError(
       'Keys come from ATTESTATION_SIGNING_KEYS: rotate by putting a new key first in that set (keep the old ones)',
@@ -93,6 +131,9 @@ export async function rotateSigningKey(
     fresh,
     ...material.signingKeys.map((key) => (key === previous ? { ...key, retiredAt: now.toISOString() } : key)),
   ];
-  writeMaterial(path, { ...material, signingKeys });
-  return { kid: fresh.kid, retiredKid: previous?.kid };
+  return {
+    kid: fresh.kid,
+    retiredKid: previous?.kid,
+    write: () => writeMaterial(path, { ...material, signingKeys }),
+  };
 }

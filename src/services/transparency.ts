@@ -169,11 +169,20 @@ export async function inclusion(
   };
 }
 
+function treeSizeParameter(raw: string | undefined, name: string): number | undefined {
+  if (raw === '0') return 0;
+  return positiveInteger(raw, name);
+}
+
+/**
+ * Proof that tree `second` extends tree `first`. From the empty tree (first = 0, the size
+ * of the checkpoint of an empty log) every tree is consistent: the proof is empty.
+ */
 export async function consistency(ctx: ServiceContext, rawFirst?: string, rawSecond?: string) {
-  const first = positiveInteger(rawFirst, 'first');
+  const first = treeSizeParameter(rawFirst, 'first');
   if (first === undefined)
     throw new ValidationError('first is required', { errors: [{ pointer: '/first' }] });
-  const second = positiveInteger(rawSecond, 'second') ?? (await currentCheckpoint(ctx)).treeSize;
+  const second = treeSizeParameter(rawSecond, 'second') ?? (await currentCheckpoint(ctx)).treeSize;
   if (first > second) throw new ValidationError('first must not exceed second');
   const tree = await treeOf(ctx.db, second);
   return {
@@ -196,17 +205,21 @@ export interface AuditVerification {
   entries: number;
   chainBreak?: ChainBreak;
   checkpoints: { treeSize: number; ok: boolean; problem?: string }[];
+  /** The issuers the signed checkpoints name (one, unless the service's URL changed). */
+  issuers: string[];
 }
 
 /**
  * Recomputes the chain and the tree from the rows and checks every stored checkpoint:
  * its signature, that the log still has that many entries, and that the root matches.
- * Any edit, deletion, reordering or truncation shows up with its position.
+ * Any edit, deletion, reordering or truncation shows up with its position. The issuer is
+ * what each signed checkpoint names (its signature covers it); pass `issuer` to require a
+ * particular one as well.
  */
 export async function verifyAuditLog(
   db: Kysely<Database>,
   jwks: JSONWebKeySet,
-  issuer: string,
+  issuer?: string,
 ): Promise<AuditVerification> {
   const entries = await listAudit(db);
   const chainBreak = await findChainBreak(entries);
@@ -219,6 +232,7 @@ export async function verifyAuditLog(
   );
   const keys = createLocalJWKSet(jwks);
   const checkpoints: AuditVerification['checkpoints'] = [];
+  const issuers = new Set<string>();
   for (const row of await db
     .selectFrom('audit_checkpoints')
     .selectAll()
@@ -227,7 +241,12 @@ export async function verifyAuditLog(
     const size = Number(row.tree_size);
     let problem: string | undefined;
     try {
-      const { payload } = await jwtVerify(row.token, keys, { typ: CHECKPOINT_TYP, issuer });
+      const { payload } = await jwtVerify(row.token, keys, {
+        typ: CHECKPOINT_TYP,
+        ...(issuer !== undefined ? { issuer } : {}),
+      });
+      if (typeof payload.iss !== 'string') problem = 'the signed checkpoint names no issuer';
+      else issuers.add(payload.iss);
       if (payload.tree_size !== size || payload.root_hash !== row.root_hash)
         problem = 'the stored columns differ from the signed checkpoint';
     } catch (error) {
@@ -243,5 +262,10 @@ export async function verifyAuditLog(
     }
     checkpoints.push({ treeSize: size, ok: problem === undefined, ...(problem ? { problem } : {}) });
   }
-  return { entries: entries.length, ...(chainBreak ? { chainBreak } : {}), checkpoints };
+  return {
+    entries: entries.length,
+    ...(chainBreak ? { chainBreak } : {}),
+    checkpoints,
+    issuers: [...issuers],
+  };
 }

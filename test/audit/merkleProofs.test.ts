@@ -68,7 +68,8 @@ describe('RFC 6962 trees', () => {
     const leaves = await Promise.all(data.slice(0, 4).map((d) => leafHash(d)));
     await expect(inclusionProof(leaves, 4, 4)).rejects.toThrow(RangeError);
     await expect(inclusionProof(leaves, 0, 5)).rejects.toThrow(RangeError);
-    await expect(consistencyProof(leaves, 0, 4)).rejects.toThrow(RangeError);
+    await expect(consistencyProof(leaves, -1, 4)).rejects.toThrow(RangeError);
+    expect(await consistencyProof(leaves, 0, 4)).toEqual([]);
     await expect(consistencyProof(leaves, 3, 2)).rejects.toThrow(RangeError);
   });
 });

@@ -3,9 +3,11 @@
 // access to proofs, and tamper detection of edits, deletions, reorderings and truncation
 // made directly in SQL.
 
+import { createHash } from 'node:crypto';
 import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyConsistency } from '../../src/domain/audit/merkle.js';
 import { setRegulatorRole } from '../../src/services/regulator.js';
 import { verifyAuditLog } from '../../src/services/transparency.js';
 import { api, apiClient, citizenWithAccounts } from '../exchange/exchangeFlow.js';
@@ -131,6 +133,39 @@ describe('checkpoints and proofs', () => {
     expect((await officer!.browser.get(`/v1/audit/entries/${own}/proof`)).status).toBe(200);
   });
 
+  it('proves consistency from the empty tree, the checkpoint of an empty log', async () => {
+    const own = await startTestServer();
+    try {
+      const get = async <T>(path: string): Promise<T> => {
+        const response = await fetch(`${own.baseUrl}${path}`);
+        expect(response.status, await response.clone().text()).toBe(200);
+        return json<T>(response);
+      };
+      const empty = await get<Checkpoint>('/v1/audit/checkpoint');
+      const emptyRoot = createHash('sha256').digest('hex');
+      expect(empty).toMatchObject({ treeSize: 0, rootHash: emptyRoot });
+      expect(await get('/v1/audit/consistency?first=0')).toEqual({
+        first: 0,
+        second: 0,
+        firstRoot: emptyRoot,
+        secondRoot: emptyRoot,
+        proof: [],
+      });
+      await apiClient(own, ['regulator:read']);
+      const later = await get<Checkpoint>('/v1/audit/checkpoint');
+      expect(later.treeSize).toBe(1);
+      const proof = await get<{ firstRoot: string; secondRoot: string; proof: string[] }>(
+        `/v1/audit/consistency?first=${empty.treeSize}&second=${later.treeSize}`,
+      );
+      expect(proof).toMatchObject({ firstRoot: empty.rootHash, secondRoot: later.rootHash, proof: [] });
+      expect(await verifyConsistency(0, 1, proof.firstRoot, proof.secondRoot, proof.proof)).toBe(true);
+      expect(await verifyConsistency(0, 1, later.rootHash, proof.secondRoot, proof.proof)).toBe(false);
+      expect(own.contractViolations).toEqual([]);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('refuses bad proof requests clearly', async () => {
     const size = (await checkpoint()).treeSize;
     for (const [path, status, slug] of [
@@ -143,7 +178,8 @@ describe('checkpoints and proofs', () => {
     }
     for (const [query, status, slug] of [
       ['', 422, 'validation-failed'],
-      ['?first=0', 422, 'validation-failed'],
+      ['?first=-1', 422, 'validation-failed'],
+      ['?first=01', 422, 'validation-failed'],
       [`?first=${size}&second=1`, 422, 'validation-failed'],
       [`?first=1&second=${size + 100}`, 404, 'not-found'],
     ] as const) {

@@ -279,7 +279,8 @@ describe('range checks', () => {
     await expect(inclusionProof(leaves, 0.5, 4)).rejects.toThrow(RangeError);
     await expect(inclusionProof(leaves, 0, 5)).rejects.toThrow(RangeError);
     await expect(inclusionProof(leaves, 0, 0)).rejects.toThrow(RangeError);
-    await expect(consistencyProof(leaves, 0, 4)).rejects.toThrow(RangeError);
+    await expect(consistencyProof(leaves, -1, 4)).rejects.toThrow(RangeError);
+    await expect(consistencyProof(leaves, 0, 5)).rejects.toThrow(RangeError);
     await expect(consistencyProof(leaves, 3, 2)).rejects.toThrow(RangeError);
     await expect(consistencyProof(leaves, 2, 5)).rejects.toThrow(RangeError);
     await expect(consistencyProof(leaves, Number.NaN, 4)).rejects.toThrow(RangeError);
@@ -287,6 +288,18 @@ describe('range checks', () => {
     await expect(tree.root(-1)).rejects.toThrow(RangeError);
     await expect(tree.inclusion(4)).rejects.toThrow(RangeError);
     await expect(tree.consistency(1, 5)).rejects.toThrow(RangeError);
+  });
+
+  it('proves consistency from the empty tree with an empty proof', async () => {
+    const leaves = (await leavesP).slice(0, 4);
+    const empty = await rootHash([]);
+    const root = await rootHash(leaves);
+    expect(await consistencyProof(leaves, 0, 4)).toEqual([]);
+    expect(await new MerkleTree(leaves).consistency(0, 0)).toEqual([]);
+    expect(await verifyConsistency(0, 4, empty, root, [])).toBe(true);
+    expect(await verifyConsistency(0, 0, empty, empty, [])).toBe(true);
+    expect(await verifyConsistency(0, 4, root, root, [])).toBe(false);
+    expect(await verifyConsistency(0, 4, empty, root, [root])).toBe(false);
   });
 
   it('verifiers answer false, never throw, on junk', async () => {

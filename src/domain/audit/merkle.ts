@@ -182,8 +182,15 @@ export class MerkleTree {
     return path.reverse().map(toHex);
   }
 
-  /** PROOF(first, D[second]) of RFC 6962 §2.1.2; empty when first equals second. */
+  /**
+   * PROOF(first, D[second]) of RFC 6962 §2.1.2; empty when first equals second, and from
+   * the empty tree (first = 0), which every tree extends.
+   */
   async consistency(first: number, second: number = this.size): Promise<string[]> {
+    if (first === 0) {
+      this.checkSize(second, 0);
+      return [];
+    }
     this.checkSize(second, 1);
     if (!isSize(first) || first < 1 || first > second) {
       throw new RangeError(`first size ${first} must be within 1..${second}`);
@@ -329,8 +336,9 @@ export async function verifyInclusion(
 
 /**
  * RFC 9162 §2.1.4.2: does `proof` show the tree of `first` leaves with root `firstRoot` is a
- * prefix of the tree of `second` leaves with root `secondRoot`? 0 < first ≤ second; for
- * first = second the proof must be empty and the roots equal. False on any malformed input.
+ * prefix of the tree of `second` leaves with root `secondRoot`? 0 ≤ first ≤ second; for
+ * first = second the proof must be empty and the roots equal, and for first = 0 it must be
+ * empty and `firstRoot` the empty tree's root. False on any malformed input.
  */
 export async function verifyConsistency(
   first: number,
@@ -339,8 +347,9 @@ export async function verifyConsistency(
   secondRoot: string,
   proof: readonly string[],
 ): Promise<boolean> {
-  if (!isSize(first) || !isSize(second) || first < 1 || first > second || !Array.isArray(proof)) return false;
+  if (!isSize(first) || !isSize(second) || first > second || !Array.isArray(proof)) return false;
   if (!HEX_HASH.test(firstRoot) || !HEX_HASH.test(secondRoot)) return false;
+  if (first === 0) return proof.length === 0 && firstRoot === toHex(await digest(new Uint8Array(0)));
   if (first === second) return proof.length === 0 && firstRoot === secondRoot;
   const path = proof.map(hashBytes);
   if (path.some((p) => !p)) return false;
