@@ -1,6 +1,7 @@
-// Expired challenges and sessions are removed; live ones stay.
+// Expired challenges, sessions and exchange interest are removed; live ones stay.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { purgeExpired } from '../../src/services/housekeeping.js';
+import { api, apiClient } from '../exchange/exchangeFlow.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { signedInCitizens } from './walletFlow.js';
 
@@ -24,6 +25,7 @@ describe('housekeeping', () => {
       challenges: 0,
       walletChallenges: 0,
       sessions: 0,
+      interest: 0,
     });
 
     server.clock.advance(31 * 60); // past challenge lifetimes and the session idle timeout
@@ -40,6 +42,24 @@ describe('housekeeping', () => {
       expect((await fresh!.browser.get('/v1/me')).status).toBe(200);
     } finally {
       server.clock.advance(-31 * 60);
+    }
+  });
+
+  it('forgets which exchange looked an account up once the webhook window is over', async () => {
+    const exchange = api(server, (await apiClient(server, ['attestations:read'])).key);
+    const old = 'eip155:1:0x00000000000000000000000000000000000000A1';
+    const recent = 'eip155:1:0x00000000000000000000000000000000000000b2';
+    const interest = () => server.assembled.db.selectFrom('exchange_interest').select('account').execute();
+    expect((await exchange.get(`/v1/attestations/${old}`)).status).toBe(200);
+    // WEBHOOK_INTEREST_DAYS (30) and the hour of the refresh step later, the other lookup.
+    server.clock.advance(30 * 86_400 + 3600 + 60);
+    try {
+      expect((await exchange.get(`/v1/attestations/${recent}`)).status).toBe(200);
+      expect(await interest()).toHaveLength(2);
+      expect((await purgeExpired(server.assembled.services)).interest).toBe(1);
+      expect((await interest()).map((row) => row.account.toLowerCase())).toEqual([recent.toLowerCase()]);
+    } finally {
+      server.clock.advance(-(30 * 86_400 + 3600 + 60));
     }
   });
 });
