@@ -168,6 +168,13 @@ export class SignatureInvalidError extends ProblemError {
   readonly status = 422;
 }
 
+/** An EOA signature in any encoding but the one canonical form (65 bytes, low s, v 27 or 28). */
+export class SignatureNotCanonicalError extends ProblemError {
+  readonly slug = 'signature-not-canonical';
+  readonly title = 'The signature is not in canonical form';
+  readonly status = 422;
+}
+
 export class ProofMethodUnavailableError extends ProblemError {
   readonly slug = 'proof-method-unavailable';
   readonly title = 'This proof method is not available for this chain';
@@ -198,6 +205,13 @@ export class AccountAlreadyBoundError extends ProblemError {
   readonly status = 409;
 }
 
+/** A regulator revoked the account's binding; a new holder needs the regulator's review first. */
+export class AccountUnderReviewError extends ProblemError {
+  readonly slug = 'account-under-review';
+  readonly title = 'A regulator must review this account before it is linked again';
+  readonly status = 409;
+}
+
 export class BindingLimitReachedError extends ProblemError {
   readonly slug = 'binding-limit-reached';
   readonly title = 'This identity has linked the maximum number of accounts';
@@ -208,6 +222,11 @@ export class BindingNotActiveError extends ProblemError {
   readonly slug = 'binding-not-active';
   readonly title = 'The binding is no longer active';
   readonly status = 409;
+
+  /** `binding.status` becomes the problem's `bindingStatus` (`status` is the HTTP status). */
+  constructor(detail: string, binding?: { status: string }) {
+    super(detail, binding ? { bindingStatus: binding.status } : {});
+  }
 }
 
 // Attestations

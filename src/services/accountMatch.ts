@@ -10,8 +10,13 @@ import type { ServiceContext } from './context.js';
 import { nationalIdLookupHash } from './identities.js';
 import { governingBinding } from './lookups.js';
 
+export type MatchAnswer = { match: false } | { match: true; status: 'active' | 'suspended' | 'revoked' };
+
 /**
- * Does this account belong to the person with this national ID? Answers a boolean only.
+ * Does this account belong to the person with this national ID? `match` says whether the
+ * ID is the holder's of the account's governing binding, whatever its status; `status`,
+ * given only with a match, is that binding's status — so a revoked or suspended account is
+ * visible as such to whoever already knows its holder's ID, and a wrong ID learns nothing.
  * Mismatches drain a per-client bucket; when it is empty every match call is refused until
  * it refills, which bounds how fast anyone can guess national IDs.
  */
@@ -19,7 +24,7 @@ export async function matchNationalId(
   ctx: ServiceContext,
   client: ApiClient,
   p: { account: string; nationalId: string },
-): Promise<{ match: boolean }> {
+): Promise<MatchAnswer> {
   const now = ctx.clock.now();
   const { perHour, burst } = ctx.config.exchange.matchMismatches;
   const rule = { perSecond: perHour / 3600, burst };
@@ -37,7 +42,7 @@ export async function matchNationalId(
   const nationalId = validateNationalId(ctx.config.country, p.nationalId);
   const binding = governingBinding(await bindingsOfAccounts(ctx.db, [account.id]));
   let match = false;
-  if (binding && binding.status !== 'revoked') {
+  if (binding) {
     const [identity] = await identitiesByIds(ctx.db, [binding.identity_id]);
     const presented = await nationalIdLookupHash(ctx, ctx.config.country, nationalId);
     match = identity !== undefined && constantTimeEqual(presented, identity.national_id_hash);
@@ -52,5 +57,6 @@ export async function matchNationalId(
       at: now,
     },
   ]);
-  return { match };
+  if (!match || !binding) return { match: false };
+  return { match: true, status: binding.status as 'active' | 'suspended' | 'revoked' };
 }

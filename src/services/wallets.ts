@@ -1,7 +1,8 @@
 // Linking blockchain accounts to a verified identity. The citizen asks for an EIP-4361
-// challenge (after a fresh passkey assertion), then proves control of the account either
-// by signing it or by calling the registry contract with its hash; the binding, any
-// conflict report and their audit entries commit in one transaction.
+// challenge, then proves control of the account either by signing it or by calling the
+// registry contract with its hash; a fresh passkey assertion is required both times. The
+// binding, any conflict report, the exchanges' notifications and their audit entries
+// commit in one transaction.
 
 import type { Kysely } from 'kysely';
 import { type Hex, keccak256, stringToBytes } from 'viem';
@@ -12,11 +13,16 @@ import {
   verifyEip4361Signature,
 } from '../chains/evmChains.js';
 import { hashToken, newId } from '../crypto/tokens.js';
-import { ACCOUNT_NAMESPACES, type AccountId } from '../domain/accounts/index.js';
+import {
+  ACCOUNT_NAMESPACES,
+  type AccountId,
+  requireCanonicalEoaSignature,
+} from '../domain/accounts/index.js';
 import { buildWalletChallengeMessage, differingFields, nonceOf } from '../domain/accounts/walletChallenge.js';
 import { randomBytes, toHex } from '../domain/encoding.js';
 import {
   AccountAlreadyBoundError,
+  AccountUnderReviewError,
   BindingLimitReachedError,
   BindingNotActiveError,
   ChallengeExpiredError,
@@ -40,8 +46,10 @@ import {
   insertBinding,
   insertConflictReport,
   listBindingsOfIdentity,
+  listConflictReports,
 } from '../store/repositories/bindings.js';
 import { findIdentityById } from '../store/repositories/identities.js';
+import { bindingsOfAccounts } from '../store/repositories/lookups.js';
 import {
   findWalletChallengeByHash,
   insertWalletChallenge,
@@ -52,6 +60,7 @@ import { type AttestationSummary, issueAttestation, summariseAttestation } from 
 import { transitionBinding } from './bindingStatus.js';
 import type { ServiceContext } from './context.js';
 import type { Session } from './sessions.js';
+import { enqueueStatusChange } from './statusNotifications.js';
 
 export type ProofMethod = 'eip191' | 'erc1271' | 'erc6492' | 'onchain';
 export type BindingStatus = 'active' | 'suspended' | 'revoked';
@@ -67,10 +76,19 @@ export interface BindingSummary {
   revocationReason?: string;
 }
 
+/** The revocation reason of a holder's own unlink; every other reason is a regulator's. */
+export const HOLDER_REQUEST = 'holder_request';
+
 /** Writes a new live binding and its audit entry, inside the caller's transaction. */
 export async function createBinding(
   trx: Kysely<Database>,
-  p: { identityId: string; account: Pick<AccountId, 'id' | 'chainId'>; method: string; now: Date },
+  p: {
+    identityId: string;
+    account: Pick<AccountId, 'id' | 'chainId'>;
+    method: string;
+    now: Date;
+    details?: Record<string, unknown>;
+  },
 ): Promise<BindingRow> {
   const binding: BindingRow = {
     id: newId(),
@@ -92,7 +110,7 @@ export async function createBinding(
       action: 'binding.created',
       subjectType: 'binding',
       subjectId: binding.id,
-      details: { account: p.account.id, method: p.method, identityId: p.identityId },
+      details: { account: p.account.id, method: p.method, identityId: p.identityId, ...p.details },
     },
     p.now,
   );
@@ -134,7 +152,11 @@ async function requireLinkingAllowed(db: Kysely<Database>, identityId: string): 
   }
 }
 
-/** Linking needs a passkey assertion made moments ago, not just a live session. */
+/**
+ * Linking needs a passkey assertion made moments ago, not just a live session: checked when
+ * the challenge is issued and again when the proof is submitted, so no account is linked
+ * more than `stepUpSeconds` after the last assertion.
+ */
 export function requireStepUp(ctx: ServiceContext, session: Session): void {
   const limitMs = ctx.config.wallets.stepUpSeconds * 1000;
   const at = session.passkeyVerifiedAt;
@@ -244,6 +266,9 @@ export async function linkWithSignature(
   session: Session,
   p: { message: string; signature: string },
 ): Promise<LinkResult> {
+  // Before the challenge is taken: after a new passkey assertion the same signed message
+  // can be submitted again.
+  requireStepUp(ctx, session);
   const nonce = nonceOf(p.message);
   if (!nonce) throw new MessageMismatchError('The message has no Nonce line, so it answers no challenge');
   const row = await takeWalletChallenge(ctx.db, {
@@ -270,6 +295,7 @@ export async function linkWithSignature(
     domain: publicUrl.host,
     nonce,
   });
+  if (method === 'eip191') requireCanonicalEoaSignature(p.signature);
   return bindAccount(ctx, { identityId: issued.identity_id, account, method });
 }
 
@@ -280,6 +306,7 @@ export async function linkWithOnchainProof(
   p: { account: string; txHash: Hex },
 ): Promise<LinkResult> {
   const { account, chain } = resolveAccount(ctx, p.account);
+  requireStepUp(ctx, session);
   const proof = await readControlProof(chain, p.txHash);
   const fromAccount = proof.events.filter((event) => event.account === account.address);
   if (fromAccount.length === 0) {
@@ -313,12 +340,45 @@ export async function linkWithOnchainProof(
 
 type BindOutcome =
   | { kind: 'created' | 'existing'; binding: BindingRow; attestation: AttestationRow | undefined }
-  | { kind: 'conflict'; existing: BindingRow };
+  | { kind: 'conflict'; existing: BindingRow }
+  | { kind: 'under_review'; existing: BindingRow };
 
 /**
- * Binds the account, or records a conflict when another identity holds it. The one-live-
- * binding rule is a unique index; if a concurrent transaction wins the race the insert
- * fails, and the loser is recorded as a conflict like any other.
+ * The regulator-revoked binding that keeps the account from `claimantId`, if any. A binding
+ * a regulator revoked (any reason but the holder's own unlink) of another identity holds the
+ * account until a regulator releases it by resolving a conflict report on that binding
+ * with `revoke_existing`. The former holder is not held (a regulator blocks the identity
+ * for that); a holder's own unlink frees the account at once.
+ */
+function regulatorHold(
+  bindings: readonly BindingRow[],
+  released: ReadonlySet<string>,
+  claimantId: string,
+): BindingRow | undefined {
+  return bindings.find(
+    (binding) =>
+      binding.status === 'revoked' &&
+      binding.revocation_reason !== HOLDER_REQUEST &&
+      binding.identity_id !== claimantId &&
+      !released.has(binding.id),
+  );
+}
+
+async function releasedBindings(trx: Kysely<Database>, account: string): Promise<Set<string>> {
+  const resolved = await listConflictReports(trx, { account, status: 'resolved' });
+  return new Set(
+    resolved
+      .filter((report) => report.resolution === 'revoke_existing')
+      .map((report) => report.existing_binding_id),
+  );
+}
+
+/**
+ * Binds the account, or records a conflict when another identity holds it (live, or
+ * revoked by a regulator and not yet released). The one-live-binding rule is a unique
+ * index; if a concurrent transaction wins the race the insert fails, and the loser is
+ * recorded as a conflict like any other. Exchanges interested in the account are notified
+ * of a new binding in the same transaction.
  */
 async function bindAccount(
   ctx: ServiceContext,
@@ -335,6 +395,12 @@ async function bindAccount(
       const now = ctx.clock.now();
       const live = await findLiveBindingForAccount(trx, p.account.id);
       if (live?.identity_id === p.identityId) {
+        if (live.status !== 'active') {
+          throw new BindingNotActiveError(
+            'This account is already linked to you, but a regulator has suspended the binding; it stays suspended until the regulator reinstates it',
+            live,
+          );
+        }
         const attestation = (await listAttestationsOfBindings(trx, [live.id])).at(-1);
         return { kind: 'existing', binding: live, attestation };
       }
@@ -343,6 +409,12 @@ async function bindAccount(
         return { kind: 'conflict', existing: live };
       }
       if (!allowInsert) throw new Error('The competing binding vanished; retry');
+      const earlier = await bindingsOfAccounts(trx, [p.account.id]);
+      const held = regulatorHold(earlier, await releasedBindings(trx, p.account.id), p.identityId);
+      if (held) {
+        await recordConflict(trx, { ...p, existing: held, now });
+        return { kind: 'under_review', existing: held };
+      }
       await requireLinkingAllowed(trx, p.identityId);
       const limit = ctx.config.wallets.maxBindingsPerIdentity;
       if ((await countLiveBindingsOfIdentity(trx, p.identityId)) >= limit) {
@@ -350,11 +422,18 @@ async function bindAccount(
           `An identity may link at most ${limit} accounts; unlink one first`,
         );
       }
+      const notified = await enqueueStatusChange(ctx, trx, {
+        account: p.account.id,
+        status: 'active',
+        previousStatus: earlier.length > 0 ? 'revoked' : 'none',
+        reason: 'linked',
+      });
       const binding = await createBinding(trx, {
         identityId: p.identityId,
         account: p.account,
         method: p.method,
         now,
+        details: { webhookDeliveries: notified },
       });
       const attestation = await issueAttestation(ctx, trx, binding, { type: 'citizen', id: p.identityId });
       return { kind: 'created', binding, attestation };
@@ -370,6 +449,11 @@ async function bindAccount(
   if (outcome.kind === 'conflict') {
     throw new AccountAlreadyBoundError(
       'This account is linked to another identity. The claim has been reported to the regulator for review.',
+    );
+  }
+  if (outcome.kind === 'under_review') {
+    throw new AccountUnderReviewError(
+      "A regulator revoked this account's previous binding. The claim has been reported to the regulator; the account can be linked once the regulator releases it.",
     );
   }
   if (!outcome.attestation) throw new Error(`Binding ${outcome.binding.id} has no attestation`);
@@ -448,12 +532,12 @@ export async function unlinkOwnBinding(ctx: ServiceContext, session: Session, bi
         binding.status === 'revoked'
           ? 'This binding has already been revoked'
           : 'This binding is suspended by a regulator and cannot be unlinked until it is reinstated',
-        { status: binding.status },
+        binding,
       );
     }
     const revoked = await transitionBinding(ctx, trx, binding, {
       transition: 'revoke',
-      reason: 'holder_request',
+      reason: HOLDER_REQUEST,
       actor: { type: 'citizen', id: session.identityId },
     });
     return summariseBinding(revoked);

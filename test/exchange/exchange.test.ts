@@ -316,7 +316,7 @@ describe('match', () => {
     const ask = (account: string, id: string) =>
       api(server, client.key).post('/v1/attestations/match', { account, nationalId: id });
 
-    expect(await json(await ask(linked[0]!.account, nationalId))).toEqual({ match: true });
+    expect(await json(await ask(linked[0]!.account, nationalId))).toEqual({ match: true, status: 'active' });
     expect(await json(await ask(linked[0]!.account, '850315300019'))).toEqual({ match: false });
     expect(await json(await ask(UNBOUND, nationalId))).toEqual({ match: false });
     await expectProblem(await ask(linked[0]!.account, '850315300018'), 422, 'invalid-national-id');

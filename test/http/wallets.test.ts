@@ -3,6 +3,8 @@
 // rules and the database constraint behind them.
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashToken } from '../../src/crypto/tokens.js';
+import { cookiePolicy } from '../../src/http/cookies.js';
 import { TEST_PERSONS } from '../../src/http/devIdp/index.js';
 import { changeBinding } from '../../src/services/bindingStatus.js';
 import { isUniqueViolation } from '../../src/store/constraints.js';
@@ -22,6 +24,12 @@ async function citizen(personIndex: number) {
   const browser = server.browser();
   const enrolled = await enrolledCitizen(browser, TEST_PERSONS[personIndex]!.nationalId, server.baseUrl);
   return { browser, ...enrolled };
+}
+
+/** The stored ID of the browser's session (the digest of its cookie). */
+async function sessionIdOf(browser: TestBrowser) {
+  const services = server.assembled.services;
+  return hashToken(browser.cookies.get(cookiePolicy(services.config).session)!, services.digests);
 }
 
 async function me(browser: TestBrowser) {
@@ -124,6 +132,12 @@ describe('linking an EOA with an EIP-4361 signature', () => {
     const lateSignature = await signer.signMessage({ message: late.message });
     server.clock.advance(10 * 60 + 1);
     try {
+      // The step-up is checked first; give this session a passkey assertion of "now".
+      await server.assembled.db
+        .updateTable('sessions')
+        .set({ passkey_verified_at: server.clock.now().toISOString() })
+        .where('id', '=', await sessionIdOf(browser))
+        .execute();
       await expectProblem(
         await submitSignature(browser, late.message, lateSignature),
         400,

@@ -7,11 +7,15 @@ import {
   http,
   keccak256,
   type LocalAccount,
+  numberToHex,
+  parseSignature,
   serializeErc6492Signature,
+  serializeSignature,
   stringToBytes,
 } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { controlProofRegistryAbi } from '../../src/chains/registryAbi.js';
+import { SECP256K1_N } from '../../src/domain/accounts/index.js';
 import { artifact, startTestChain, type TestChain, walletProveControlCall } from '../helpers/chain.js';
 import { startTestServer, type TestBrowser, type TestServer } from '../helpers/server.js';
 import { expectProblem, json } from './citizenFlow.js';
@@ -77,6 +81,21 @@ function submitProof(browser: TestBrowser, account: string, txHash: Hex) {
 }
 
 describe('signatures checked through the chain', () => {
+  it('refuses a malleated EOA signature (n − s, v flipped) checked through the chain', async () => {
+    const eoa = chain.accounts[8]!;
+    const browser = await citizen();
+    const response = await linkWith(browser, `eip155:31337:${eoa.address}`, async (message) => {
+      const { r, s, v } = parseSignature(await eoa.signMessage({ message }));
+      const high = SECP256K1_N - BigInt(s);
+      return serializeSignature({ r, s: numberToHex(high, { size: 32 }), v: v === 27n ? 28n : 27n });
+    });
+    await expectProblem(response, 422, 'signature-not-canonical');
+    await expectBinding(
+      await linkWith(browser, `eip155:31337:${eoa.address}`, (message) => eoa.signMessage({ message })),
+      'eip191',
+    );
+  });
+
   it('links an EOA (eip191) on a chain with an RPC endpoint', async () => {
     const eoa = chain.accounts[0]!;
     const response = await linkWith(await citizen(), `eip155:31337:${eoa.address}`, (message) =>
@@ -223,15 +242,39 @@ describe('on-chain proofs', () => {
     await expectProblem(await submitProof(other, account, txHash), 422, 'onchain-proof-invalid');
   });
 
+  it('refuses a proof submitted more than five minutes after the last passkey assertion', async () => {
+    const eoa = chain.accounts[9]!;
+    const browser = await citizen();
+    const account = `eip155:31337:${eoa.address}`;
+    const challenge = await askChallenge(browser, account);
+    const txHash = await proveControl(eoa, challenge.challengeHash);
+    await chain.mine(CONFIRMATIONS);
+    server.clock.advance(5 * 60 + 20);
+    try {
+      await expectProblem(await submitProof(browser, account, txHash), 403, 'step-up-required');
+    } finally {
+      server.clock.advance(-(5 * 60 + 20));
+    }
+    // Refused before the challenge was touched: within the step-up window the proof links.
+    await expectBinding(await submitProof(browser, account, txHash), 'onchain');
+  });
+
   it('refuses a proof whose challenge has expired', async () => {
     const eoa = chain.accounts[3]!;
-    const browser = await citizen();
+    const [signedIn] = await signedInCitizens(server, 1);
+    const { browser, identityId } = signedIn!;
     const account = `eip155:31337:${eoa.address}`;
     const challenge = await askChallenge(browser, account);
     const txHash = await proveControl(eoa, challenge.challengeHash);
     await chain.mine(CONFIRMATIONS);
     server.clock.advance(10 * 60 + 1);
     try {
+      // The step-up is checked first; give the session a passkey assertion of "now".
+      await server.assembled.db
+        .updateTable('sessions')
+        .set({ passkey_verified_at: server.clock.now().toISOString() })
+        .where('identity_id', '=', identityId)
+        .execute();
       await expectProblem(await submitProof(browser, account, txHash), 400, 'challenge-expired');
     } finally {
       server.clock.advance(-(10 * 60 + 1));
