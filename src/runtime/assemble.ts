@@ -79,12 +79,22 @@ function loadX509Trust(config: Config): X509TrustSettings | undefined {
  * its writes are asynchronous.
  */
 function openQueryLog(config: Config, db: Kysely<Database>, logger: Logger): QueryLogWriter {
+  // Logged once when writes start failing (the database is away, the disk is full) and
+  // once when they succeed again, not on every retry in between.
+  let failing = false;
   const options = {
     maxBuffered: 1000,
-    onError: (error: unknown) =>
-      logger.log('error', 'query log write failed; will retry', {
+    onError: (error: unknown) => {
+      if (failing) return;
+      failing = true;
+      logger.log('error', 'query log write failed; entries stay buffered and are retried', {
         error: error instanceof Error ? error.message : String(error),
-      }),
+      });
+    },
+    onRecovered: () => {
+      failing = false;
+      logger.log('info', 'query log written again');
+    },
   };
   if (config.database.kind === 'sqlite' && config.database.filename !== ':memory:') {
     return threadedQueryLog(config.database.filename, options);

@@ -42,12 +42,13 @@ describe('BufferedQueryLog', () => {
     let fail = true;
     const written: QueryLogRow[] = [];
     const errors: unknown[] = [];
+    let recovered = 0;
     const log = new BufferedQueryLog(
       async (rows) => {
         if (fail) throw new Error('disk I/O error');
         written.push(...rows);
       },
-      { maxBuffered: 1000, onError: (error) => errors.push(error) },
+      { maxBuffered: 1000, onError: (error) => errors.push(error), onRecovered: () => recovered++ },
     );
     log.record([entry(1), entry(2)]);
     await log.flush();
@@ -68,5 +69,10 @@ describe('BufferedQueryLog', () => {
     log.record([entry(3)]);
     await log.flush();
     expect(written.map((row) => row.account)).toEqual([entry(1), entry(2), entry(3)].map((e) => e.account));
+    // Recovery is reported once, on the first write that succeeds after failures.
+    expect(recovered).toBe(1);
+    log.record([entry(4)]);
+    await log.flush();
+    expect(recovered).toBe(1);
   });
 });

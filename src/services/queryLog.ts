@@ -33,7 +33,10 @@ export interface QueryLogWriter {
 export interface QueryLogOptions {
   /** A flush starts by itself once this many entries are buffered. */
   maxBuffered: number;
+  /** A write failed (the entries stay buffered for the next flush). */
   onError: (error: unknown) => void;
+  /** A write succeeded after one or more had failed. */
+  onRecovered?: () => void;
 }
 
 export function toQueryLogRow(entry: QueryLogEntry): QueryLogRow {
@@ -111,6 +114,7 @@ export class BufferedQueryLog implements QueryLogWriter {
       this.buffer = [];
       try {
         await this.write(rows);
+        if (this.lastWriteFailed) this.options.onRecovered?.();
         this.lastWriteFailed = false;
       } catch (error) {
         this.lastWriteFailed = true;
