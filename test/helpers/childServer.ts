@@ -1,8 +1,9 @@
-// The service as an operator runs it: its own Node process (the runtime entry under the tsx
-// loader, so nothing needs compiling first) on a file database, which a test can kill with
-// SIGKILL and start again on the same data. The operator CLI runs the same way.
+// The service as an operator runs it: the compiled JavaScript (`npm run build:server`,
+// built once per suite into its own directory) in its own Node process on a file
+// database, which a test can kill with SIGKILL and start again on the same data. The
+// operator CLI runs from the same build.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,8 +25,47 @@ export function freePort(): Promise<number> {
   });
 }
 
-function spawnTsx(entry: string, args: string[], env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+/** A compiled copy of the service under build/ (ignored by git), removed with `remove`. */
+export interface ServiceBuild {
+  directory: string;
+  remove(): void;
+}
+
+/**
+ * Compiles the service as `npm run build:server` does, into a directory of its own so
+ * suites running side by side (and `npm start`) never overwrite each other's files.
+ */
+export async function buildService(): Promise<ServiceBuild> {
+  const directory = join(root, 'build', `child-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+  const tsc = spawn(
+    process.execPath,
+    [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.server.json', '--outDir', directory],
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  running.add(tsc);
+  let output = '';
+  tsc.stdout!.on('data', (chunk) => (output += chunk));
+  tsc.stderr!.on('data', (chunk) => (output += chunk));
+  await new Promise((resolve) => tsc.once('exit', resolve));
+  running.delete(tsc);
+  const build = { directory, remove: () => rmSync(directory, { recursive: true, force: true }) };
+  // Type errors still emit JavaScript; only a missing entry means there is nothing to run.
+  for (const entry of ['src/runtime/node.js', 'src/cli/index.js']) {
+    if (!existsSync(join(directory, entry))) {
+      build.remove();
+      throw new Error(`Compiling the service produced no ${entry}:\n${output}`);
+    }
+  }
+  return build;
+}
+
+function spawnNode(
+  build: ServiceBuild,
+  entry: string,
+  args: string[],
+  env: Record<string, string>,
+): ChildProcess {
+  const child = spawn(process.execPath, ['--enable-source-maps', join(build.directory, entry), ...args], {
     cwd: root,
     // NODE_ENV=test (set by vitest) would leak into the child; the child is a development service.
     env: { ...process.env, NODE_ENV: 'development', ...env },
@@ -109,9 +149,13 @@ export interface ChildServer {
   stop(): Promise<number | null>;
 }
 
-/** Starts `src/runtime/node.ts` on the data and waits until `/readyz` answers 200. */
-export async function startChildServer(data: ServiceData, timeoutMs = 30_000): Promise<ChildServer> {
-  const child = spawnTsx('src/runtime/node.ts', [], data.env);
+/** Starts the service on the data and waits until `/readyz` answers 200. */
+export async function startChildServer(
+  build: ServiceBuild,
+  data: ServiceData,
+  timeoutMs = 30_000,
+): Promise<ChildServer> {
+  const child = spawnNode(build, 'src/runtime/node.js', [], data.env);
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
@@ -138,12 +182,13 @@ export async function startChildServer(data: ServiceData, timeoutMs = 30_000): P
   throw new Error(`The service did not become ready on ${data.baseUrl}:\n${output}`);
 }
 
-/** Runs `npm run cli -- <args>` (as its tsx entry) with the data's environment. */
+/** Runs the operator CLI (`npm run cli -- <args>`) with the data's environment. */
 export function runCli(
+  build: ServiceBuild,
   data: ServiceData,
   args: string[],
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawnTsx('src/cli/index.ts', args, data.env);
+  const child = spawnNode(build, 'src/cli/index.js', args, data.env);
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk) => (stdout += chunk));
