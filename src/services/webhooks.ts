@@ -326,16 +326,26 @@ export interface DeliveryReport {
   error?: unknown;
 }
 
+/** Longest pause a failing webhook gets from one instance's pool (see WebhookDispatcher). */
+const REST_CAP_SECONDS = 300;
+
 /**
  * The runtime's delivery worker: a pool of at most WEBHOOK_CONCURRENCY requests in
  * flight, at most one per webhook. `dispatch()` fills the free slots with the heads of
  * idle receivers' queues and returns without waiting for the requests; each one reports
  * when it ends (so the caller can refill its slot at once). A receiver that hangs holds
  * one slot for at most WEBHOOK_TIMEOUT_SECONDS per attempt and delays only its own queue.
+ *
+ * After a failed attempt the webhook's queue rests (10 s, doubling with each failure in a
+ * row, at most five minutes; a delivery ends it): without that, a dead receiver's backlog
+ * (older than anyone else's, so first in line) would take its slot again each time it
+ * frees, and a few dead receivers could hold the whole pool.
  */
 export class WebhookDispatcher {
   /** Requests in flight, by webhook ID. */
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** Webhooks whose last attempts failed: failures in a row, and until when they rest. */
+  private readonly resting = new Map<string, { failures: number; untilMs: number }>();
   private closed = false;
 
   constructor(
@@ -352,7 +362,11 @@ export class WebhookDispatcher {
   async dispatch(): Promise<number> {
     if (this.closed) return 0;
     const free = this.ctx.config.exchange.webhookConcurrency - this.inFlight.size;
-    const leased = await leaseDueDeliveries(this.ctx, free, [...this.inFlight.keys()]);
+    if (free <= 0) return 0;
+    const now = this.ctx.clock.now().getTime();
+    const skipped = [...this.inFlight.keys()];
+    for (const [webhookId, rest] of this.resting) if (rest.untilMs > now) skipped.push(webhookId);
+    const leased = await leaseDueDeliveries(this.ctx, free, skipped);
     for (const delivery of leased) {
       const webhookId = delivery.webhook_id;
       const report = { webhookId, deliveryId: delivery.id };
@@ -364,6 +378,7 @@ export class WebhookDispatcher {
         webhookId,
         request.then((settled) => {
           this.inFlight.delete(webhookId);
+          this.rest(settled);
           try {
             this.onSettled(settled);
           } catch {
@@ -373,6 +388,19 @@ export class WebhookDispatcher {
       );
     }
     return leased.length;
+  }
+
+  private rest(report: DeliveryReport): void {
+    if (report.outcome === 'delivered') {
+      this.resting.delete(report.webhookId);
+    } else if (report.outcome === 'failed') {
+      const failures = (this.resting.get(report.webhookId)?.failures ?? 0) + 1;
+      const seconds = Math.min(REST_CAP_SECONDS, retryDelaySeconds(failures));
+      this.resting.set(report.webhookId, {
+        failures,
+        untilMs: this.ctx.clock.now().getTime() + seconds * 1000,
+      });
+    }
   }
 
   /** Takes no new deliveries and waits for those in flight (each bounded by its timeout). */

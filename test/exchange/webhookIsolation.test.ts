@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { type AddressInfo, connect, createServer as createTcpServer, type Socket } from 'node:net';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger, LogLevel } from '../../src/observability/logger.js';
 import { startBackgroundWork } from '../../src/runtime/backgroundWork.js';
 import { changeBinding } from '../../src/services/bindingStatus.js';
@@ -98,13 +98,27 @@ async function receiver(
   return state;
 }
 
+/** Webhooks created by the running test, deleted after it. */
+const created: { server: TestServer; key: string; id: string }[] = [];
+
+/**
+ * Deletes the test's webhooks, so what they still have pending is given up unsent rather
+ * than sent by a later test's worker, perhaps to a new receiver that got the same port.
+ */
+async function deleteWebhooks() {
+  for (const { server, key, id } of created.splice(0)) {
+    expect((await api(server, key).delete(`/v1/webhooks/${id}`)).status).toBe(204);
+  }
+}
+
 /** An exchange with one webhook pointing at `target`. */
 async function exchange(server: TestServer, target: Receiver) {
   const client = await apiClient(server, ['attestations:read', 'webhooks:manage']);
-  const created = await api(server, client.key).post('/v1/webhooks', { url: target.url });
-  expect(created.status).toBe(201);
-  const { webhook, secret } = await json<{ webhook: { id: string }; secret: string }>(created);
+  const answer = await api(server, client.key).post('/v1/webhooks', { url: target.url });
+  expect(answer.status).toBe(201);
+  const { webhook, secret } = await json<{ webhook: { id: string }; secret: string }>(answer);
   target.setSecret(secret);
+  created.push({ server, key: client.key, id: webhook.id });
   return { client, webhookId: webhook.id };
 }
 
@@ -153,6 +167,7 @@ describe('webhook delivery isolation', () => {
       WEBHOOK_CONCURRENCY: String(CONCURRENCY),
     });
   });
+  afterEach(deleteWebhooks);
   afterAll(() => server?.close());
 
   it('a receiver that never answers delays only its own deliveries, and the query log keeps flushing', async () => {
@@ -235,6 +250,37 @@ describe('webhook delivery isolation', () => {
     } finally {
       await hanging.close();
       await healthy.close();
+    }
+  });
+
+  it('lets no more dead receivers than the pool has slots hold the pool', async () => {
+    const dead = await Promise.all(Array.from({ length: CONCURRENCY }, () => receiver('never')));
+    const healthy = await receiver('at once');
+    try {
+      const deadKeys = [];
+      for (const r of dead) deadKeys.push((await exchange(server, r)).client.key);
+      const fine = await exchange(server, healthy);
+      // The dead receivers' backlogs are older, so they come first in line.
+      await suspend(server, await lookedUpAccounts(server, 3, deadKeys));
+      await suspend(server, await lookedUpAccounts(server, 3, [fine.client.key]));
+      const { logger } = capturingLogger();
+      const started = Date.now();
+      const work = startBackgroundWork(server.assembled.services, { logger });
+      try {
+        // One round of timeouts, then the dead receivers rest and the healthy one is served
+        // (without resting, their next deliveries would take every slot again).
+        await waitFor(
+          () => healthy.received.length === 3,
+          TIMEOUT_SECONDS * 1000 + 2500,
+          'the healthy receiver’s deliveries',
+        );
+        if (process.env.ISOLATION_DEBUG) console.log({ healthyAfterDeadMs: Date.now() - started });
+        expect(dead.map((r) => r.received.length)).toEqual(Array(CONCURRENCY).fill(1));
+      } finally {
+        await work.stop();
+      }
+    } finally {
+      await Promise.all([...dead, healthy].map((r) => r.close()));
     }
   });
 
@@ -356,6 +402,7 @@ describe('background work while the database fails', () => {
       };
     }
   });
+  afterEach(deleteWebhooks);
   afterAll(async () => {
     await server?.close();
     await fault?.release();
