@@ -1,6 +1,8 @@
 // The contracts and the in-process chain the wallet suites rely on: ERC-1271 and ERC-6492
 // verification through viem against real contract code, the registry's event, and a
 // committed build that matches the sources.
+
+import { readFileSync } from 'node:fs';
 import {
   type AbiItem,
   type Address,
@@ -26,9 +28,12 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { createSiweMessage, verifySiweMessage } from 'viem/siwe';
 import { formatAbiItem } from 'viem/utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compileContracts, readBuildFiles } from '../../scripts/compile-contracts.js';
+import { compileContracts, readBuildFiles, TYPED_MODULE } from '../../scripts/compile-contracts.js';
+import { walletAttestationRegistryAbi } from '../../src/chains/contracts.generated.js';
+import { easAbi } from '../../src/chains/easAbi.js';
 import { controlProofRegistryAbi } from '../../src/chains/registryAbi.js';
 import { artifact, startTestChain, type TestChain, walletProveControlCall } from '../helpers/chain.js';
+import { easArtifact } from './eas.js';
 
 // Typed views of the fixtures' ABIs (the build's ABIs are checked against them below).
 const walletAbi = parseAbi([
@@ -307,12 +312,16 @@ describe('ControlProofRegistry', () => {
 });
 
 describe('the contract build (contracts/build)', () => {
-  it('matches a fresh compile of contracts/ (run `npx tsx scripts/compile-contracts.ts` after editing)', () => {
-    const { files, warnings } = compileContracts();
+  it('matches a fresh compile of contracts/, typed module included (run `npm run contracts:build` after editing)', () => {
+    const { files, warnings, typedModule } = compileContracts();
     expect(warnings).toEqual([]);
     const committed = readBuildFiles();
     expect([...committed.keys()]).toEqual([...files.keys()]);
     for (const [name, content] of files) expect(committed.get(name), name).toBe(content);
+    expect(
+      readFileSync(TYPED_MODULE, 'utf8') === typedModule,
+      'src/chains/contracts.generated.ts is stale',
+    ).toBe(true);
   });
 
   const signatures = (abi: readonly AbiItem[]) =>
@@ -331,5 +340,29 @@ describe('the contract build (contracts/build)', () => {
       signatures([...walletAbi, { type: 'receive', stateMutability: 'payable' }]),
     );
     expect(signatures(artifact('SmartWalletFactory').abi)).toEqual(signatures(factoryAbi));
+  });
+
+  it('has the attestation registry functions integrators and the publisher call', () => {
+    const registry = signatures(artifact('WalletAttestationRegistry').abi);
+    expect(registry).toEqual(signatures(walletAttestationRegistryAbi));
+    for (const signature of [
+      'isVerified(address)',
+      'attestationOf(address)',
+      'suspend(address)',
+      'reinstate(address)',
+      'revoke(address)',
+      'changeStatusBySignature(bytes32,uint8,uint64,bytes,address)',
+      'proveControl(bytes32)',
+      'uidOfData(bytes32)',
+      'attest((bytes32,bytes32,uint64,uint64,uint64,bytes32,address,address,bool,bytes))',
+      'ControlProven(address,bytes32)',
+      'StatusChanged(address,bytes32,uint8,address)',
+      'Attested(address,bytes32,address,uint64)',
+    ]) {
+      expect(registry).toContain(signature);
+    }
+    // The service's view of EAS is part of the ABI the EAS package ships.
+    const eas = signatures(easArtifact('EAS').abi);
+    for (const signature of signatures(easAbi)) expect(eas, signature).toContain(signature);
   });
 });
