@@ -3,7 +3,7 @@
 // database, which a test can kill with SIGKILL and start again on the same data. The
 // operator CLI runs from the same build.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,14 +15,33 @@ const root = join(import.meta.dirname, '..', '..');
 /** Every child still running, so a failing test still leaves none behind (see `killChildren`). */
 const running = new Set<ChildProcess>();
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-    probe.once('error', reject);
+function listenable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, () => probe.close(() => resolve(true)));
   });
+}
+
+/**
+ * A free port below the kernel's ephemeral range. The service is restarted on the same
+ * port; an ephemeral one could meanwhile be handed to another suite's `listen(0)` or to
+ * an outgoing connection.
+ */
+export async function restartablePort(): Promise<number> {
+  let below = 32768;
+  try {
+    below = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+  } catch {
+    // not Linux: the IANA dynamic range starts at 49152, so 32768 stays below it
+  }
+  const low = 10_000;
+  const high = Math.max(low + 1000, Math.min(below, 32768)) - 1;
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = low + Math.floor(Math.random() * (high - low));
+    if (await listenable(port)) return port;
+  }
+  throw new Error(`No free port between ${low} and ${high}`);
 }
 
 /** A compiled copy of the service under build/ (ignored by git), removed with `remove`. */
@@ -100,7 +119,7 @@ export async function serviceData(
   database: 'sqlite' | 'postgres',
   settings: Record<string, string> = {},
 ): Promise<ServiceData> {
-  const port = await freePort();
+  const port = await restartablePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'wallet-attest-child-'));
   const postgres = database === 'postgres' ? await createPostgresDatabase() : undefined;
   const baseUrl = `http://localhost:${port}`;
