@@ -517,6 +517,19 @@ describe(`crash safety (${DATABASE})`, () => {
       }
       const orphans = audit.filter((e) => !bindings.some((b) => b.id === e.subject_id));
       if (orphans.length > 0) problems.push(`audit entries of bindings that do not exist: ${orphans.length}`);
+      // A refused claim is a conflict report and its audit entry, or neither.
+      const reports = (await db.selectFrom('conflict_reports').select('id').execute()).map((r) => r.id);
+      const reported = (
+        await db
+          .selectFrom('audit_log')
+          .select('subject_id')
+          .where('action', '=', 'binding.conflict')
+          .execute()
+      ).map((e) => e.subject_id);
+      if (reports.length < acknowledged.conflicts)
+        problems.push(`${acknowledged.conflicts} claims refused, ${reports.length} conflict reports`);
+      if ([...reports].sort().join() !== [...reported].sort().join())
+        problems.push(`conflict reports ${reports.length} and their audit entries ${reported.length} differ`);
       expect(problems, `seed ${SEED}`).toEqual([]);
     } finally {
       await db.destroy();
