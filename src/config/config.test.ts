@@ -93,10 +93,12 @@ describe('loadConfig', () => {
     });
     expect(config.production).toBe(true);
     expect(config.rpId).toBe('attest.example.kz');
-    expect(config.x509).toEqual({
+    expect(config.x509).toMatchObject({
+      verifier: 'pkijs',
       trustAnchorsFile: '/etc/wa/anchors.pem',
       crlFiles: [],
       requireCrl: true,
+      revocation: ['crl'],
       level: 'high',
     });
   });

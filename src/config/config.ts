@@ -26,9 +26,22 @@ export interface OidcConfig {
 }
 
 export interface X509Config {
-  trustAnchorsFile: string;
+  /** pkijs: RSA and ECDSA verified here; ncanode: every signature verified by NCANode (GOST). */
+  verifier: 'pkijs' | 'ncanode';
+  /** Required with the pkijs verifier. */
+  trustAnchorsFile?: string;
+  /** PEM or DER CRL files, re-read when due. */
   crlFiles: string[];
+  /** CRLs downloaded over http(s), e.g. NCA RK's nca_gost_2022.crl. */
+  crlUrls: string[];
+  /** CRLs are fetched again after their nextUpdate, and at least this often. */
+  crlRefreshSeconds: number;
   requireCrl: boolean;
+  /** Revocation methods in order of preference. */
+  revocation: ('ocsp' | 'crl')[];
+  ocsp?: { url: string; timeoutSeconds: number; maxAgeSeconds: number };
+  ncanode?: { url: string; timeoutSeconds: number };
+  requireIndividualRole: boolean;
   level: AssuranceLevel;
 }
 
@@ -271,11 +284,61 @@ function parseOidc(read: Reader, production: boolean): OidcConfig {
   };
 }
 
+/** An absolute http(s) URL of a service the x509 source calls (an OCSP responder, NCANode, a CRL). */
+function httpUrl(read: Reader, name: string, value: string): string {
+  if (value === '') return value; // already reported as missing
+  try {
+    const url = new URL(value);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return value.replace(/\/$/, '');
+  } catch {
+    // reported below
+  }
+  read.problems.push(`${name} must be an absolute http(s) URL (got "${value}")`);
+  return value;
+}
+
 function parseX509(read: Reader): X509Config {
+  const verifier = read.oneOf('X509_VERIFIER', ['pkijs', 'ncanode'] as const, 'pkijs');
+  const revocation: ('ocsp' | 'crl')[] = [];
+  for (const method of read.list('X509_REVOCATION', ['crl'])) {
+    if ((method === 'ocsp' || method === 'crl') && !revocation.includes(method)) revocation.push(method);
+    else read.problems.push(`X509_REVOCATION must list ocsp and/or crl, each once (got "${method}")`);
+  }
+  const trustAnchorsFile =
+    verifier === 'pkijs'
+      ? read.required('X509_TRUST_ANCHORS_FILE', 'when IDENTITY_SOURCES includes x509 (X509_VERIFIER=pkijs)')
+      : read.string('X509_TRUST_ANCHORS_FILE');
+  // NCANode runs the OCSP request itself; the service needs the responder only when it verifies.
+  const ocsp =
+    verifier === 'pkijs' && revocation.includes('ocsp')
+      ? {
+          url: httpUrl(
+            read,
+            'X509_OCSP_URL',
+            read.required('X509_OCSP_URL', 'when X509_REVOCATION includes ocsp'),
+          ),
+          timeoutSeconds: read.integer('X509_OCSP_TIMEOUT_SECONDS', 5, 1, 60),
+          maxAgeSeconds: read.integer('X509_OCSP_MAX_AGE_SECONDS', 300, 10, 7 * 24 * 3600),
+        }
+      : undefined;
+  const ncanode =
+    verifier === 'ncanode'
+      ? {
+          url: httpUrl(read, 'NCANODE_URL', read.required('NCANODE_URL', 'when X509_VERIFIER=ncanode')),
+          timeoutSeconds: read.integer('NCANODE_TIMEOUT_SECONDS', 10, 1, 120),
+        }
+      : undefined;
   return {
-    trustAnchorsFile: read.required('X509_TRUST_ANCHORS_FILE', 'when IDENTITY_SOURCES includes x509'),
+    verifier,
+    ...(trustAnchorsFile ? { trustAnchorsFile } : {}),
     crlFiles: read.list('X509_CRL_FILES', []),
+    crlUrls: read.list('X509_CRL_URLS', []).map((url) => httpUrl(read, 'X509_CRL_URLS', url)),
+    crlRefreshSeconds: read.integer('X509_CRL_REFRESH_SECONDS', 3600, 60, 7 * 24 * 3600),
     requireCrl: read.boolean('X509_REQUIRE_CRL', true),
+    revocation,
+    ...(ocsp ? { ocsp } : {}),
+    ...(ncanode ? { ncanode } : {}),
+    requireIndividualRole: read.boolean('X509_REQUIRE_INDIVIDUAL_ROLE', true),
     level: read.oneOf('X509_LEVEL', LEVELS, 'high'),
   };
 }

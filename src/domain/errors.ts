@@ -106,6 +106,13 @@ export class IdentityProviderError extends ProblemError {
   readonly status = 502;
 }
 
+/** NCANode or an OCSP responder the x509 check relies on did not answer; nothing was changed. */
+export class IdentityCheckUnavailableError extends ProblemError {
+  readonly slug = 'identity-check-unavailable';
+  readonly title = 'A service the identity check relies on cannot be reached';
+  readonly status = 503;
+}
+
 // Passkeys
 export class PasskeyVerificationFailedError extends ProblemError {
   readonly slug = 'passkey-verification-failed';

@@ -2,7 +2,7 @@
 // secrets, identity sources, the dev IdP and the Hono app. Tests use it too, so the
 // suites exercise exactly what `npm start` serves.
 import { readFileSync } from 'node:fs';
-import { statfs } from 'node:fs/promises';
+import { readFile, statfs } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Kysely } from 'kysely';
@@ -11,10 +11,10 @@ import type { Config } from '../config/config.js';
 import { createDataProtector } from '../crypto/dataProtector.js';
 import { type Clock, systemClock } from '../domain/clock.js';
 import { createOidcClient, type OidcClient } from '../domain/identity/oidc/index.js';
-import { parseTrustSettingsPem, type X509TrustSettings } from '../domain/identity/x509/verifyEidSignature.js';
 import { createApp } from '../http/app.js';
 import { createDevIdp, TEST_PERSONS } from '../http/devIdp/index.js';
 import type { AppDeps } from '../http/env.js';
+import { createX509Source } from '../identity/x509Source.js';
 import { createJsonLogger, type Logger } from '../observability/logger.js';
 import { HttpMetrics } from '../observability/metrics.js';
 import { ApiKeyAuthenticator } from '../services/apiClients.js';
@@ -51,25 +51,6 @@ function readBrowserBundle(): string {
   const require = createRequire(import.meta.url);
   const entry = require.resolve('@simplewebauthn/browser');
   return readFileSync(join(dirname(entry), '..', 'dist', 'bundle', 'index.umd.min.js'), 'utf8');
-}
-
-function loadX509Trust(config: Config): X509TrustSettings | undefined {
-  const x509 = config.x509;
-  if (!x509) return undefined;
-  const read = (path: string, what: string) => {
-    try {
-      return readFileSync(path, 'utf8');
-    } catch {
-      throw new Error(`${what} file ${path} cannot be read`);
-    }
-  };
-  return {
-    trustAnchors: parseTrustSettingsPem(read(x509.trustAnchorsFile, 'X509_TRUST_ANCHORS_FILE')),
-    crls: x509.crlFiles.flatMap((path) => parseTrustSettingsPem(read(path, 'X509_CRL_FILES'))),
-    requireCrl: x509.requireCrl,
-    country: config.country,
-    level: x509.level,
-  };
 }
 
 /**
@@ -206,7 +187,12 @@ export async function assemble(config: Config, options: AssembleOptions = {}): P
       { fetch: fetchRouted, clock },
     );
   }
-  const x509 = loadX509Trust(config);
+  const x509 = await createX509Source(config, {
+    fetch: outbound,
+    clock,
+    logger,
+    readFile: async (path) => new Uint8Array(await readFile(path)),
+  });
   const identitySources: IdentitySources = { oidc, ...(x509 ? { x509 } : {}) };
 
   const apiKeys = new ApiKeyAuthenticator(services);

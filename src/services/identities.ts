@@ -21,6 +21,7 @@ export const PURPOSE = {
 export interface PersonalData {
   givenName?: string;
   familyName?: string;
+  patronymic?: string;
   birthDate?: string;
 }
 
@@ -39,6 +40,7 @@ export async function recordVerifiedIdentity(
   const personal: PersonalData = {
     givenName: claims.givenName,
     familyName: claims.familyName,
+    patronymic: claims.patronymic,
     birthDate: claims.birthDate,
   };
   const personalCiphertext = await ctx.protector.encrypt(JSON.stringify(personal), PURPOSE.personalData);
@@ -95,6 +97,7 @@ export interface IdentitySummary {
   verifiedAt: string;
   givenName?: string;
   familyName?: string;
+  patronymic?: string;
   birthDate?: string;
   /** Only when the holder asked for it explicitly. */
   nationalId?: string;

@@ -5,7 +5,12 @@ import { fromBase64Url } from '../domain/encoding.js';
 import { IdentitySourceUnavailableError, MalformedRequestError } from '../domain/errors.js';
 import type { VerifiedIdentityClaims } from '../domain/identity/identitySource.js';
 import type { OidcClient } from '../domain/identity/oidc/index.js';
-import { verifyEidSignature, type X509TrustSettings } from '../domain/identity/x509/verifyEidSignature.js';
+import { type NcaNodeTransport, verifyEidSignatureWithNcaNode } from '../domain/identity/x509/ncanode.js';
+import {
+  type OcspTransport,
+  verifyEidSignature,
+  type X509TrustSettings,
+} from '../domain/identity/x509/verifyEidSignature.js';
 import { inTransaction } from '../store/transaction.js';
 import { consumeChallenge, issueChallenge } from './challenges.js';
 import type { ServiceContext } from './context.js';
@@ -14,9 +19,18 @@ import { startSession } from './sessions.js';
 
 export type OidcSourceName = 'oidc' | 'dev';
 
+/** The x509 source as assembled: trust settings with the CRLs current now, and its remote checks. */
+export interface X509Source {
+  trust(): Promise<X509TrustSettings>;
+  /** Present when the service asks an OCSP responder itself. */
+  ocsp?: OcspTransport;
+  /** Present when NCANode verifies the signatures (X509_VERIFIER=ncanode). */
+  ncanode?: NcaNodeTransport;
+}
+
 export interface IdentitySources {
   oidc: Partial<Record<OidcSourceName, OidcClient>>;
-  x509?: X509TrustSettings;
+  x509?: X509Source;
 }
 
 const OIDC_FLOW_PURPOSE = 'oidc.flow';
@@ -105,16 +119,24 @@ export async function completeX509Verification(
   sources: IdentitySources,
   p: { challenge: string; signedData: string; flowBinding: string },
 ) {
-  const trust = sources.x509;
-  if (!trust) throw new IdentitySourceUnavailableError('The x509 identity source is not enabled');
+  const x509 = sources.x509;
+  if (!x509) throw new IdentitySourceUnavailableError('The x509 identity source is not enabled');
   const signedData = decodeBase64(p.signedData, 'signedData');
   await consumeChallenge(ctx, { purpose: 'x509', binding: p.flowBinding, value: p.challenge });
-  const claims = await verifyEidSignature({
+  const trust = await x509.trust();
+  const check = {
     signedData,
     // The citizen's eID software signs the challenge text exactly as the service sent it.
     challenge: new TextEncoder().encode(p.challenge),
     trust,
     now: ctx.clock.now(),
-  });
+  };
+  const claims = x509.ncanode
+    ? await verifyEidSignatureWithNcaNode({
+        ...check,
+        ncanode: x509.ncanode,
+        revocationCheck: (trust.revocation ?? ['crl']).map((method) => (method === 'ocsp' ? 'OCSP' : 'CRL')),
+      })
+    : await verifyEidSignature({ ...check, ...(x509.ocsp ? { ocsp: x509.ocsp } : {}) });
   return finishVerification(ctx, claims);
 }

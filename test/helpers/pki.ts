@@ -32,6 +32,16 @@ export const OID = {
   clientAuth: '1.3.6.1.5.5.7.3.2',
   emailProtection: '1.3.6.1.5.5.7.3.4',
   serverAuth: '1.3.6.1.5.5.7.3.1',
+  ocspSigning: '1.3.6.1.5.5.7.3.9',
+  /** NCA RK holder roles (extendedKeyUsage). */
+  ncaIndividual: '1.2.398.3.3.4.1.1',
+  ncaOrganisation: '1.2.398.3.3.4.1.2',
+  ncaOrganisationHead: '1.2.398.3.3.4.1.2.1',
+  ncaOrganisationEmployee: '1.2.398.3.3.4.1.2.5',
+  /** GOST 34.10-2015 (256-bit) as NCA RK names it, for keys and signatures. */
+  gost2015: '1.2.398.3.10.1.1.2.3.1',
+  /** GOST 34.11-2015 (256-bit) digest. */
+  gost2015Digest: '1.2.398.3.10.1.3.3',
 } as const;
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -48,6 +58,7 @@ export interface TestCitizen extends Issued {
   iin?: string;
   givenName?: string;
   familyName?: string;
+  patronymic?: string;
 }
 export interface TestCrl {
   crl: pkijs.CertificateRevocationList;
@@ -198,11 +209,16 @@ export interface CitizenOptions extends Validity {
   iin?: string | null;
   /** Raw serialNumber attribute, overriding `iin` (e.g. 'PASSPORT123'). */
   serialNumber?: string;
+  /** Written into CN after the family name, as NCA RK does. */
   givenName?: string | null;
+  /** SURNAME, and the start of CN. */
   familyName?: string | null;
+  /** G (givenName by its OID): NCA RK writes the patronymic there. */
+  patronymic?: string | null;
   /** Default: "FAMILY GIVEN", as Kazakh eID certificates write it. */
   commonName?: string | null;
   keyUsage?: KeyUsageName[];
+  /** Default: an NCA RK AUTH certificate of a private person (clientAuth + individual role). */
   extendedKeyUsage?: string[] | null;
 }
 
@@ -210,6 +226,7 @@ export async function createCitizenCertificate(o: CitizenOptions): Promise<TestC
   const iin = o.iin === null ? undefined : (o.iin ?? validIin());
   const givenName = o.givenName === null ? undefined : (o.givenName ?? 'АЙГЕРИМ');
   const familyName = o.familyName === null ? undefined : (o.familyName ?? 'САПАРОВА');
+  const patronymic = o.patronymic === null ? undefined : (o.patronymic ?? 'ҚАНАТҚЫЗЫ');
   const commonName =
     o.commonName === null ? undefined : (o.commonName ?? [familyName, givenName].join(' ').trim());
   const serialNumber = o.serialNumber ?? (iin === undefined ? undefined : `IIN${iin}`);
@@ -218,10 +235,10 @@ export async function createCitizenCertificate(o: CitizenOptions): Promise<TestC
   if (familyName) subject.push([OID.surname, familyName]);
   if (serialNumber) subject.push([OID.serialNumber, serialNumber]);
   subject.push([OID.country, 'KZ']);
-  if (givenName) subject.push([OID.givenName, givenName]);
+  if (patronymic) subject.push([OID.givenName, patronymic]);
 
   const extendedKeyUsage =
-    o.extendedKeyUsage === undefined ? [OID.clientAuth, OID.emailProtection] : o.extendedKeyUsage;
+    o.extendedKeyUsage === undefined ? [OID.clientAuth, OID.ncaIndividual] : o.extendedKeyUsage;
   const extensions = [keyUsage(o.keyUsage ?? ['digitalSignature', 'keyEncipherment'])];
   if (extendedKeyUsage) {
     extensions.push(
@@ -234,7 +251,111 @@ export async function createCitizenCertificate(o: CitizenOptions): Promise<TestC
     ...(iin !== undefined && { iin }),
     ...(givenName && { givenName }),
     ...(familyName && { familyName }),
+    ...(patronymic && { patronymic }),
   };
+}
+
+/** A delegated OCSP responder (RFC 6960 §4.2.2.2): issued by the CA, extendedKeyUsage OCSPSigning. */
+export async function createOcspResponderCertificate(
+  o: Validity & { issuer: TestCa; ocspSigning?: boolean },
+): Promise<Issued> {
+  return issue({
+    ...o,
+    subject: [
+      [OID.country, 'KZ'],
+      [OID.commonName, 'Test OCSP Responder'],
+    ],
+    keys: await generateKeys('ecdsa'),
+    extensions: [
+      keyUsage(['digitalSignature']),
+      extension(
+        '2.5.29.37',
+        false,
+        new pkijs.ExtKeyUsage({
+          keyPurposes: o.ocspSigning === false ? [OID.clientAuth] : [OID.ocspSigning],
+        }).toSchema(),
+      ),
+    ],
+  });
+}
+
+/**
+ * A citizen certificate with a GOST 34.10-2015 key and signature, as NCA RK's GOST chain
+ * issues them. Nothing in JavaScript can make or check a GOST signature, so the key and
+ * signature are random bytes of the right shape: only a verifier that vouches for the
+ * certificate (the NCANode fake) accepts it.
+ */
+export async function createGostCitizenCertificate(
+  o: Omit<CitizenOptions, 'algorithm'>,
+): Promise<TestCitizen & { gost: true }> {
+  const template = await createCitizenCertificate({ ...o, algorithm: 'ecdsa' });
+  const cert = pkijs.Certificate.fromBER(template.der);
+  cert.subjectPublicKeyInfo = new pkijs.PublicKeyInfo({
+    algorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID.gost2015 }),
+    subjectPublicKey: new asn1js.BitString({ valueHex: crypto.getRandomValues(new Uint8Array(64)) }),
+  });
+  const gost = new pkijs.AlgorithmIdentifier({ algorithmId: OID.gost2015 });
+  cert.signature = gost;
+  cert.signatureAlgorithm = gost;
+  cert.signatureValue = new asn1js.BitString({ valueHex: crypto.getRandomValues(new Uint8Array(64)) });
+  const der = new Uint8Array(cert.toSchema(true).toBER(false));
+  return {
+    ...template,
+    cert: pkijs.Certificate.fromBER(der),
+    der,
+    pem: toPem(der, 'CERTIFICATE'),
+    gost: true,
+  };
+}
+
+/** A CMS as NCALayer makes it with a GOST key: signed attributes, GOST digest and signature (random bytes). */
+export async function gostChallengeCms(o: {
+  challenge: Uint8Array;
+  signerCert: pkijs.Certificate;
+  extraCerts?: pkijs.Certificate[];
+  detached?: boolean;
+}): Promise<Uint8Array<ArrayBuffer>> {
+  const content = new Uint8Array(o.challenge);
+  const signedAttrs = new pkijs.SignedAndUnsignedAttributes({
+    type: 0,
+    attributes: [
+      new pkijs.Attribute({
+        type: '1.2.840.113549.1.9.3',
+        values: [new asn1js.ObjectIdentifier({ value: pkijs.ContentInfo.DATA })],
+      }),
+      new pkijs.Attribute({
+        type: '1.2.840.113549.1.9.4',
+        values: [new asn1js.OctetString({ valueHex: crypto.getRandomValues(new Uint8Array(32)) })],
+      }),
+    ],
+  });
+  const signedData = new pkijs.SignedData({
+    version: 1,
+    digestAlgorithms: [new pkijs.AlgorithmIdentifier({ algorithmId: OID.gost2015Digest })],
+    encapContentInfo: new pkijs.EncapsulatedContentInfo({
+      eContentType: pkijs.ContentInfo.DATA,
+      ...(!o.detached && { eContent: new asn1js.OctetString({ valueHex: content }) }),
+    }),
+    signerInfos: [
+      new pkijs.SignerInfo({
+        version: 1,
+        sid: new pkijs.IssuerAndSerialNumber({
+          issuer: o.signerCert.issuer,
+          serialNumber: o.signerCert.serialNumber,
+        }),
+        digestAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID.gost2015Digest }),
+        signedAttrs,
+        signatureAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID.gost2015 }),
+        signature: new asn1js.OctetString({ valueHex: crypto.getRandomValues(new Uint8Array(64)) }),
+      }),
+    ],
+    certificates: [o.signerCert, ...(o.extraCerts ?? [])],
+  });
+  const contentInfo = new pkijs.ContentInfo({
+    contentType: pkijs.ContentInfo.SIGNED_DATA,
+    content: signedData.toSchema(true),
+  });
+  return new Uint8Array(contentInfo.toSchema().toBER(false));
 }
 
 export interface CrlOptions {

@@ -8,6 +8,7 @@ import {
   createCitizenCertificate,
   createRootCa,
   createTestPki,
+  OID,
   signChallengeCms,
   type TestCitizen,
   type TestPki,
@@ -24,11 +25,12 @@ beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'wallet-attest-pki-'));
   writeFileSync(join(dir, 'anchors.pem'), pki.root.pem);
   writeFileSync(join(dir, 'root.crl.pem'), pki.rootCrl.pem);
-  writeFileSync(join(dir, 'intermediate.crl.pem'), pki.crl.pem);
+  // One CRL as PEM, one as DER (how NCA RK publishes them).
+  writeFileSync(join(dir, 'intermediate.crl'), pki.crl.der);
   server = await startTestServer({
     IDENTITY_SOURCES: 'dev,x509',
     X509_TRUST_ANCHORS_FILE: join(dir, 'anchors.pem'),
-    X509_CRL_FILES: `${join(dir, 'root.crl.pem')},${join(dir, 'intermediate.crl.pem')}`,
+    X509_CRL_FILES: `${join(dir, 'root.crl.pem')},${join(dir, 'intermediate.crl')}`,
   });
 });
 afterAll(() => server.close());
@@ -75,6 +77,7 @@ describe('x509 identity verification', () => {
         nationalId: citizen.iin,
         givenName: citizen.givenName,
         familyName: citizen.familyName,
+        patronymic: citizen.patronymic,
         source: 'x509',
         level: 'high',
       });
@@ -108,10 +111,15 @@ describe('x509 identity verification', () => {
       issuer: pki.intermediate,
       keyUsage: ['keyEncipherment'],
     });
+    const employee = await createCitizenCertificate({
+      issuer: pki.intermediate,
+      extendedKeyUsage: [OID.clientAuth, OID.ncaOrganisationEmployee],
+    });
     const cases: [TestCitizen, string][] = [
       [expired, 'certificate-expired'],
       [foreign, 'untrusted-chain'],
       [encipherOnly, 'key-usage'],
+      [employee, 'holder-role'],
     ];
     for (const [citizen, reason] of cases) {
       const browser = server.browser();

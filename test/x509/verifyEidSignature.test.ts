@@ -7,6 +7,7 @@ import {
 } from '../../src/domain/errors.js';
 import {
   parseTrustSettingsPem,
+  splitCrlFile,
   verifyEidSignature,
   type X509RefusalReason,
   type X509TrustSettings,
@@ -19,6 +20,7 @@ import {
   createRootCa,
   createTestPki,
   generateKeys,
+  OID,
   type SignChallengeOptions,
   signChallengeCms,
   type TestCitizen,
@@ -91,6 +93,7 @@ describe('verifyEidSignature: accepted signatures', () => {
       nationalId: '900101300007',
       givenName: 'АЙГЕРИМ',
       familyName: 'САПАРОВА',
+      patronymic: 'ҚАНАТҚЫЗЫ',
       birthDate: '1990-01-01',
       level: 'high',
     });
@@ -103,6 +106,7 @@ describe('verifyEidSignature: accepted signatures', () => {
       nationalId: '850315400124',
       givenName: 'ЕРЛАН',
       familyName: 'ЖУМАБЕКОВ',
+      patronymic: 'ҚАНАТҚЫЗЫ',
       birthDate: '1985-03-15',
       level: 'high',
     });
@@ -145,6 +149,54 @@ describe('verifyEidSignature: accepted signatures', () => {
     const plain = await citizen({ givenName: null, familyName: null, commonName: 'ТЕСТОВ ТЕСТ' });
     const claims = await signAndVerify(plain);
     expect(claims).toMatchObject({ givenName: 'ТЕСТ', familyName: 'ТЕСТОВ' });
+  });
+});
+
+describe('verifyEidSignature: NCA RK certificates', () => {
+  it('reads G as the patronymic and the given name from CN, keeping Kazakh and Russian letters', async () => {
+    const holder = await citizen({
+      familyName: 'ӘБІЛҚАЙЫРОВ',
+      givenName: 'НҰРСҰЛТАН ҒАЛЫМҰЛЫ',
+      patronymic: 'ЕРЖАНОВИЧ',
+    });
+    expect(await signAndVerify(holder)).toMatchObject({
+      familyName: 'ӘБІЛҚАЙЫРОВ',
+      givenName: 'НҰРСҰЛТАН ҒАЛЫМҰЛЫ',
+      patronymic: 'ЕРЖАНОВИЧ',
+    });
+  });
+
+  it('accepts a SIGN certificate (emailProtection, nonRepudiation) of a private person', async () => {
+    const sign = await citizen({
+      keyUsage: ['digitalSignature', 'nonRepudiation'],
+      extendedKeyUsage: [OID.emailProtection, OID.ncaIndividual],
+    });
+    expect((await signAndVerify(sign)).nationalId).toBe(validIin());
+  });
+
+  it('refuses organisation certificates (head, employee, the organisation itself)', async () => {
+    for (const role of [OID.ncaOrganisation, OID.ncaOrganisationHead, OID.ncaOrganisationEmployee]) {
+      const employee = await citizen({ extendedKeyUsage: [OID.clientAuth, role] });
+      await expectRefused(signAndVerify(employee), 'holder-role', /organisation/);
+    }
+  });
+
+  it('refuses a certificate without the private-person role unless the role is not required', async () => {
+    const plain = await citizen({ extendedKeyUsage: [OID.clientAuth] });
+    await expectRefused(signAndVerify(plain), 'holder-role', /private-person role/);
+    const claims = await signAndVerify(plain, { trust: { requireIndividualRole: false } });
+    expect(claims.nationalId).toBe(validIin());
+  });
+
+  it('uses CRLs given as DER bytes (as NCA RK publishes them)', async () => {
+    await expectRefused(
+      signAndVerify(pki.citizens.revoked, { trust: { crls: [pki.rootCrl.der, pki.crl.der] } }),
+      'certificate-revoked',
+    );
+    const claims = await signAndVerify(pki.citizens.rsa, { trust: { crls: [pki.rootCrl.der, pki.crl.der] } });
+    expect(claims.nationalId).toBe('900101300007');
+    expect(splitCrlFile(pki.crl.der)).toEqual([pki.crl.der]);
+    expect(splitCrlFile(new TextEncoder().encode(pki.crl.pem))).toEqual([pki.crl.pem.trim()]);
   });
 });
 

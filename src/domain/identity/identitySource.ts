@@ -14,6 +14,8 @@ export interface VerifiedIdentityClaims {
   nationalId: string;
   givenName?: string;
   familyName?: string;
+  /** The father's name, where national documents carry one (Kazakh and Russian names). */
+  patronymic?: string;
   /** YYYY-MM-DD */
   birthDate?: string;
   level: AssuranceLevel;

@@ -1,14 +1,28 @@
-// Revocation by CRL (RFC 5280 §6.3, simplified to complete, directly issued CRLs): every
-// certificate below the anchor is looked up in a CRL its own issuer signed.
+// Revocation of every certificate below the trust anchor, by the methods configured, in order:
+// the first that answers conclusively (good or revoked) decides; a method that cannot answer
+// (no CRL, a stale one, an unknown or untrustworthy OCSP answer, an unreachable responder)
+// hands over to the next, and the last one's failure is the refusal.
+// CRLs (RFC 5280 §6.3, simplified to complete, directly issued CRLs) cover every certificate;
+// OCSP (RFC 6960) covers the signer's certificate, which is what national responders answer for.
 import type * as pkijs from 'pkijs';
+import { IdentityCheckUnavailableError, type ProblemError } from '../../errors.js';
 import { isAcceptedSignatureAlgorithm } from './algorithms.js';
 import { hasKeyUsageBit, KEY_USAGE, keyUsageOf } from './certificateFields.js';
+import { buildOcspRequest, evaluateOcspResponse, type OcspTransport } from './ocsp.js';
 import { refusal, roleOf } from './refusal.js';
 
+export type RevocationMethod = 'ocsp' | 'crl';
+
 export interface RevocationPolicy {
+  /** In order of preference; default `['crl']`. */
+  methods?: readonly RevocationMethod[];
   requireCrl: boolean;
   now: Date;
+  /** Needed when `methods` includes 'ocsp'. */
+  ocsp?: { transport: OcspTransport; maxAgeSeconds: number };
 }
+
+type Outcome = 'good' | 'no-answer';
 
 export async function checkRevocation(
   chain: readonly pkijs.Certificate[],
@@ -16,23 +30,80 @@ export async function checkRevocation(
   policy: RevocationPolicy,
   engine: pkijs.ICryptoEngine,
 ): Promise<void> {
+  const methods = policy.methods ?? ['crl'];
   // The anchor is trusted by configuration; nothing above it could revoke it.
   for (let index = 0; index < chain.length - 1; index++) {
-    await checkOne(index, chain[index]!, chain[index + 1]!, crls, policy, engine);
+    const certificate = chain[index]!;
+    const issuer = chain[index + 1]!;
+    let failure: ProblemError | undefined;
+    let decided = false;
+    // CA certificates are checked by CRL whenever one is configured for their issuer; it is
+    // required only when the operator chose CRLs.
+    const forThis: readonly RevocationMethod[] = index === 0 ? methods : ['crl'];
+    const requireCrl = policy.requireCrl && methods.includes('crl');
+    for (const method of forThis) {
+      if (method === 'ocsp' && !policy.ocsp) continue;
+      try {
+        const outcome =
+          method === 'ocsp'
+            ? await checkByOcsp(certificate, issuer, policy, engine)
+            : await checkByCrl(index, certificate, issuer, crls, { ...policy, requireCrl }, engine);
+        if (outcome === 'good') {
+          decided = true;
+          break;
+        }
+      } catch (error) {
+        const reason = (error as ProblemError).extensions?.reason;
+        if (reason === 'certificate-revoked') throw error;
+        if (!(error instanceof IdentityCheckUnavailableError) && reason === undefined) throw error;
+        failure = error as ProblemError;
+      }
+    }
+    if (!decided && failure) throw failure;
   }
 }
 
-async function checkOne(
+async function checkByOcsp(
+  certificate: pkijs.Certificate,
+  issuer: pkijs.Certificate,
+  policy: RevocationPolicy,
+  engine: pkijs.ICryptoEngine,
+): Promise<Outcome> {
+  const ocsp = policy.ocsp!;
+  const nonce = globalThis.crypto.getRandomValues(new Uint8Array(16));
+  const request = await buildOcspRequest(certificate, issuer, nonce, engine);
+  let response: Uint8Array;
+  try {
+    response = await ocsp.transport(request);
+  } catch {
+    throw new IdentityCheckUnavailableError('The OCSP responder cannot be reached', { dependency: 'ocsp' });
+  }
+  const status = await evaluateOcspResponse(
+    response,
+    certificate,
+    issuer,
+    nonce,
+    { now: policy.now, maxAgeSeconds: ocsp.maxAgeSeconds },
+    engine,
+  );
+  if (status === 'revoked') throw refusal('certificate-revoked', "The signer's certificate has been revoked");
+  if (status === 'unknown') {
+    throw refusal('revocation-unknown', "The OCSP responder does not know the signer's certificate");
+  }
+  return 'good';
+}
+
+async function checkByCrl(
   index: number,
   certificate: pkijs.Certificate,
   issuer: pkijs.Certificate,
   crls: readonly pkijs.CertificateRevocationList[],
   policy: RevocationPolicy,
   engine: pkijs.ICryptoEngine,
-): Promise<void> {
+): Promise<Outcome> {
   const fromIssuer = crls.filter((crl) => crl.issuer.isEqual(certificate.issuer));
   if (fromIssuer.length === 0) {
-    if (!policy.requireCrl) return;
+    if (!policy.requireCrl) return 'good';
     throw refusal('crl-missing', `No CRL is configured for the issuer of ${roleOf(index)}`);
   }
 
@@ -54,6 +125,7 @@ async function checkOne(
   if (!genuine.some((crl) => isCurrent(crl, policy.now))) {
     throw refusal('crl-invalid', `The CRL for the issuer of ${roleOf(index)} is out of date`);
   }
+  return 'good';
 }
 
 async function whyUnusable(

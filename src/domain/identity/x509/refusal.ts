@@ -11,7 +11,11 @@ export type X509RefusalReason =
   | 'crl-missing'
   | 'crl-invalid'
   | 'key-usage'
-  | 'no-national-id';
+  | 'holder-role'
+  | 'no-national-id'
+  | 'ocsp-invalid'
+  | 'revocation-unknown'
+  | 'verifier-mismatch';
 
 /** Details name certificates by role only: subjects carry personal data (names, the national ID). */
 export function refusal(reason: X509RefusalReason, detail: string): IdentityVerificationFailedError {

@@ -42,19 +42,26 @@ export function nationalIdFromSubject(certificate: pkijs.Certificate, country: s
 export interface SubjectNames {
   givenName?: string;
   familyName?: string;
+  patronymic?: string;
 }
 
 /**
- * givenName (GN) and surname (SN) when present. Otherwise the CN is split the way Kazakh eID
- * certificates write it — family name first ("SURNAME GIVEN") — and only to fill what is missing.
+ * Names as NCA RK certificates write them: SURNAME is the family name, CN is "SURNAME GIVEN"
+ * and G (givenName by its OID) holds the patronymic, not the given name. The given name is
+ * therefore what CN has after the family name. Without SURNAME, CN's first word is the family
+ * name. Letters are kept as the certificate has them (Kazakh and Russian Cyrillic).
  */
 export function namesFromSubject(certificate: pkijs.Certificate): SubjectNames {
-  let givenName = single(certificate.subject, ATTRIBUTE.givenName);
-  let familyName = single(certificate.subject, ATTRIBUTE.surname);
+  const surname = single(certificate.subject, ATTRIBUTE.surname);
+  const patronymic = single(certificate.subject, ATTRIBUTE.givenName);
   const words = single(certificate.subject, ATTRIBUTE.commonName)?.split(/\s+/) ?? [];
-  if (words.length >= 2) {
-    familyName ??= words[0];
-    givenName ??= words.slice(1).join(' ');
-  }
-  return { ...(givenName && { givenName }), ...(familyName && { familyName }) };
+  const familyName = surname ?? (words.length >= 2 ? words[0] : undefined);
+  const familyWords = familyName?.split(/\s+/) ?? [];
+  const startsWithFamily = familyWords.length > 0 && familyWords.every((word, i) => words[i] === word);
+  const givenName = startsWithFamily ? words.slice(familyWords.length).join(' ') || undefined : undefined;
+  return {
+    ...(givenName && { givenName }),
+    ...(familyName && { familyName }),
+    ...(patronymic && { patronymic }),
+  };
 }

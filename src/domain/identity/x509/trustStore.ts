@@ -18,6 +18,15 @@ export function parseTrustSettingsPem(bundle: string): string[] {
   return /^[A-Za-z0-9+/]+={0,2}$/.test(base64) && base64.length % 4 === 0 ? [bare] : [];
 }
 
+/**
+ * The CRLs in one file as it was read or downloaded: DER (a SEQUENCE, first byte 0x30, how NCA
+ * RK publishes nca_rsa.crl and nca_gost.crl) stays bytes; anything else is read as PEM text.
+ */
+export function splitCrlFile(bytes: Uint8Array): (string | Uint8Array)[] {
+  if (bytes[0] === 0x30) return [bytes];
+  return parseTrustSettingsPem(new TextDecoder().decode(bytes));
+}
+
 /** Accepts one PEM block or bare base64 DER (CRLs are often distributed that way). */
 export function pemOrBase64ToDer(text: string): Uint8Array<ArrayBuffer> {
   const base64 = text.replace(/-----(BEGIN|END) [A-Z0-9 ]+-----/g, '').replace(/\s+/g, '');
@@ -26,13 +35,13 @@ export function pemOrBase64ToDer(text: string): Uint8Array<ArrayBuffer> {
 }
 
 function decodeAll<T>(
-  texts: readonly string[],
+  texts: readonly (string | Uint8Array)[],
   what: string,
-  decode: (der: Uint8Array<ArrayBuffer>) => T,
+  decode: (der: Uint8Array<ArrayBuffer>, original: string | Uint8Array) => T,
 ): T[] {
   return texts.map((text, index) => {
     try {
-      return decode(pemOrBase64ToDer(text));
+      return decode(typeof text === 'string' ? pemOrBase64ToDer(text) : new Uint8Array(text), text);
     } catch (cause) {
       throw new Error(`x509 trust settings: ${what} #${index + 1} cannot be parsed`, { cause });
     }
@@ -54,7 +63,8 @@ function strictBer(der: Uint8Array): asn1js.AsnType {
 // Parsed once per configured array: a national CRL can be megabytes and parsing it on every
 // request would dominate the cost. Callers replace the arrays to refresh; they are never mutated.
 const certificateCache = new WeakMap<readonly string[], pkijs.Certificate[]>();
-const crlCache = new WeakMap<readonly string[], pkijs.CertificateRevocationList[]>();
+const crlByDer = new WeakMap<Uint8Array, pkijs.CertificateRevocationList>();
+const crlCache = new WeakMap<readonly (string | Uint8Array)[], pkijs.CertificateRevocationList[]>();
 
 export function parseCertificates(pems: readonly string[], what: string): pkijs.Certificate[] {
   let parsed = certificateCache.get(pems);
@@ -65,15 +75,23 @@ export function parseCertificates(pems: readonly string[], what: string): pkijs.
   return parsed;
 }
 
-export function parseCrls(texts: readonly string[]): pkijs.CertificateRevocationList[] {
+/** CRLs as PEM or bare base64 text, or as DER bytes (how NCA RK publishes nca_rsa.crl and nca_gost.crl). */
+export function parseCrls(texts: readonly (string | Uint8Array)[]): pkijs.CertificateRevocationList[] {
   let parsed = crlCache.get(texts);
   if (!parsed) {
     parsed = decodeAll(
       texts,
       'CRL',
-      (der) => new pkijs.CertificateRevocationList({ schema: strictBer(der) }),
+      (der, original) =>
+        (typeof original !== 'string' && crlByDer.get(original)) ||
+        new pkijs.CertificateRevocationList({ schema: strictBer(der) }),
     );
     crlCache.set(texts, parsed);
+    // DER entries are remembered one by one too: a refresh that re-combines several files
+    // then parses only the files that changed.
+    texts.forEach((text, index) => {
+      if (typeof text !== 'string') crlByDer.set(text, parsed![index]!);
+    });
   }
   return parsed;
 }
