@@ -266,8 +266,7 @@ export async function linkWithSignature(
   session: Session,
   p: { message: string; signature: string },
 ): Promise<LinkResult> {
-  // Before the challenge is taken: after a new passkey assertion the same signed message
-  // can be submitted again.
+  // First of all: a late proof is refused without touching the challenge.
   requireStepUp(ctx, session);
   const nonce = nonceOf(p.message);
   if (!nonce) throw new MessageMismatchError('The message has no Nonce line, so it answers no challenge');

@@ -150,6 +150,15 @@ function isZlibHeader(bytes: Uint8Array): boolean {
   return cmf !== undefined && flg !== undefined && (cmf & 0x0f) === 8 && ((cmf << 8) | flg) % 31 === 0;
 }
 
+/** A received value for an error message; String() itself throws for some objects. */
+function describeReceived(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return typeof value;
+  }
+}
+
 /** 16 MiB: 134,217,728 one-bit or 67,108,864 two-bit statuses. */
 export const DEFAULT_MAX_STATUS_LIST_BYTES = 16 * 1024 * 1024;
 
@@ -167,7 +176,7 @@ export async function decodeStatusList(
   if (!isStatusBits(claim.bits)) {
     throw new StatusListDecodeError(
       'bits',
-      `status_list.bits must be 1, 2, 4 or 8 (got ${String(claim.bits)})`,
+      `status_list.bits must be 1, 2, 4 or 8 (got ${describeReceived(claim.bits)})`,
     );
   }
   const notBase64Url = () =>
