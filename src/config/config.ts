@@ -42,6 +42,8 @@ export interface X509Config {
   ocsp?: { url: string; timeoutSeconds: number; maxAgeSeconds: number };
   ncanode?: { url: string; timeoutSeconds: number };
   requireIndividualRole: boolean;
+  /** NCALayer's websocket on the citizen's machine: the page offers "Sign with NCALayer" when set. */
+  ncalayerUrl?: string;
   level: AssuranceLevel;
 }
 
@@ -328,6 +330,12 @@ function parseX509(read: Reader): X509Config {
           timeoutSeconds: read.integer('NCANODE_TIMEOUT_SECONDS', 10, 1, 120),
         }
       : undefined;
+  const ncalayerUrl = read.string('X509_NCALAYER_URL');
+  if (ncalayerUrl !== undefined && !/^wss?:\/\/[^/?#\s]+\/?$/.test(ncalayerUrl)) {
+    read.problems.push(
+      `X509_NCALAYER_URL must be a ws:// or wss:// origin such as wss://127.0.0.1:13579 (got "${ncalayerUrl}")`,
+    );
+  }
   return {
     verifier,
     ...(trustAnchorsFile ? { trustAnchorsFile } : {}),
@@ -339,6 +347,7 @@ function parseX509(read: Reader): X509Config {
     ...(ocsp ? { ocsp } : {}),
     ...(ncanode ? { ncanode } : {}),
     requireIndividualRole: read.boolean('X509_REQUIRE_INDIVIDUAL_ROLE', true),
+    ...(ncalayerUrl ? { ncalayerUrl } : {}),
     level: read.oneOf('X509_LEVEL', LEVELS, 'high'),
   };
 }

@@ -41,7 +41,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   });
   app.use(observe());
   if (deps.onContractViolation) app.use(contractCheck(deps.onContractViolation));
-  app.use(securityHeaders(config.origin));
+  app.use(securityHeaders(config.origin, config.x509?.ncalayerUrl ? [config.x509.ncalayerUrl] : []));
   // Only requests that may carry a body are limited: hono's body limit reads the request as
   // a stream, which on GET and HEAD would only cost (a third of a bare route's throughput).
   const limitBody = bodyLimit({

@@ -1,11 +1,23 @@
 // The citizen pages: served with a strict CSP, their script parses, and the account page
 // carries the controls its script drives (passkeys, linked accounts, linking).
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRootCa } from '../helpers/pki.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer();
+  // Every optional control on: the x509 source with "Sign with NCALayer".
+  const anchors = join(mkdtempSync(join(tmpdir(), 'wallet-attest-pages-')), 'anchors.pem');
+  writeFileSync(anchors, (await createRootCa()).pem);
+  server = await startTestServer({
+    IDENTITY_SOURCES: 'dev,x509',
+    X509_TRUST_ANCHORS_FILE: anchors,
+    X509_REQUIRE_CRL: 'false',
+    X509_NCALAYER_URL: 'wss://127.0.0.1:13579',
+  });
 });
 afterAll(() => server.close());
 
@@ -15,8 +27,9 @@ describe('pages', () => {
     expect(response.headers.get('content-type')).toMatch(/^text\/javascript/);
     const script = await response.text();
     expect(() => new Function(script)).not.toThrow();
-    const paths = [...script.matchAll(/'(\/v1\/[a-z/-]+)/g)].map((match) => match[1]);
-    for (const path of paths) expect(path).toMatch(/^\/v1\/(webauthn|wallets|passkeys|me|session)/);
+    const paths = [...script.matchAll(/'(\/v1\/[a-z0-9/-]+)/g)].map((match) => match[1]);
+    for (const path of paths)
+      expect(path).toMatch(/^\/v1\/(webauthn|wallets|passkeys|me|session|identity\/x509)/);
   });
 
   it('has every element the account script looks for', async () => {
@@ -35,6 +48,10 @@ describe('pages', () => {
   it('sends a CSP without inline scripts', async () => {
     const response = await server.browser().get('/account');
     expect(response.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+    // Connections go to the service and, when configured, to NCALayer on the citizen's machine.
+    expect(response.headers.get('content-security-policy')).toMatch(
+      /connect-src 'self' wss:\/\/127\.0\.0\.1:13579(;|$)/,
+    );
     expect(await response.text()).not.toMatch(/<script>[^<]/);
   });
 });

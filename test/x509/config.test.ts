@@ -59,6 +59,17 @@ describe('x509 settings', () => {
     expect(config.x509?.trustAnchorsFile).toBeUndefined();
   });
 
+  it('offers NCALayer signing only when X509_NCALAYER_URL is a websocket origin', () => {
+    const base = { ...X509, X509_TRUST_ANCHORS_FILE: '/roots.pem' };
+    expect(loadConfig(base).x509?.ncalayerUrl).toBeUndefined();
+    expect(loadConfig({ ...base, X509_NCALAYER_URL: 'wss://127.0.0.1:13579' }).x509?.ncalayerUrl).toBe(
+      'wss://127.0.0.1:13579',
+    );
+    expect(problemsOf({ ...base, X509_NCALAYER_URL: 'https://127.0.0.1:13579/x' })).toEqual([
+      'X509_NCALAYER_URL must be a ws:// or wss:// origin such as wss://127.0.0.1:13579 (got "https://127.0.0.1:13579/x")',
+    ]);
+  });
+
   it('names every bad x509 setting', () => {
     expect(
       problemsOf({

@@ -8,6 +8,7 @@ import type { AppEnv } from '../env.js';
 
 const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
+  "connect-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
   "img-src 'self' data:",
@@ -17,10 +18,16 @@ const CONTENT_SECURITY_POLICY = [
   "object-src 'none'",
 ].join('; ');
 
-/** The headers for an origin; HSTS only when it is served over https. */
-export function securityHeadersFor(origin: string): [string, string][] {
+/**
+ * The headers for an origin; HSTS only when it is served over https. `connectTo` adds
+ * origins the pages' scripts may open connections to (NCALayer on the citizen's machine).
+ */
+export function securityHeadersFor(origin: string, connectTo: readonly string[] = []): [string, string][] {
+  const policy = connectTo.length
+    ? CONTENT_SECURITY_POLICY.replace("connect-src 'self'", ["connect-src 'self'", ...connectTo].join(' '))
+    : CONTENT_SECURITY_POLICY;
   return [
-    ['content-security-policy', CONTENT_SECURITY_POLICY],
+    ['content-security-policy', policy],
     ['cross-origin-opener-policy', 'same-origin'],
     ['cross-origin-resource-policy', 'same-origin'],
     ['origin-agent-cluster', '?1'],
@@ -38,8 +45,11 @@ export function securityHeadersFor(origin: string): [string, string][] {
   ];
 }
 
-export function securityHeaders(origin: string): MiddlewareHandler<AppEnv> {
-  const headers = securityHeadersFor(origin);
+export function securityHeaders(
+  origin: string,
+  connectTo: readonly string[] = [],
+): MiddlewareHandler<AppEnv> {
+  const headers = securityHeadersFor(origin, connectTo);
   return async (c, next) => {
     for (const [name, value] of headers) c.header(name, value);
     await next();

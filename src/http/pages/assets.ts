@@ -158,6 +158,48 @@ export const APP_JS = `'use strict';
     say('Linked ' + pending.account + '.');
   }
 
+  // NCALayer (NCA RK's signer on the citizen's machine) over its websocket: it greets with
+  // its version, then answers one request of its basics module with {status, body.result}.
+  function ncalayerSign(url, base64) {
+    return new Promise((resolve, reject) => {
+      const socket = new WebSocket(url);
+      let settled = false;
+      const finish = (fn, value) => { if (!settled) { settled = true; socket.close(); fn(value); } };
+      socket.onerror = () => finish(reject, new Error('NCALayer is not running on this computer'));
+      socket.onclose = () => finish(reject, new Error('NCALayer closed the connection'));
+      socket.onopen = () => socket.send(JSON.stringify({
+        module: 'kz.gov.pki.knca.basics',
+        method: 'sign',
+        args: {
+          allowedStorages: null,
+          format: 'cms',
+          data: base64,
+          signingParams: { decode: true, encapsulate: true, digested: false },
+          signerParams: { extKeyUsageOids: ['1.3.6.1.5.5.7.3.2'], chain: [] },
+          locale: 'ru',
+        },
+      }));
+      socket.onmessage = (event) => {
+        let reply;
+        try { reply = JSON.parse(event.data); } catch { return finish(reject, new Error('NCALayer answered unreadably')); }
+        if (reply.result && reply.result.version) return;
+        const result = reply.body && reply.body.result;
+        const cms = Array.isArray(result) ? result[0] : result;
+        if (reply.status === true && typeof cms === 'string') finish(resolve, cms);
+        else finish(reject, new Error(reply.message || 'NCALayer did not sign'));
+      };
+    });
+  }
+
+  async function signWithNcaLayer(url) {
+    const { challenge } = await api('POST', '/v1/identity/x509/challenge');
+    say('Confirm the signature in NCALayer…');
+    // The challenge is ASCII; NCALayer decodes the base64 and signs those bytes.
+    const signedData = await ncalayerSign(url, btoa(challenge));
+    await api('POST', '/v1/identity/x509/verify', { challenge, signedData });
+    location.assign('/enroll');
+  }
+
   document.addEventListener('DOMContentLoaded', () => {
     const on = (id, action) => { const el = $(id); if (el) el.addEventListener('click', guard(action)); };
     on('passkey-sign-in', async () => { await signIn(); location.assign('/account'); });
@@ -165,6 +207,7 @@ export const APP_JS = `'use strict';
     on('passkey-add', async () => { await registerPasskey(''); await renderAccount(); say('Passkey added.'); });
     on('sign-out', async () => { await api('POST', '/v1/session/logout'); location.assign('/'); });
     on('link-wallet', linkBrowserWallet);
+    on('ncalayer-sign', () => signWithNcaLayer($('ncalayer-sign').dataset.url));
     on('link-challenge', prepareManualLink);
     on('link-submit-signature', () => submitManual('signature'));
     on('link-submit-tx', () => submitManual('transaction'));

@@ -37,6 +37,13 @@ export function pageRoutes() {
                 </a>
               </li>
             )}
+            {c.get('config').x509?.ncalayerUrl && (
+              <li>
+                <button type="button" id="ncalayer-sign" data-url={c.get('config').x509?.ncalayerUrl}>
+                  Sign with NCALayer
+                </button>
+              </li>
+            )}
             {sources.includes('x509') && (
               <li>
                 National eID certificate: your eID signing software calls{' '}

@@ -1,0 +1,103 @@
+// "Sign with NCALayer" in a real browser: headless Chromium opens the identity page, which
+// asks NCALayer (a fake on loopback speaking its websocket protocol) to sign the challenge
+// as CMS with a test PKI citizen's key, posts it to /v1/identity/x509/verify and goes on to
+// passkey enrollment. Without Chromium the suite is skipped with a message, except in CI.
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type NcaLayerFake, startNcaLayerFake } from '../helpers/ncalayerFake.js';
+import { createTestPki, type TestPki } from '../helpers/pki.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const available = existsSync(CHROMIUM);
+if (!available && process.env.CI !== 'true') {
+  console.warn(`Chromium not found at ${CHROMIUM}: skipping the NCALayer browser suite.`);
+}
+
+describe.skipIf(!available && process.env.CI !== 'true')('signing in with NCALayer in Chromium', () => {
+  let server: TestServer;
+  let ncalayer: NcaLayerFake;
+  let pki: TestPki;
+  let browser: BrowserContext;
+  let page: Page;
+  let profile: string;
+  let dir: string;
+
+  beforeAll(async () => {
+    pki = await createTestPki();
+    ncalayer = await startNcaLayerFake();
+    ncalayer.chain = [pki.intermediate.cert];
+    dir = mkdtempSync(join(tmpdir(), 'wallet-attest-pki-'));
+    writeFileSync(join(dir, 'anchors.pem'), pki.root.pem);
+    writeFileSync(join(dir, 'crls.pem'), pki.rootCrl.pem + pki.crl.pem);
+    server = await startTestServer({
+      IDENTITY_SOURCES: 'x509',
+      X509_TRUST_ANCHORS_FILE: join(dir, 'anchors.pem'),
+      X509_CRL_FILES: join(dir, 'crls.pem'),
+      X509_NCALAYER_URL: ncalayer.url,
+    });
+    profile = mkdtempSync(join(tmpdir(), 'wallet-attest-chromium-'));
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-sync',
+      ],
+    });
+    page = await browser.newPage();
+    const cdp = await browser.newCDPSession(page);
+    await cdp.send('WebAuthn.enable');
+    await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: {
+        protocol: 'ctap2',
+        transport: 'internal',
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+        automaticPresenceSimulation: true,
+      },
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await ncalayer?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('says so when the citizen cancels in NCALayer', async () => {
+    ncalayer.citizen = undefined;
+    await page.goto(`${server.baseUrl}/`);
+    await page.click('#ncalayer-sign');
+    await expect.poll(() => page.textContent('#status')).toContain('action.canceled');
+    expect(page.url()).toBe(`${server.baseUrl}/`);
+  }, 30_000);
+
+  it('signs the challenge in NCALayer, verifies the identity and enrolls a passkey', async () => {
+    ncalayer.citizen = pki.citizens.rsa;
+    ncalayer.requests.length = 0;
+    await page.goto(`${server.baseUrl}/`);
+    await page.click('#ncalayer-sign');
+    await page.waitForURL(/\/enroll$/);
+    expect(ncalayer.requests).toHaveLength(1);
+    expect(ncalayer.requests[0]).toMatchObject({
+      module: 'kz.gov.pki.knca.basics',
+      method: 'sign',
+      args: { format: 'cms', signingParams: { encapsulate: true } },
+    });
+    await page.fill('#passkey-name', 'NCALayer laptop');
+    await page.click('#passkey-register');
+    await page.waitForURL(/\/account$/);
+    await expect.poll(() => page.textContent('#identity')).toContain('АЙГЕРИМ САПАРОВА');
+    expect(await page.textContent('#identity')).toContain('x509, high');
+  }, 30_000);
+});
