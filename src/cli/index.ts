@@ -204,9 +204,12 @@ async function run(args: string[]): Promise<number> {
       return 0;
     }
     case 'keys rotate': {
-      const { kid, retiredKid } = await withDatabase(config, (db) =>
-        rotateSigningKey(config, new Date(), db),
-      );
+      // Like the commands that assemble the services, bring the schema up to date first:
+      // the rotation's audit entry needs the audit log.
+      const { kid, retiredKid } = await withDatabase(config, async (db) => {
+        await migrateToLatest(db);
+        return rotateSigningKey(config, new Date(), db);
+      });
       console.log(`New signing key ${kid}${retiredKid ? `; ${retiredKid} retired` : ''}`);
       return 0;
     }
