@@ -41,8 +41,6 @@ export interface EvmChain {
   confirmations: number;
 }
 
-export type ChainDirectory = ReadonlyMap<string, EvmChain>;
-
 /** Builds the transport for a chain; the default speaks JSON-RPC over HTTP or WebSocket. */
 export type TransportFactory = (chain: ChainConfig & { rpcUrl: string }) => Transport;
 
@@ -51,10 +49,11 @@ const defaultTransport: TransportFactory = (chain) =>
     ? webSocket(chain.rpcUrl, { timeout: 10_000 })
     : http(chain.rpcUrl, { timeout: 10_000, retryCount: 1 });
 
-export function createChainDirectory(
+/** The eip155 chains of the configuration; ./chainDirectory.ts adds the other namespaces. */
+export function createEvmChains(
   chains: readonly ChainConfig[],
   transportFor: TransportFactory = defaultTransport,
-): ChainDirectory {
+): ReadonlyMap<string, EvmChain> {
   const directory = new Map<string, EvmChain>();
   for (const chain of chains) {
     const { rpcUrl } = chain;

@@ -1,6 +1,7 @@
 // Every setting comes from an environment variable, validated once at start-up. A bad or
 // missing value stops the service with a message naming the variable; nothing is guessed
 // in production. Pure: takes the environment as a record, so Workers can pass `env`.
+import { NAMESPACE_ADAPTERS } from '../domain/accounts/index.js';
 import type { AssuranceLevel, IdentitySourceKind } from '../domain/identity/identitySource.js';
 import { NATIONAL_ID_RULES } from '../domain/identity/nationalId.js';
 
@@ -357,6 +358,14 @@ export function chainVariablePrefix(chainId: string): string {
   return `CHAIN_${chainId.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_`;
 }
 
+function canonicalReference(normalise: (reference: string) => string, reference: string): string | undefined {
+  try {
+    return normalise(reference);
+  } catch {
+    return undefined;
+  }
+}
+
 function parseChains(read: Reader): ChainConfig[] {
   const chains: ChainConfig[] = [];
   for (const id of read.list('CHAINS', ['eip155:1'])) {
@@ -366,11 +375,30 @@ function parseChains(read: Reader): ChainConfig[] {
       continue;
     }
     const [, namespace, reference] = match as unknown as [string, string, string];
-    if (namespace !== 'eip155') {
-      read.problems.push(`CHAINS has "${id}": only eip155 chains are supported`);
+    const adapter = NAMESPACE_ADAPTERS.find((candidate) => candidate.namespace === namespace);
+    if (!adapter) {
+      const names = NAMESPACE_ADAPTERS.map((candidate) => candidate.namespace).join(', ');
+      read.problems.push(`CHAINS has "${id}": only ${names} chains are supported`);
+      continue;
+    }
+    const canonical = canonicalReference(adapter.normaliseReference.bind(adapter), reference);
+    if (canonical !== reference) {
+      read.problems.push(
+        `CHAINS has "${id}": ${canonical === undefined ? 'not a valid' : `write it as ${namespace}:${canonical}, the canonical`} ${namespace} chain reference`,
+      );
       continue;
     }
     const prefix = chainVariablePrefix(id);
+    if (namespace !== 'eip155') {
+      // Proofs of these namespaces are checked offline: no RPC, registry or publishing.
+      for (const name of ['RPC_URL', 'REGISTRY', 'ATTESTATION_REGISTRY']) {
+        if (read.string(`${prefix}${name}`) !== undefined) {
+          read.problems.push(`${prefix}${name} applies only to eip155 chains`);
+        }
+      }
+      chains.push({ id, namespace, reference, confirmations: 1 });
+      continue;
+    }
     const rpcUrl = read.string(`${prefix}RPC_URL`);
     if (rpcUrl !== undefined && !/^(https?|wss?):\/\/./.test(rpcUrl)) {
       read.problems.push(`${prefix}RPC_URL must be an http(s) or ws(s) URL`);

@@ -3,7 +3,7 @@
 // Use cases are plain functions over this context; each state change runs in one
 // transaction together with its audit entry.
 import type { Kysely } from 'kysely';
-import type { ChainDirectory } from '../chains/evmChains.js';
+import type { ChainDirectory } from '../chains/chainDirectory.js';
 import type { Config } from '../config/config.js';
 import type { DataProtector } from '../crypto/dataProtector.js';
 import type { Digests } from '../crypto/digests.js';

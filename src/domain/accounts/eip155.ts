@@ -1,8 +1,10 @@
 // The eip155 namespace (Ethereum and EVM chains): decimal chain IDs, 20-byte addresses
 // written with the EIP-55 mixed-case checksum.
-import { getAddress, isAddress } from 'viem';
+import { getAddress, isAddress, keccak256, stringToBytes } from 'viem';
 import { InvalidAccountError } from '../errors.js';
 import type { AccountNamespace } from './accountId.js';
+import type { NamespaceAdapter } from './namespace.js';
+import { buildWalletChallengeMessage, differingFields, nonceOf } from './walletChallenge.js';
 
 const MAX_CHAIN_ID = Number.MAX_SAFE_INTEGER;
 
@@ -48,4 +50,25 @@ export const eip155Namespace: AccountNamespace = {
     if (mixedCase && address.startsWith('0x')) return { address, checked: false };
     return { address: this.normaliseAddress(address), checked: true };
   },
+};
+
+/**
+ * The eip155 adapter: EIP-4361 (Sign-In with Ethereum) challenges, keccak256 digests for
+ * on-chain proofs, both attestation forms. Its signatures are checked by the chain adapter
+ * (src/chains/evmChains.ts): contract wallets (ERC-1271, ERC-6492) need the chain's RPC.
+ */
+export const eip155Adapter: NamespaceAdapter = {
+  ...eip155Namespace,
+  title: 'Ethereum and EVM chains',
+  knownChains: { '1': 'Ethereum mainnet', '8453': 'Base', '11155111': 'Sepolia' },
+  challenge: {
+    build: buildWalletChallengeMessage,
+    nonceOf,
+    differingFields,
+    digest: (message) => keccak256(stringToBytes(message)),
+  },
+  proofMethods: ['eip191', 'erc1271', 'erc6492', 'onchain'],
+  rpcProofMethods: ['erc1271', 'erc6492', 'onchain'],
+  attestationForms: ['jwt', 'eip712'],
+  signatureEncoding: '0x-prefixed hex',
 };

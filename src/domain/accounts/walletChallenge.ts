@@ -3,19 +3,9 @@
 // issued; a submitted message must equal it byte for byte, and when it does not, the
 // citizen is told which fields differ.
 import { createSiweMessage, parseSiweMessage, type SiweMessage } from 'viem/siwe';
-import type { AccountId } from './accountId.js';
+import type { ChallengeParameters } from './namespace.js';
 
-export interface WalletChallengeParameters {
-  account: AccountId;
-  /** RFC 3986 authority of the service, e.g. `attest.example.kz` or `localhost:8787`. */
-  domain: string;
-  /** The service's origin, e.g. `https://attest.example.kz`. */
-  uri: string;
-  serviceName: string;
-  nonce: string;
-  issuedAt: Date;
-  expiresAt: Date;
-}
+export type WalletChallengeParameters = ChallengeParameters;
 
 export function walletChallengeStatement(serviceName: string, domain: string): string {
   return (
