@@ -34,6 +34,7 @@ const DATABASE_SUITES = [
   'test/store/postgresConnections.test.ts',
   'test/store/storageFaults.test.ts',
   'test/crash/**/*.test.ts',
+  'test/chain/publisher.test.ts',
 ];
 
 export default defineConfig(async () => {

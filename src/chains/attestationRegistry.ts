@@ -55,6 +55,8 @@ export interface AttestationRegistryClient {
   /** Signs EIP-712 data with the attester key (the service's key store). */
   signTypedData(typedData: TypedDataDefinition): Promise<Hex>;
   attester: Address;
+  /** The registry's schema UID, when known (read from the registry otherwise). */
+  schemaUid?: Hex;
   /** How long a signed request stays valid, in seconds. */
   deadlineSeconds?: number;
   /** Unix seconds now (the service's clock). */
@@ -115,6 +117,7 @@ async function domainOf(
 }
 
 export async function schemaUidOf(client: AttestationRegistryClient): Promise<Hex> {
+  if (client.schemaUid) return client.schemaUid;
   return client.publicClient.readContract({
     address: client.registry,
     abi: walletAttestationRegistryAbi,
@@ -161,7 +164,9 @@ async function send(
     const hash = await client.walletClient.writeContract(prepared as never);
     const receipt = await client.publicClient.waitForTransactionReceipt({ hash, pollingInterval: 1000 });
     if (receipt.status !== 'success') {
-      throw new OnchainRefusedError(`Transaction ${hash} reverted`, undefined);
+      // It passed the simulation, so the state changed in between (a concurrent sender):
+      // worth another try, which reads the chain afresh.
+      throw new Error(`Transaction ${hash} reverted`);
     }
     return { hash, logs: receipt.logs, gasUsed: receipt.gasUsed };
   } catch (error) {
@@ -171,6 +176,17 @@ async function send(
 
 const deadline = (client: AttestationRegistryClient) =>
   BigInt(client.now() + (client.deadlineSeconds ?? 3600));
+
+/** Whether EAS holds `uid` as revoked (by its attester). */
+export async function revokedOnEas(client: AttestationRegistryClient, uid: Hex): Promise<boolean> {
+  const attestation = await client.publicClient.readContract({
+    address: client.eas,
+    abi: easAbi,
+    functionName: 'getAttestation',
+    args: [uid],
+  });
+  return attestation.revocationTime > 0n;
+}
 
 /** Makes the EAS attestation by delegation; resolves to its UID and transaction. */
 export async function attestOnchain(

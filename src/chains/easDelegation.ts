@@ -2,7 +2,14 @@
 // attestation and revocation (EAS 1.3.0, domain "EAS" at the EAS contract), and the
 // registry's own status change (domain "WalletAttestationRegistry" version 1). Each
 // carries the signer's current nonce, so a signature is usable once.
-import { type Address, encodeAbiParameters, type Hex, keccak256, parseAbiParameters } from 'viem';
+import {
+  type Address,
+  encodeAbiParameters,
+  encodePacked,
+  type Hex,
+  keccak256,
+  parseAbiParameters,
+} from 'viem';
 import { ATTESTATION_SCHEMA } from '../domain/attestations/easAttestation.js';
 
 export interface Eip712Domain {
@@ -84,6 +91,11 @@ export function encodeAttestationData(d: AttestationData): Hex {
     BigInt(d.statusIndex),
     d.statusUri,
   ]);
+}
+
+/** EAS schema UID of ATTESTATION_SCHEMA with `resolver`: keccak256(abi.encodePacked(schema, resolver, true)). */
+export function attestationSchemaUid(resolver: Address): Hex {
+  return keccak256(encodePacked(['string', 'address', 'bool'], [ATTESTATION_SCHEMA, resolver, true]));
 }
 
 /** What the registry indexes an attestation's data by (its `uidOfData` key). */

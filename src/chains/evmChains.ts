@@ -2,9 +2,13 @@
 // clients. Which chains exist, and their RPC endpoints, registry and confirmation depth,
 // come from configuration; tests swap the transport for an in-process EVM.
 import {
+  type Account,
   type Address,
   BaseError,
+  type Chain,
   createPublicClient,
+  createWalletClient,
+  defineChain,
   getAddress,
   type Hex,
   HttpRequestError,
@@ -17,9 +21,11 @@ import {
   TransactionReceiptNotFoundError,
   type Transport,
   verifyMessage,
+  type WalletClient,
   WebSocketRequestError,
   webSocket,
 } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
 import { verifySiweMessage } from 'viem/siwe';
 import type { ChainConfig } from '../config/config.js';
 import {
@@ -28,6 +34,7 @@ import {
   ProofMethodUnavailableError,
   SignatureInvalidError,
 } from '../domain/errors.js';
+import { attestationSchemaUid } from './easDelegation.js';
 import { controlProofRegistryAbi } from './registryAbi.js';
 
 export type EvmProofMethod = 'eip191' | 'erc1271' | 'erc6492';
@@ -39,6 +46,18 @@ export interface EvmChain {
   client?: PublicClient;
   registry?: Address;
   confirmations: number;
+  /** Attestation publishing on this chain, when configured. */
+  attestations?: ChainAttestations;
+}
+
+export interface ChainAttestations {
+  eas: Address;
+  registry: Address;
+  /** The EAS schema UID of the attestation schema with `registry` as resolver. */
+  schemaUid: Hex;
+  publicClient: PublicClient;
+  /** Sends from the publisher account (a local key, or a remote signer's account). */
+  walletClient: WalletClient<Transport, Chain, Account>;
 }
 
 /** Builds the transport for a chain; the default speaks JSON-RPC over HTTP or WebSocket. */
@@ -57,15 +76,57 @@ export function createEvmChains(
   const directory = new Map<string, EvmChain>();
   for (const chain of chains) {
     const { rpcUrl } = chain;
+    const client = rpcUrl ? createPublicClient({ transport: transportFor({ ...chain, rpcUrl }) }) : undefined;
     directory.set(chain.id, {
       id: chain.id,
       chainId: Number(chain.reference),
-      ...(rpcUrl ? { client: createPublicClient({ transport: transportFor({ ...chain, rpcUrl }) }) } : {}),
+      ...(client ? { client } : {}),
       ...(chain.registry ? { registry: getAddress(chain.registry) } : {}),
       confirmations: chain.confirmations,
+      ...(client && rpcUrl && chain.attestations
+        ? { attestations: createChainAttestations(chain, chain.attestations, rpcUrl, transportFor) }
+        : {}),
     });
   }
   return directory;
+}
+
+/** The clients that publish attestations on a chain, from its configuration. */
+export function createChainAttestations(
+  chain: ChainConfig,
+  config: NonNullable<ChainConfig['attestations']>,
+  rpcUrl: string,
+  transportFor: TransportFactory,
+): ChainAttestations {
+  const viemChain = defineChain({
+    id: Number(chain.reference),
+    name: chain.id,
+    nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
+    rpcUrls: { default: { http: [rpcUrl] } },
+  });
+  const registry = getAddress(config.registry);
+  const publisher = config.publisher;
+  // A remote signer (Web3Signer, Clef…) takes eth_sendTransaction for its account and
+  // forwards the signed transaction to the chain; a local key signs here.
+  const walletClient =
+    'privateKey' in publisher
+      ? createWalletClient({
+          chain: viemChain,
+          account: privateKeyToAccount(publisher.privateKey as Hex),
+          transport: transportFor({ ...chain, rpcUrl }),
+        })
+      : createWalletClient({
+          chain: viemChain,
+          account: getAddress(publisher.address),
+          transport: transportFor({ ...chain, rpcUrl: publisher.signerUrl }),
+        });
+  return {
+    eas: getAddress(config.eas),
+    registry,
+    schemaUid: attestationSchemaUid(registry),
+    publicClient: createPublicClient({ chain: viemChain, transport: transportFor({ ...chain, rpcUrl }) }),
+    walletClient: walletClient as WalletClient<Transport, Chain, Account>,
+  };
 }
 
 /** Network trouble talking to the RPC endpoint, as opposed to an answer we dislike. */

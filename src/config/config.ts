@@ -60,6 +60,18 @@ export interface ChainConfig {
   registry?: string;
   /** Blocks an on-chain proof needs (the block holding it counts as one). */
   confirmations: number;
+  /** Publication of attestations on this chain: off unless its registry is configured. */
+  attestations?: ChainAttestationsConfig;
+}
+
+/** Where and how attestations are published on a chain (EAS + WalletAttestationRegistry). */
+export interface ChainAttestationsConfig {
+  /** The chain's EAS contract. */
+  eas: string;
+  /** The WalletAttestationRegistry deployed with that EAS, the schema's resolver. */
+  registry: string;
+  /** The account that sends (and pays for) the transactions: a local key or a remote signer. */
+  publisher: { privateKey: string } | { signerUrl: string; address: string };
 }
 
 export type DatabaseConfig = { kind: 'sqlite'; filename: string } | { kind: 'postgres'; url: string };
@@ -358,6 +370,59 @@ export function chainVariablePrefix(chainId: string): string {
   return `CHAIN_${chainId.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_`;
 }
 
+const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+
+/** A chain's attestation publishing, enabled by `<prefix>ATTESTATION_REGISTRY`. */
+function parseChainAttestations(
+  read: Reader,
+  prefix: string,
+  rpcUrl: string | undefined,
+): ChainAttestationsConfig | undefined {
+  const registry = read.string(`${prefix}ATTESTATION_REGISTRY`);
+  const eas = read.string(`${prefix}EAS`);
+  const privateKey = read.string(`${prefix}PUBLISHER_KEY`);
+  const signerUrl = read.string(`${prefix}PUBLISHER_SIGNER_URL`);
+  const address = read.string(`${prefix}PUBLISHER_ADDRESS`);
+  if (registry === undefined) {
+    for (const [name, value] of [
+      ['EAS', eas],
+      ['PUBLISHER_KEY', privateKey],
+      ['PUBLISHER_SIGNER_URL', signerUrl],
+      ['PUBLISHER_ADDRESS', address],
+    ] as const) {
+      if (value !== undefined) read.problems.push(`${prefix}${name} needs ${prefix}ATTESTATION_REGISTRY`);
+    }
+    return undefined;
+  }
+  const problems = read.problems.length;
+  if (!ADDRESS.test(registry)) {
+    read.problems.push(`${prefix}ATTESTATION_REGISTRY must be a 0x-prefixed 20-byte address`);
+  }
+  if (eas === undefined || !ADDRESS.test(eas)) {
+    read.problems.push(`${prefix}EAS must be the 0x-prefixed address of the chain's EAS contract`);
+  }
+  if (rpcUrl === undefined) read.problems.push(`${prefix}ATTESTATION_REGISTRY needs ${prefix}RPC_URL`);
+  let publisher: ChainAttestationsConfig['publisher'] | undefined;
+  if (privateKey !== undefined && signerUrl === undefined && address === undefined) {
+    if (/^0x[0-9a-fA-F]{64}$/.test(privateKey)) publisher = { privateKey };
+    else read.problems.push(`${prefix}PUBLISHER_KEY must be a 0x-prefixed 32-byte hex private key`);
+  } else if (privateKey === undefined && signerUrl !== undefined && address !== undefined) {
+    if (!/^https?:\/\/./.test(signerUrl)) {
+      read.problems.push(`${prefix}PUBLISHER_SIGNER_URL must be an http(s) URL`);
+    }
+    if (!ADDRESS.test(address)) {
+      read.problems.push(`${prefix}PUBLISHER_ADDRESS must be a 0x-prefixed 20-byte address`);
+    }
+    publisher = { signerUrl, address };
+  } else {
+    read.problems.push(
+      `${prefix}ATTESTATION_REGISTRY needs either ${prefix}PUBLISHER_KEY or both ${prefix}PUBLISHER_SIGNER_URL and ${prefix}PUBLISHER_ADDRESS`,
+    );
+  }
+  if (read.problems.length > problems || !publisher || eas === undefined) return undefined;
+  return { eas, registry, publisher };
+}
+
 function canonicalReference(normalise: (reference: string) => string, reference: string): string | undefined {
   try {
     return normalise(reference);
@@ -410,6 +475,7 @@ function parseChains(read: Reader): ChainConfig[] {
     if (registry !== undefined && rpcUrl === undefined) {
       read.problems.push(`${prefix}REGISTRY needs ${prefix}RPC_URL to check on-chain proofs`);
     }
+    const attestations = parseChainAttestations(read, prefix, rpcUrl);
     chains.push({
       id,
       namespace,
@@ -417,6 +483,7 @@ function parseChains(read: Reader): ChainConfig[] {
       ...(rpcUrl ? { rpcUrl } : {}),
       ...(registry ? { registry } : {}),
       confirmations: read.integer(`${prefix}CONFIRMATIONS`, 12, 1, 10_000),
+      ...(attestations ? { attestations } : {}),
     });
   }
   if (chains.length === 0) read.problems.push('CHAINS must name at least one chain, e.g. eip155:1');

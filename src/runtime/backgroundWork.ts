@@ -2,7 +2,9 @@
 // - the query-log flush, every second: the bound on what a crash loses from the log;
 // - the webhook dispatcher: a bounded pool of requests, one at a time per receiver,
 //   refilled as each one ends and polled every second for newly due deliveries;
-// - housekeeping, once a minute: removal of expired challenges and sessions.
+// - housekeeping, once a minute: removal of expired challenges and sessions;
+// - the chain publisher, every second, where a chain publishes attestations: the outbox
+//   of issuances and status changes, put on the chain (services/chainPublisher.ts).
 // A webhook receiver that hangs holds one slot of the pool and nothing else. All state is
 // in the database (or flushed there), so stopping and restarting the process loses no
 // delivery; `stop()` takes no new deliveries, waits for those in flight (each bounded by
@@ -16,6 +18,7 @@
 // database is back.
 import { StorageFaultError } from '../domain/errors.js';
 import type { Logger } from '../observability/logger.js';
+import { ChainPublisher } from '../services/chainPublisher.js';
 import type { ServiceContext } from '../services/context.js';
 import { purgeExpired } from '../services/housekeeping.js';
 import { type DeliveryReport, WebhookDispatcher } from '../services/webhooks.js';
@@ -33,6 +36,8 @@ export interface BackgroundWorkOptions {
   housekeepingIntervalMs?: number;
   /** Longest pause of a failing loop between two tries. */
   maxBackoffMs?: number;
+  /** Period of the chain publisher (default `intervalMs`). */
+  chainPublishIntervalMs?: number;
 }
 
 export function startBackgroundWork(
@@ -94,9 +99,29 @@ export function startBackgroundWork(
     },
   );
 
+  // An unreachable chain fails the run, so the loop backs off and logs the outage once;
+  // the rows stay pending with their own retry times, which survive a restart.
+  const publishing = [...services.chains.values()].some((chain) => chain.attestations);
+  const publisher = new ChainPublisher(services);
+  const publish = publishing
+    ? startLoop(
+        'chain publisher',
+        async () => {
+          const report = await publisher.publishDue();
+          if (report.unreachable.size > 0) {
+            const [[chain, error]] = [...report.unreachable] as [[string, string]];
+            throw new Error(`Publishing on ${chain} failed: ${error}`);
+          }
+          if (report.failed > 0) logger.log('error', 'chain publications refused', { failed: report.failed });
+          if (report.published > 0) publish?.wake();
+        },
+        { intervalMs: options.chainPublishIntervalMs ?? intervalMs, maxBackoffMs, logger },
+      )
+    : undefined;
+
   return {
     async stop() {
-      await Promise.all([dispatch.stop(), housekeeping.stop()]);
+      await Promise.all([dispatch.stop(), housekeeping.stop(), publish?.stop()]);
       await dispatcher.close();
       await flush.stop();
       await services.queryLog.flush();

@@ -7,6 +7,7 @@ import { type Address, getAddress, type Hex, parseSignature } from 'viem';
 import { newId } from '../crypto/tokens.js';
 import { ACCOUNT_NAMESPACES } from '../domain/accounts/index.js';
 import {
+  ATTESTATION_SCHEMA_UID,
   EAS_ATTEST_TYPES,
   EAS_OFFCHAIN_VERSION,
   easAttestMessage,
@@ -23,6 +24,7 @@ import { appendAudit } from '../store/repositories/auditLog.js';
 import { findBinding } from '../store/repositories/bindings.js';
 import { findIdentityById } from '../store/repositories/identities.js';
 import { inTransaction } from '../store/transaction.js';
+import { enqueueChainPublication } from './chainPublisher.js';
 import type { ServiceContext } from './context.js';
 import type { Session } from './sessions.js';
 import { allocateStatusListEntry, statusListUri } from './statusLists.js';
@@ -64,14 +66,24 @@ export function summariseAttestation(ctx: ServiceContext, row: AttestationRow): 
   };
 }
 
-/** The EIP-712 domain for a chain: our registry there is the verifying contract, when one is configured. */
+/**
+ * The EIP-712 domain for a chain. Where attestations are published, the verifying contract
+ * is the chain's EAS contract, as for any EAS off-chain attestation; otherwise our
+ * proof-of-control registry there, when one is configured.
+ */
 export function eip712DomainFor(ctx: ServiceContext, chainId: string) {
   const chain = ctx.chains.get(chainId);
+  const verifyingContract = chain?.attestations?.eas ?? chain?.registry;
   return easDomain({
     version: ctx.config.attestations.eip712Version,
     chainId: chain?.chainId ?? Number(chainId.split(':')[1]),
-    ...(chain?.registry ? { verifyingContract: chain.registry } : {}),
+    ...(verifyingContract ? { verifyingContract } : {}),
   });
+}
+
+/** The EAS schema UID of attestations for a chain: with our registry as resolver where published. */
+export function attestationSchemaUidFor(ctx: ServiceContext, chainId: string): Hex {
+  return ctx.chains.get(chainId)?.attestations?.schemaUid ?? ATTESTATION_SCHEMA_UID;
 }
 
 /** Issues both forms for a binding inside the caller's transaction. */
@@ -105,7 +117,7 @@ export async function issueAttestation(
   });
 
   const domain = eip712DomainFor(ctx, account.chainId);
-  const message = easAttestMessage({
+  const fields = easAttestMessage({
     account: account.id,
     address: getAddress(account.address),
     chainId: domain.chainId,
@@ -119,6 +131,7 @@ export async function issueAttestation(
     expiresAt: exp,
     salt: `0x${toHex(randomBytes(32))}` as Hex,
   });
+  const message = { ...fields, schema: attestationSchemaUidFor(ctx, account.chainId) };
   const signature = await ctx.keys.signTypedData(easTypedData(domain, message));
   const { r, s, v, yParity } = parseSignature(signature);
   const eip712: SignedEasAttestation = {
@@ -147,6 +160,7 @@ export async function issueAttestation(
     eip712: JSON.stringify(eip712),
   };
   await insertAttestation(trx, row);
+  const onchain = await enqueueChainPublication(ctx, trx, binding, 'attestation.issued');
   await appendAudit(
     trx,
     {
@@ -155,7 +169,14 @@ export async function issueAttestation(
       action: 'attestation.issued',
       subjectType: 'attestation',
       subjectId: jti,
-      details: { bindingId: binding.id, kid, statusList: listId, index, expiresAt: row.expires_at },
+      details: {
+        bindingId: binding.id,
+        kid,
+        statusList: listId,
+        index,
+        expiresAt: row.expires_at,
+        ...(onchain ? { chainPublication: account.chainId } : {}),
+      },
     },
     now,
   );

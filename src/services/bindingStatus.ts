@@ -12,6 +12,7 @@ import { appendAudit } from '../store/repositories/auditLog.js';
 import { changeBindingStatus, findBinding } from '../store/repositories/bindings.js';
 import { markStatusListsChanged } from '../store/repositories/statusLists.js';
 import { inTransaction } from '../store/transaction.js';
+import { enqueueChainPublication } from './chainPublisher.js';
 import type { ServiceContext } from './context.js';
 import { enqueueStatusChange } from './statusNotifications.js';
 
@@ -86,6 +87,7 @@ export async function transitionBinding(
     previousStatus: binding.status,
     reason: p.reason,
   });
+  const onchain = await enqueueChainPublication(ctx, trx, binding, rule.action);
   await appendAudit(
     trx,
     {
@@ -99,6 +101,7 @@ export async function transitionBinding(
         reason: p.reason,
         attestations: lists.length,
         webhookDeliveries: notified,
+        ...(onchain ? { chainPublication: true } : {}),
         ...p.details,
       },
     },
@@ -146,6 +149,7 @@ export async function transitionAttestation(
     previousStatus: attestation.status === 'valid' ? 'active' : attestation.status,
     reason: p.reason,
   });
+  const onchain = await enqueueChainPublication(ctx, trx, binding, rule.action);
   await appendAudit(
     trx,
     {
@@ -159,6 +163,7 @@ export async function transitionAttestation(
         account: binding.account,
         reason: p.reason,
         webhookDeliveries: notified,
+        ...(onchain ? { chainPublication: true } : {}),
         ...p.details,
       },
     },

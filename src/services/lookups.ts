@@ -5,6 +5,7 @@ import { ACCOUNT_NAMESPACES } from '../domain/accounts/index.js';
 import { type ProblemDetails, ProblemError } from '../domain/errors.js';
 import { StoredJson } from '../domain/storedJson.js';
 import type { AttestationRow, BindingRow } from '../store/database.js';
+import { chainAttestationsOf } from '../store/repositories/chainPublications.js';
 import { interestOfClient, recordInterest } from '../store/repositories/interest.js';
 import { bindingsOfAccounts, identitiesByIds, newestAttestations } from '../store/repositories/lookups.js';
 import type { ApiClient } from './apiClients.js';
@@ -26,6 +27,18 @@ export interface AccountLookup {
   holder?: string;
   /** `eip712` is the signed attestation's JSON as stored, embedded in the answer as it is. */
   attestation?: { jwt: string; eip712: StoredJson; statusList: { uri: string; idx: number } };
+  /** Where the account's chain publishes attestations, and the EAS UID once mined. */
+  onchain?: OnchainAttestationRef;
+}
+
+export interface OnchainAttestationRef {
+  chain: string;
+  eas: string;
+  registry: string;
+  schemaUid: string;
+  uid?: string;
+  /** The status last written on the chain. */
+  status?: string;
 }
 
 export interface AccountLookupError {
@@ -65,6 +78,29 @@ async function noteInterest(ctx: ServiceContext, clientId: string, accounts: str
 /** The binding that speaks for an account: the live one, else the most recent revoked one. */
 export function governingBinding(bindings: BindingRow[]): BindingRow | undefined {
   return bindings.find((binding) => binding.status !== 'revoked') ?? bindings[0];
+}
+
+function onchainChainOf(ctx: ServiceContext, account: string) {
+  const chain = ctx.chains.get(ACCOUNT_NAMESPACES.parse(account).chainId);
+  return chain?.attestations ? { id: chain.id, ...chain.attestations } : undefined;
+}
+
+function onchainRef(
+  ctx: ServiceContext,
+  account: string,
+  mined: { uid: string; status: string } | undefined,
+): { onchain?: OnchainAttestationRef } {
+  const chain = onchainChainOf(ctx, account);
+  if (!chain) return {};
+  return {
+    onchain: {
+      chain: chain.id,
+      eas: chain.eas,
+      registry: chain.registry,
+      schemaUid: chain.schemaUid,
+      ...(mined ? { uid: mined.uid, status: mined.status } : {}),
+    },
+  };
 }
 
 function statusOf(binding: BindingRow, attestation: AttestationRow | undefined, now: Date): AccountStatus {
@@ -124,6 +160,15 @@ export async function lookupAccounts(
     ),
   );
   const holders = new Map<string, string>();
+  const publishing = [...governing.values()].filter((b) => onchainChainOf(ctx, b.account));
+  const mined = new Map(
+    (
+      await chainAttestationsOf(
+        ctx.db,
+        publishing.flatMap((b) => newest.get(b.id)?.id ?? []),
+      )
+    ).map((row) => [row.attestation_id, row]),
+  );
 
   const results: (AccountLookup | AccountLookupError)[] = [];
   for (const item of parsed) {
@@ -163,6 +208,7 @@ export async function lookupAccounts(
             },
           }
         : {}),
+      ...onchainRef(ctx, binding.account, attestation && mined.get(attestation.id)),
     });
   }
   ctx.queryLog.record(

@@ -61,6 +61,15 @@ export async function issuerMetadata(ctx: ServiceContext) {
       onchain_proof: Boolean(chain.client && chain.registry),
       ...(chain.registry ? { registry: chain.registry } : {}),
       confirmations: chain.confirmations,
+      ...(chain.attestations
+        ? {
+            attestations: {
+              eas: chain.attestations.eas,
+              registry: chain.attestations.registry,
+              schema_uid: chain.attestations.schemaUid,
+            },
+          }
+        : {}),
     })),
     proof_methods: ['eip191', ...(anyRpc ? ['erc1271', 'erc6492'] : []), ...(anyRegistry ? ['onchain'] : [])],
     attester_address: await ctx.keys.attesterAddress(),

@@ -213,6 +213,34 @@ export interface WebhookAttemptsTable {
   duration_ms: number;
 }
 
+export interface ChainPublicationsTable {
+  id: string;
+  /** CAIP-2 */
+  chain_id: string;
+  binding_id: string;
+  event: string;
+  /** pending | published | failed */
+  status: string;
+  attempts: number;
+  next_attempt_at: string;
+  locked_until: string | null;
+  created_at: string;
+  published_at: string | null;
+  last_error: string | null;
+}
+
+export interface ChainAttestationsTable {
+  attestation_id: string;
+  chain_id: string;
+  /** EAS attestation UID */
+  uid: string;
+  tx_hash: string | null;
+  /** active | suspended | revoked: as last written on the chain */
+  status: string;
+  published_at: string;
+  updated_at: string;
+}
+
 export interface AuditCheckpointsTable {
   tree_size: number;
   root_hash: string;
@@ -239,6 +267,8 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   audit_checkpoints: AuditCheckpointsTable;
+  chain_publications: ChainPublicationsTable;
+  chain_attestations: ChainAttestationsTable;
 }
 
 export type IdentityRow = Selectable<IdentitiesTable>;
@@ -259,3 +289,5 @@ export type WebhookRow = Selectable<WebhooksTable>;
 export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
 export type WebhookAttemptRow = Selectable<WebhookAttemptsTable>;
 export type AuditCheckpointRow = Selectable<AuditCheckpointsTable>;
+export type ChainPublicationRow = Selectable<ChainPublicationsTable>;
+export type ChainAttestationRow = Selectable<ChainAttestationsTable>;

@@ -6,6 +6,7 @@ import {
   type Address,
   type BaseError,
   ContractFunctionRevertedError,
+  custom,
   encodeFunctionData,
   getAddress,
   type Hex,
@@ -37,6 +38,7 @@ import {
   encodeAttestationData,
   statusChangeTypedData,
 } from '../../src/chains/easDelegation.js';
+import { createChainAttestations } from '../../src/chains/evmChains.js';
 import { ATTESTATION_SCHEMA } from '../../src/domain/attestations/easAttestation.js';
 import { startTestChain, type TestChain } from '../helpers/chain.js';
 import { deployEas, type EasDeployment } from './eas.js';
@@ -273,6 +275,47 @@ describe('attestation through EAS by a relayer', () => {
     expect(await revertName(relay(request))).toBe('InvalidSignature');
     // ...and the same attestation data signed afresh is refused by the resolver.
     expect(await revertName(attestOnchain(client(), a))).toBe('AlreadyAttested');
+  });
+});
+
+describe('a publisher account behind a remote signer', () => {
+  it('sends through eth_sendTransaction to the signer, which signs for its account', async () => {
+    const signerAccount = chain.accounts[7];
+    const signerUrl = 'http://signer.invalid';
+    const seen: string[] = [];
+    // The node itself stands in for the signer: it holds the account's key, as a signer would.
+    const config = {
+      id: 'eip155:31337',
+      namespace: 'eip155',
+      reference: '31337',
+      rpcUrl: 'http://node.invalid',
+      confirmations: 1,
+    };
+    const attestations = createChainAttestations(
+      config,
+      {
+        eas: deployment.eas,
+        registry: deployment.registry,
+        publisher: { signerUrl, address: signerAccount.address },
+      },
+      config.rpcUrl,
+      (target) =>
+        custom({
+          request: (args: { method: string; params?: unknown }) => {
+            if (target.rpcUrl === signerUrl) seen.push(args.method);
+            return chain.transport({ chain: chain.chain, retryCount: 0 }).request(args as never);
+          },
+        }),
+    );
+    expect(attestations.schemaUid).toBe(await schemaUidOf(client()));
+    const { txHash } = await attestOnchain(
+      client({ walletClient: attestations.walletClient, publicClient: attestations.publicClient }),
+      newAttestation(),
+    );
+    expect(getAddress((await chain.publicClient.getTransaction({ hash: txHash })).from)).toBe(
+      signerAccount.address,
+    );
+    expect(seen).toContain('eth_sendTransaction');
   });
 });
 

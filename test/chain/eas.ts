@@ -80,3 +80,20 @@ export async function deployEas(
     registryDeploymentGas: registry.gasUsed,
   };
 }
+
+/** Grants ATTESTER_ROLE to `attester` (the service's key, known once the service runs). */
+export async function grantAttesterRole(chain: TestChain, deployment: EasDeployment, attester: Address) {
+  const admin = chain.accounts[0];
+  const role = await chain.publicClient.readContract({
+    address: deployment.registry,
+    abi: walletAttestationRegistryAbi,
+    functionName: 'ATTESTER_ROLE',
+  });
+  const hash = await chain.walletClient(admin).writeContract({
+    address: deployment.registry,
+    abi: walletAttestationRegistryAbi,
+    functionName: 'grantRole',
+    args: [role, attester],
+  });
+  await chain.publicClient.waitForTransactionReceipt({ hash });
+}

@@ -29,12 +29,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_PERSONS } from '../../src/http/devIdp/index.js';
 import { rotateSigningKey } from '../../src/runtime/fileKeyStore.js';
 import { changeBinding } from '../../src/services/bindingStatus.js';
+import { ChainPublisher } from '../../src/services/chainPublisher.js';
 import { deliverDueWebhooks } from '../../src/services/webhooks.js';
 import type { Database } from '../../src/store/database.js';
 import { purgeInterestBefore } from '../../src/store/repositories/interest.js';
 import { findWalletChallengeByHash } from '../../src/store/repositories/walletChallenges.js';
 import { dueDeliveries } from '../../src/store/repositories/webhooks.js';
+import { deployEas, type EasDeployment, grantAttesterRole } from '../chain/eas.js';
+import { startRpcServer, type TestRpcServer } from '../chain/rpcServer.js';
 import { api, apiClient, citizenWithAccounts, webhookReceiver } from '../exchange/exchangeFlow.js';
+import { startTestChain, type TestChain } from '../helpers/chain.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { enrolledCitizen, json, signInWithPasskey } from '../http/citizenFlow.js';
 import { askChallenge, linkEoa, signedInCitizens, submitSignature } from '../http/walletFlow.js';
@@ -414,6 +418,22 @@ async function fillRows(db: Kysely<Database>, statusListSize: number) {
       ${iso(`${now + 600}`)}
     from ${series(ROWS.walletChallenges)}`);
 
+  // Every filled binding was published on a chain once; one in a thousand has a change
+  // still pending, not due before tomorrow.
+  await run(`insert into chain_publications (id, chain_id, binding_id, event, status, attempts, next_attempt_at,
+      locked_until, created_at, published_at, last_error)
+    select ${id('seed-chain-publication-')}, 'eip155:31337', ${id('seed-binding-')}, 'attestation.issued',
+      case when i % 1000 = 0 then 'pending' else 'published' end, 1,
+      case when i % 1000 = 0 then ${iso(`${now + day}`)} else ${iso(`${base} + i * 200`)} end, null,
+      ${iso(`${base} + i * 200`)}, case when i % 1000 = 0 then null else ${iso(`${base} + i * 200 + 30`)} end, null
+    from ${series(ROWS.bindings)}`);
+
+  await run(`insert into chain_attestations (attestation_id, chain_id, uid, tx_hash, status, published_at,
+      updated_at)
+    select ${id('seed-attestation-')}, 'eip155:31337', '0x' || ${pad('i', 64)}, null, 'active',
+      ${iso(`${base} + i * 200 + 30`)}, ${iso(`${base} + i * 200 + 30`)}
+    from ${series(ROWS.bindings)}`);
+
   await run(`insert into conflict_reports (id, account, existing_binding_id, claimant_identity_id, method,
       status, created_at, resolved_at, resolution)
     select ${id('seed-conflict-')}, ${ACCOUNT_SQL('i * 29')}, ${id('seed-binding-', 'i * 29')},
@@ -426,8 +446,29 @@ async function fillRows(db: Kysely<Database>, statusListSize: number) {
 
 let holder: Awaited<ReturnType<typeof enrolledCitizen>> & { nationalId: string; account: string };
 
+let onchain: { chain: TestChain; rpc: TestRpcServer; deployment: EasDeployment };
+
 beforeAll(async () => {
-  server = await startTestServer({}, undefined, undefined, databaseLog);
+  // A second chain publishes attestations (EAS on an in-process chain), for the publisher's path.
+  const chain = await startTestChain();
+  const deployment = await deployEas(chain, {
+    admin: chain.accounts[0],
+    attester: chain.accounts[0].address,
+  });
+  onchain = { chain, rpc: await startRpcServer(chain), deployment };
+  server = await startTestServer(
+    {
+      CHAINS: 'eip155:1,eip155:31337',
+      CHAIN_EIP155_31337_RPC_URL: onchain.rpc.url,
+      CHAIN_EIP155_31337_EAS: deployment.eas,
+      CHAIN_EIP155_31337_ATTESTATION_REGISTRY: deployment.registry,
+      CHAIN_EIP155_31337_PUBLISHER_KEY: chain.privateKeys[2],
+    },
+    undefined,
+    undefined,
+    databaseLog,
+  );
+  await grantAttesterRole(chain, deployment, await server.assembled.services.keys.attesterAddress());
   const services = server.assembled.services;
   // One real citizen first: a verified identity, a passkey, a linked account and its
   // attestation, whose rows are the template of the filled ones.
@@ -451,7 +492,11 @@ beforeAll(async () => {
     tables = new Set(rows.map((row) => row.name));
   }
 }, 120_000);
-afterAll(() => server?.close());
+afterAll(async () => {
+  await server?.close();
+  await onchain?.rpc.close();
+  await onchain?.chain.close();
+});
 
 describe('query plans on a filled database', () => {
   it('the check itself sees a full scan, and passes an indexed lookup', async () => {
@@ -598,6 +643,31 @@ describe('query plans on a filled database', () => {
       const plan = await explain(statement);
       expect(plan.lines.join('\n'), plan.sql).toContain('webhook_deliveries_dispatch');
     }
+  });
+
+  it('chain publisher: the outbox written with the change, its queue, the on-chain state, the lookup', async () => {
+    const client = await apiClient(server, ['attestations:read']);
+    const browser = server.browser();
+    expect((await signInWithPasskey(browser, holder.authenticator)).status).toBe(200);
+    const statements = await statementsOf(async () => {
+      const binding = await linkEoa(browser, privateKeyToAccount(generatePrivateKey()), 'eip155:31337');
+      const publisher = new ChainPublisher(server.assembled.services);
+      expect(await publisher.publishDue()).toMatchObject({ published: 1, retrying: 0, failed: 0 });
+      await changeBinding(server.assembled.services, binding.id, {
+        transition: 'suspend',
+        reason: 'fraud',
+        actor: { type: 'regulator', id: null },
+      });
+      expect(await publisher.publishDue()).toMatchObject({ published: 1, retrying: 0, failed: 0 });
+      const lookup = await api(server, client.key).get(`/v1/attestations/${binding.account}`);
+      expect(await json(lookup)).toMatchObject({ status: 'suspended', onchain: { status: 'suspended' } });
+    });
+    await expectIndexedOnly(statements, [
+      'chain_publications',
+      'chain_attestations',
+      'bindings',
+      'attestations',
+    ]);
   });
 
   it('housekeeping: interest past the webhook window, removed in bounded batches', async () => {
