@@ -21,6 +21,10 @@ const MAX_NCANODE_RESPONSE_BYTES = 4 * 1024 * 1024;
 /** After a failed download, the next attempt waits this long (the old CRLs stay in use). */
 const RETRY_AFTER_FAILURE_MS = 60_000;
 
+function unread() {
+  return { crls: [] as Uint8Array[], dueAt: 0, staleAt: 0, failing: false };
+}
+
 export interface X509SourceDependencies {
   fetch: typeof fetch;
   clock: Clock;
@@ -35,6 +39,8 @@ interface CrlOrigin {
   crls: Uint8Array[];
   /** When the origin must be read again: the earliest nextUpdate or the refresh interval. */
   dueAt: number;
+  /** The earliest nextUpdate of the CRLs held: past it they no longer count. */
+  staleAt: number;
   failing: boolean;
 }
 
@@ -63,14 +69,8 @@ export class CrlRefresher {
     private readonly deps: X509SourceDependencies,
   ) {
     this.origins = [
-      ...files.map((where) => ({
-        what: 'X509_CRL_FILES' as const,
-        where,
-        crls: [],
-        dueAt: 0,
-        failing: false,
-      })),
-      ...urls.map((where) => ({ what: 'X509_CRL_URLS' as const, where, crls: [], dueAt: 0, failing: false })),
+      ...files.map((where) => ({ what: 'X509_CRL_FILES' as const, where, ...unread() })),
+      ...urls.map((where) => ({ what: 'X509_CRL_URLS' as const, where, ...unread() })),
     ];
   }
 
@@ -87,14 +87,19 @@ export class CrlRefresher {
     this.combine();
   }
 
-  /** The CRLs to verify with now; the array is replaced, never mutated, when they change. */
+  /**
+   * The CRLs to verify with now; the array is replaced, never mutated, when they change.
+   * A refresh runs in the background while the CRLs held are still current; a request waits
+   * for it only when they are not (or there are none yet), rather than be refused.
+   */
   async current(): Promise<readonly Uint8Array[]> {
     const now = this.deps.clock.now().getTime();
-    if (this.origins.some((origin) => origin.dueAt <= now)) {
+    const due = this.origins.filter((origin) => origin.dueAt <= now);
+    if (due.length > 0) {
       this.refreshing ??= this.refresh(now).finally(() => {
         this.refreshing = undefined;
       });
-      await this.refreshing;
+      if (due.some((origin) => origin.crls.length === 0 || origin.staleAt <= now)) await this.refreshing;
     }
     return this.combined;
   }
@@ -123,6 +128,7 @@ export class CrlRefresher {
       const parsed = parseCrls(crls);
       const nextUpdates = parsed.flatMap((crl) => (crl.nextUpdate ? [crl.nextUpdate.value.getTime()] : []));
       origin.crls = crls;
+      origin.staleAt = Math.min(Number.POSITIVE_INFINITY, ...nextUpdates);
       origin.dueAt = Math.min(
         now + this.refreshSeconds * 1000,
         ...nextUpdates.map((t) => Math.max(t, now + 1000)),

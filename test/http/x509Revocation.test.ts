@@ -54,6 +54,7 @@ beforeAll(async () => {
     X509_OCSP_URL: responder.url,
     X509_OCSP_TIMEOUT_SECONDS: '2',
     X509_CRL_URLS: `${base}/root.crl,${base}/nca.crl`,
+    X509_CRL_REFRESH_SECONDS: '60',
   });
 });
 afterAll(async () => {
@@ -105,6 +106,34 @@ describe('x509 revocation by OCSP, then CRL', () => {
     responder.behaviour.nonce = 'other';
     const response = await submit(pki.citizens.ecdsa);
     expect(response.status, await response.clone().text()).toBe(200);
+  });
+
+  it('reads the CRLs again after X509_CRL_REFRESH_SECONDS, in the background while they are current', async () => {
+    const holder = await createCitizenCertificate({ issuer: pki.intermediate });
+    responder.behaviour.status = 'unknown'; // the CRL decides
+    expect((await submit(holder)).status).toBe(200);
+    const previous = published.get('/nca.crl')!;
+    published.set(
+      '/nca.crl',
+      (
+        await createCrl({
+          issuer: pki.intermediate,
+          revoked: [holder.cert],
+          nextUpdate: new Date(Date.now() + HOUR),
+        })
+      ).der,
+    );
+    const downloads = crlDownloads;
+    server.clock.advance(61);
+    try {
+      // The CRLs held are still current: this request does not wait for the download.
+      expect((await submit(holder)).status).toBe(200);
+      await expect.poll(() => crlDownloads, { timeout: 5000 }).toBeGreaterThan(downloads);
+      await expect.poll(async () => (await submit(holder)).status, { timeout: 5000 }).toBe(401);
+    } finally {
+      server.clock.advance(-61);
+      published.set('/nca.crl', previous);
+    }
   });
 
   it('downloads the CRL again once its nextUpdate has passed', async () => {
