@@ -1,0 +1,96 @@
+// Real Bitcoin keys for tests: a random secp256k1 key, its addresses of every supported
+// type, and signatures made by bip322-js's signer (BIP-322 simple for segwit and taproot,
+// BIP-137 for P2PKH), plus the full-format transaction around a simple witness.
+import { secp256k1 } from '@noble/curves/secp256k1';
+import { createBase58check } from '@scure/base';
+import { Address, BIP322, Signer, Witness } from 'bip322-js';
+import { Transaction } from 'bitcoinjs-lib';
+import { sha256 } from 'viem';
+
+const base58check = createBase58check((data) => sha256(data, 'bytes'));
+
+export type Network = 'mainnet' | 'testnet';
+
+export interface BitcoinAddresses {
+  p2pkh: string;
+  p2shP2wpkh: string;
+  p2wpkh: string;
+  p2tr: string;
+}
+
+export interface BitcoinKey {
+  wif: string;
+  publicKey: Uint8Array;
+  /** For a compressed key, every type; for an uncompressed one, P2PKH only matters. */
+  addresses: BitcoinAddresses;
+  /** BIP-322 simple (segwit, taproot) or BIP-137 (P2PKH), base64. */
+  sign(address: string, message: string): string;
+}
+
+export function generateBitcoinKey(network: Network = 'mainnet', { compressed = true } = {}): BitcoinKey {
+  const secret = secp256k1.utils.randomPrivateKey();
+  const version = network === 'mainnet' ? 0x80 : 0xef;
+  const wif = base58check.encode(Uint8Array.from([version, ...secret, ...(compressed ? [0x01] : [])]));
+  const publicKey = secp256k1.getPublicKey(secret, compressed);
+  const compressedKey = Buffer.from(secp256k1.getPublicKey(secret, true));
+  const pick = (derived: { mainnet: string; testnet: string }) =>
+    network === 'mainnet' ? derived.mainnet : derived.testnet;
+  return {
+    wif,
+    publicKey,
+    addresses: {
+      p2pkh: pick(Address.convertPubKeyIntoAddress(Buffer.from(publicKey), 'p2pkh')),
+      p2shP2wpkh: pick(Address.convertPubKeyIntoAddress(compressedKey, 'p2sh-p2wpkh')),
+      p2wpkh: pick(Address.convertPubKeyIntoAddress(compressedKey, 'p2wpkh')),
+      p2tr: pick(Address.convertPubKeyIntoAddress(compressedKey, 'p2tr')),
+    },
+    sign: (address, message) => Signer.sign(wif, address, message),
+  };
+}
+
+export function decodeWitness(simpleSignature: string): Buffer[] {
+  return Witness.deserialize(simpleSignature);
+}
+
+export function encodeWitness(items: Uint8Array[]): string {
+  return Witness.serialize(items);
+}
+
+/**
+ * The BIP-322 full format of a simple signature: the to_sign transaction itself. The
+ * overrides build the variants a verifier must not take for the plain form.
+ */
+export function fullFormat(
+  address: string,
+  message: string,
+  simpleSignature: string,
+  overrides: {
+    version?: number;
+    locktime?: number;
+    sequence?: number;
+    extraInput?: boolean;
+    spendsMessage?: string;
+  } = {},
+): string {
+  const scriptPubKey = Address.convertAdressToScriptPubkey(address);
+  const toSpend = BIP322.buildToSpendTx(overrides.spendsMessage ?? message, scriptPubKey);
+  const witness = Witness.deserialize(simpleSignature);
+  const tx = new Transaction();
+  tx.version = overrides.version ?? 0;
+  tx.locktime = overrides.locktime ?? 0;
+  let scriptSig = Buffer.alloc(0);
+  if (Address.isP2SH(address)) {
+    const redeemScript = Address.convertAdressToScriptPubkey(
+      Address.convertPubKeyIntoAddress(witness[1]!, 'p2wpkh').mainnet,
+    );
+    scriptSig = Buffer.concat([Buffer.from([redeemScript.length]), redeemScript]);
+  }
+  tx.addInput(toSpend.getHash(), 0, overrides.sequence ?? 0, scriptSig);
+  tx.setWitness(0, witness);
+  if (overrides.extraInput) {
+    tx.addInput(Buffer.alloc(32, 7), 1, 0);
+    tx.setWitness(1, witness);
+  }
+  tx.addOutput(Buffer.from([0x6a]), 0);
+  return tx.toBuffer().toString('base64');
+}
