@@ -21,6 +21,7 @@ import { HttpMetrics } from '../observability/metrics.js';
 import { ApiKeyAuthenticator } from '../services/apiClients.js';
 import type { ServiceContext } from '../services/context.js';
 import type { IdentitySources } from '../services/identityVerification.js';
+import { directInterestWriter, type InterestWriter } from '../services/interest.js';
 import { BufferedQueryLog, type QueryLogWriter } from '../services/queryLog.js';
 import { MemoryRateLimiter } from '../services/rateLimiter.js';
 import type { Database } from '../store/database.js';
@@ -30,7 +31,7 @@ import type { OpenDatabaseOptions } from '../store/sqlite.js';
 import { openDatabase } from './database.js';
 import { openKeyStore } from './fileKeyStore.js';
 import { nodeDigests } from './nodeDigests.js';
-import { threadedQueryLog } from './queryLogThread.js';
+import { writerThread } from './queryLogThread.js';
 import { loadSecrets } from './secrets.js';
 
 export const DEV_CLIENT_ID = 'wallet-attest-dev';
@@ -55,12 +56,16 @@ function readBrowserBundle(): string {
 }
 
 /**
- * On SQLite the query log is written by a thread with its own connection, so a flush
- * neither holds the connection lookups read through nor the event loop (see
- * queryLogThread.ts); a PostgreSQL pool already gives it a connection of its own and
- * its writes are asynchronous.
+ * On an SQLite file the query log and exchange interest are written by a thread with its
+ * own connection, so neither a flush nor waiting for the write lock holds the event loop
+ * (see queryLogThread.ts); a PostgreSQL pool already gives them connections of their own
+ * and its writes are asynchronous.
  */
-function openQueryLog(config: Config, db: Kysely<Database>, logger: Logger): QueryLogWriter {
+function openWriters(
+  config: Config,
+  db: Kysely<Database>,
+  logger: Logger,
+): { queryLog: QueryLogWriter; interest: InterestWriter } {
   // Logged once when writes start failing (the database is away, the disk is full) and
   // once when they succeed again, not on every retry in between.
   let failing = false;
@@ -79,9 +84,9 @@ function openQueryLog(config: Config, db: Kysely<Database>, logger: Logger): Que
     },
   };
   if (config.database.kind === 'sqlite' && config.database.filename !== ':memory:') {
-    return threadedQueryLog(config.database.filename, options);
+    return writerThread(config.database.filename, options);
   }
-  return new BufferedQueryLog(db, options);
+  return { queryLog: new BufferedQueryLog(db, options), interest: directInterestWriter(db) };
 }
 
 /**
@@ -121,7 +126,7 @@ export async function assemble(config: Config, options: AssembleOptions = {}): P
     chains: createChainDirectory(config.chains, options.chainTransport),
     keys: await openKeyStore(config, clock.now()),
     limiter: new MemoryRateLimiter(),
-    queryLog: openQueryLog(config, db, logger),
+    ...openWriters(config, db, logger),
   };
 
   // Requests to our own origin (the dev IdP) are served in-process: no network hop, and

@@ -10,6 +10,7 @@ import type { Digests } from '../crypto/digests.js';
 import type { KeyStore } from '../crypto/keyStore.js';
 import type { Clock } from '../domain/clock.js';
 import type { Database } from '../store/database.js';
+import type { InterestWriter } from './interest.js';
 import type { QueryLogWriter } from './queryLog.js';
 import type { RateLimiter } from './rateLimiter.js';
 
@@ -25,4 +26,6 @@ export interface ServiceContext {
   keys: KeyStore;
   limiter: RateLimiter;
   queryLog: QueryLogWriter;
+  /** Exchange interest in accounts, written before a lookup is answered. */
+  interest: InterestWriter;
 }

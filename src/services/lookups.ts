@@ -6,7 +6,7 @@ import { type ProblemDetails, ProblemError } from '../domain/errors.js';
 import { StoredJson } from '../domain/storedJson.js';
 import type { AttestationRow, BindingRow } from '../store/database.js';
 import { chainAttestationsOf } from '../store/repositories/chainPublications.js';
-import { interestOfClient, recordInterest } from '../store/repositories/interest.js';
+import { interestOfClient } from '../store/repositories/interest.js';
 import { bindingsOfAccounts, identitiesByIds, newestAttestations } from '../store/repositories/lookups.js';
 import type { ApiClient } from './apiClients.js';
 import { attestationState } from './attestations.js';
@@ -72,7 +72,7 @@ async function noteInterest(ctx: ServiceContext, clientId: string, accounts: str
     const at = recorded.get(account);
     return at === undefined || at < fresh;
   });
-  await recordInterest(ctx.db, clientId, stale, now);
+  if (stale.length > 0) await ctx.interest.record(clientId, stale, now);
 }
 
 /** The binding that speaks for an account: the live one, else the most recent revoked one. */

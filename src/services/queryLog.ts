@@ -52,6 +52,16 @@ export function toQueryLogRow(entry: QueryLogEntry): QueryLogRow {
 
 const INSERT_CHUNK = 200;
 
+/** A write that committed its first `committed` rows and failed on the rest. */
+export class PartialWriteError extends Error {
+  constructor(
+    message: string,
+    readonly committed: number,
+  ) {
+    super(message);
+  }
+}
+
 /** Writes rows in one transaction: all of them or none. */
 export async function writeQueryLogRows(db: Kysely<Database>, rows: QueryLogRow[]): Promise<void> {
   await inTransaction(db, async (trx) => {
@@ -118,8 +128,9 @@ export class BufferedQueryLog implements QueryLogWriter {
         this.lastWriteFailed = false;
       } catch (error) {
         this.lastWriteFailed = true;
-        // Put them back: the next flush tries again.
-        this.buffer = rows.concat(this.buffer);
+        // Put back what was not written: the next flush tries again.
+        const written = error instanceof PartialWriteError ? error.committed : 0;
+        this.buffer = rows.slice(written).concat(this.buffer);
         this.options.onError(error);
       }
     });
