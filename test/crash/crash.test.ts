@@ -403,7 +403,7 @@ beforeAll(async () => {
     const me = await json<{ identity: { id: string } }>(await browser.get('/v1/me'));
     citizens.push({ index, identityId: me.identity.id, browser });
   }
-}, 90_000);
+}, 120_000);
 
 afterAll(async () => {
   await killChildren();
@@ -413,7 +413,7 @@ afterAll(async () => {
 
 describe(`crash safety (${DATABASE})`, () => {
   it('keeps every acknowledged change across SIGKILLs, whole, without duplicates, with an intact audit log', {
-    timeout: 180_000,
+    timeout: 300_000,
   }, async () => {
     console.log(`crash test on ${DATABASE}: seed ${SEED} (CRASH_SEED=${SEED} repeats it)`);
     const random = generator(SEED);
