@@ -7,7 +7,8 @@
 // not at all, no account has two live bindings, and `audit verify` passes.
 //
 // The choices (accounts, operations, kill moments) come from a seeded generator; the seed
-// is printed, and CRASH_SEED=<seed> runs the same choices again.
+// is printed, and CRASH_SEED=<seed> makes the same choices again (how the concurrent
+// requests interleave, and so which account each choice lands on, still varies).
 import type { JSONWebKeySet } from 'jose';
 import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -421,7 +422,7 @@ describe(`crash safety (${DATABASE})`, () => {
       const killed = { value: false };
       const running = workload(random, killed);
       // The moment: after a random number of acknowledged changes (so every round does
-      // real work however busy the machine is), plus a random few milliseconds.
+      // real work however busy the machine is), plus up to a quarter of a second.
       const before = acknowledgedCount();
       const wanted = 10 + random.below(50);
       const deadline = Date.now() + 20_000;
