@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { NAMESPACE_ADAPTERS } from '../domain/accounts/index.js';
 import { ConfigError, loadConfig } from './config.js';
 
 function problemsOf(env: Record<string, string>): string[] {
@@ -138,7 +139,7 @@ describe('loadConfig', () => {
   it('names every bad chain setting', () => {
     expect(
       problemsOf({
-        CHAINS: 'eip155:1,ethereum,bip122:000000000019d6689c085ae165831e93',
+        CHAINS: 'eip155:1,ethereum,cosmos:cosmoshub-4,tron:mainnet',
         CHAIN_EIP155_1_RPC_URL: 'ftp://x',
         CHAIN_EIP155_1_REGISTRY: '0x12',
         CHAIN_EIP155_1_CONFIRMATIONS: '0',
@@ -150,7 +151,8 @@ describe('loadConfig', () => {
       'CHAIN_EIP155_1_REGISTRY must be a 0x-prefixed 20-byte address',
       'CHAIN_EIP155_1_CONFIRMATIONS must be an integer from 1 to 10000 (got "0")',
       'CHAINS has "ethereum", which is not a CAIP-2 chain ID such as eip155:1',
-      'CHAINS has "bip122:000000000019d6689c085ae165831e93": only eip155 chains are supported',
+      `CHAINS has "cosmos:cosmoshub-4": only ${NAMESPACE_ADAPTERS.map((a) => a.namespace).join(', ')} chains are supported`,
+      'CHAINS has "tron:mainnet": not a valid tron chain reference',
       'WALLET_CHALLENGE_SECONDS must be an integer from 30 to 600 (got "3600")',
       'STEP_UP_SECONDS must be an integer from 30 to 300 (got "900")',
     ]);
@@ -158,5 +160,23 @@ describe('loadConfig', () => {
       'CHAIN_EIP155_1_REGISTRY needs CHAIN_EIP155_1_RPC_URL to check on-chain proofs',
     ]);
     expect(problemsOf({ CHAINS: ' , ' })).toEqual(['CHAINS must name at least one chain, e.g. eip155:1']);
+    expect(
+      problemsOf({
+        CHAINS: 'tron:0x2B6653DC,solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp',
+        CHAIN_SOLANA_5EYKT4USFV8P8NJDTREPY1VZQKQZKVDP_RPC_URL: 'https://api.mainnet-beta.solana.com',
+      }),
+    ).toEqual([
+      'CHAINS has "tron:0x2B6653DC": write it as tron:0x2b6653dc, the canonical tron chain reference',
+      'CHAIN_SOLANA_5EYKT4USFV8P8NJDTREPY1VZQKQZKVDP_RPC_URL applies only to eip155 chains',
+    ]);
+    expect(
+      loadConfig({ CHAINS: 'eip155:1,tron:0x2b6653dc,solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp' }).chains.map(
+        (chain) => [chain.id, chain.namespace],
+      ),
+    ).toEqual([
+      ['eip155:1', 'eip155'],
+      ['tron:0x2b6653dc', 'tron'],
+      ['solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp', 'solana'],
+    ]);
   });
 });

@@ -5,7 +5,7 @@
 import type { Kysely } from 'kysely';
 import { type Address, getAddress, type Hex, parseSignature } from 'viem';
 import { newId } from '../crypto/tokens.js';
-import { ACCOUNT_NAMESPACES } from '../domain/accounts/index.js';
+import { ACCOUNT_NAMESPACES, namespaceAdapter } from '../domain/accounts/index.js';
 import {
   ATTESTATION_SCHEMA_UID,
   EAS_ATTEST_TYPES,
@@ -43,7 +43,8 @@ export interface AttestationSummary {
   kid: string;
   statusList: { uri: string; idx: number };
   jwt: string;
-  eip712: SignedEasAttestation;
+  /** The EAS-shaped EIP-712 form, where the namespace has one (eip155). */
+  eip712?: SignedEasAttestation;
 }
 
 export function attestationState(row: AttestationRow, now: Date): AttestationState {
@@ -62,7 +63,7 @@ export function summariseAttestation(ctx: ServiceContext, row: AttestationRow): 
     kid: row.kid,
     statusList: { uri: statusListUri(ctx, row.status_list_id), idx: Number(row.status_list_index) },
     jwt: row.jwt,
-    eip712: JSON.parse(row.eip712) as SignedEasAttestation,
+    ...(row.eip712 ? { eip712: JSON.parse(row.eip712) as SignedEasAttestation } : {}),
   };
 }
 
@@ -86,7 +87,10 @@ export function attestationSchemaUidFor(ctx: ServiceContext, chainId: string): H
   return ctx.chains.get(chainId)?.attestations?.schemaUid ?? ATTESTATION_SCHEMA_UID;
 }
 
-/** Issues both forms for a binding inside the caller's transaction. */
+/**
+ * Issues the binding's forms inside the caller's transaction: the JWT always, the EIP-712
+ * form where the account's namespace adapter lists it (stored as '' otherwise).
+ */
 export async function issueAttestation(
   ctx: ServiceContext,
   trx: Kysely<Database>,
@@ -116,36 +120,42 @@ export async function issueAttestation(
     status: { status_list: { idx: index, uri } },
   });
 
-  const domain = eip712DomainFor(ctx, account.chainId);
-  const fields = easAttestMessage({
-    account: account.id,
-    address: getAddress(account.address),
-    chainId: domain.chainId,
-    country: identity.country,
-    level: identity.level,
-    method: binding.method,
-    jti,
-    statusIndex: index,
-    statusUri: uri,
-    issuedAt: iat,
-    expiresAt: exp,
-    salt: `0x${toHex(randomBytes(32))}` as Hex,
-  });
-  const message = { ...fields, schema: attestationSchemaUidFor(ctx, account.chainId) };
-  const signature = await ctx.keys.signTypedData(easTypedData(domain, message));
-  const { r, s, v, yParity } = parseSignature(signature);
-  const eip712: SignedEasAttestation = {
-    sig: {
-      version: EAS_OFFCHAIN_VERSION,
-      uid: easOffchainUid(message),
-      domain,
-      primaryType: 'Attest',
-      types: EAS_ATTEST_TYPES,
-      message,
-      signature: { r, s, v: Number(v ?? BigInt(yParity + 27)) },
-    },
-    signer: (await ctx.keys.attesterAddress()) as Address,
+  const signEasForm = async (): Promise<SignedEasAttestation> => {
+    const domain = eip712DomainFor(ctx, account.chainId);
+    const fields = easAttestMessage({
+      account: account.id,
+      address: getAddress(account.address),
+      chainId: domain.chainId,
+      country: identity.country,
+      level: identity.level,
+      method: binding.method,
+      jti,
+      statusIndex: index,
+      statusUri: uri,
+      issuedAt: iat,
+      expiresAt: exp,
+      salt: `0x${toHex(randomBytes(32))}` as Hex,
+    });
+    const message = { ...fields, schema: attestationSchemaUidFor(ctx, account.chainId) };
+    const signature = await ctx.keys.signTypedData(easTypedData(domain, message));
+    const { r, s, v, yParity } = parseSignature(signature);
+    const eip712: SignedEasAttestation = {
+      sig: {
+        version: EAS_OFFCHAIN_VERSION,
+        uid: easOffchainUid(message),
+        domain,
+        primaryType: 'Attest',
+        types: EAS_ATTEST_TYPES,
+        message,
+        signature: { r, s, v: Number(v ?? BigInt(yParity + 27)) },
+      },
+      signer: (await ctx.keys.attesterAddress()) as Address,
+    };
+    return eip712;
   };
+  const eip712 = namespaceAdapter(account.namespace).attestationForms.includes('eip712')
+    ? await signEasForm()
+    : undefined;
 
   const row: AttestationRow = {
     id: jti,
@@ -157,7 +167,7 @@ export async function issueAttestation(
     issued_at: new Date(iat * 1000).toISOString(),
     expires_at: new Date(exp * 1000).toISOString(),
     jwt: token,
-    eip712: JSON.stringify(eip712),
+    eip712: eip712 ? JSON.stringify(eip712) : '',
   };
   await insertAttestation(trx, row);
   const onchain = await enqueueChainPublication(ctx, trx, binding, 'attestation.issued');

@@ -26,7 +26,7 @@ export interface AccountLookup {
   expiresAt?: string;
   holder?: string;
   /** `eip712` is the signed attestation's JSON as stored, embedded in the answer as it is. */
-  attestation?: { jwt: string; eip712: StoredJson; statusList: { uri: string; idx: number } };
+  attestation?: { jwt: string; eip712?: StoredJson; statusList: { uri: string; idx: number } };
   /** Where the account's chain publishes attestations, and the EAS UID once mined. */
   onchain?: OnchainAttestationRef;
 }
@@ -200,7 +200,8 @@ export async function lookupAccounts(
         ? {
             attestation: {
               jwt: attestation.jwt,
-              eip712: new StoredJson(attestation.eip712),
+              // The EIP-712 form exists only for namespaces that have one (eip155).
+              ...(attestation.eip712 ? { eip712: new StoredJson(attestation.eip712) } : {}),
               statusList: {
                 uri: statusListUri(ctx, attestation.status_list_id),
                 idx: Number(attestation.status_list_index),

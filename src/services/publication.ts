@@ -1,6 +1,8 @@
 // What the service publishes for offline verifiers: its JWKS (the current key plus every
 // retired key that still has unexpired tokens out there) and its issuer metadata.
 import type { JWK } from 'jose';
+import type { LinkableChain } from '../chains/chainDirectory.js';
+import { NAMESPACE_ADAPTERS, namespaceAdapter } from '../domain/accounts/index.js';
 import { ATTESTATION_SCHEMA, ATTESTATION_SCHEMA_UID } from '../domain/attestations/easAttestation.js';
 import { latestExpiryByKid } from '../store/repositories/attestations.js';
 import { eip712DomainFor } from './attestations.js';
@@ -34,8 +36,10 @@ export async function publishedJwks(ctx: ServiceContext): Promise<{ keys: JWK[] 
 export async function issuerMetadata(ctx: ServiceContext) {
   const { publicUrl } = ctx.config;
   const chains = [...ctx.chains.values()];
-  const anyRpc = chains.some((chain) => chain.client);
-  const anyRegistry = chains.some((chain) => chain.client && chain.registry);
+  const offered = chains.map((chain) => ({ chain, ...chainOffer(chain) }));
+  const proofMethods = [...new Set(NAMESPACE_ADAPTERS.flatMap((adapter) => adapter.proofMethods))].filter(
+    (method) => offered.some((offer) => offer.proofMethods.includes(method)),
+  );
   const algs = [...new Set((await ctx.keys.signingKeys()).map((key) => key.alg))];
   return {
     issuer: publicUrl,
@@ -47,7 +51,9 @@ export async function issuerMetadata(ctx: ServiceContext) {
         schema: ATTESTATION_SCHEMA,
         schema_uid: ATTESTATION_SCHEMA_UID,
         primary_type: 'Attest',
-        domains: chains.map((chain) => ({ chain: chain.id, domain: eip712DomainFor(ctx, chain.id) })),
+        domains: offered
+          .filter((offer) => offer.attestationForms.includes('eip712'))
+          .map(({ chain }) => ({ chain: chain.id, domain: eip712DomainFor(ctx, chain.id) })),
       },
     },
     status_lists: {
@@ -55,8 +61,25 @@ export async function issuerMetadata(ctx: ServiceContext) {
       typ: STATUS_LIST_TYP,
       uri_template: `${publicUrl}/v1/status-lists/{id}`,
     },
-    chains: chains.map((chain) => ({
+    namespaces: NAMESPACE_ADAPTERS.filter((adapter) =>
+      chains.some((chain) => chain.namespace === adapter.namespace),
+    ).map((adapter) => {
+      const mine = offered.filter((offer) => offer.chain.namespace === adapter.namespace);
+      return {
+        namespace: adapter.namespace,
+        title: adapter.title,
+        chains: mine.map((offer) => offer.chain.id),
+        proof_methods: adapter.proofMethods.filter((method) =>
+          mine.some((offer) => offer.proofMethods.includes(method)),
+        ),
+        attestation_forms: [...adapter.attestationForms],
+      };
+    }),
+    chains: offered.map(({ chain, proofMethods: methods, attestationForms }) => ({
       id: chain.id,
+      namespace: chain.namespace,
+      proof_methods: methods,
+      attestation_forms: attestationForms,
       contract_wallets: Boolean(chain.client),
       onchain_proof: Boolean(chain.client && chain.registry),
       ...(chain.registry ? { registry: chain.registry } : {}),
@@ -71,7 +94,22 @@ export async function issuerMetadata(ctx: ServiceContext) {
           }
         : {}),
     })),
-    proof_methods: ['eip191', ...(anyRpc ? ['erc1271', 'erc6492'] : []), ...(anyRegistry ? ['onchain'] : [])],
+    proof_methods: proofMethods,
     attester_address: await ctx.keys.attesterAddress(),
+  };
+}
+
+/**
+ * What a chain offers: its adapter's proof methods less those it cannot check here (contract
+ * wallets need an RPC endpoint, on-chain proofs a registry too), and its attestation forms.
+ */
+function chainOffer(chain: LinkableChain): { proofMethods: string[]; attestationForms: string[] } {
+  const adapter = namespaceAdapter(chain.namespace);
+  return {
+    proofMethods: adapter.proofMethods.filter((method) => {
+      if (method === 'onchain') return Boolean(chain.client && chain.registry);
+      return !adapter.rpcProofMethods?.includes(method) || Boolean(chain.client);
+    }),
+    attestationForms: [...adapter.attestationForms],
   };
 }

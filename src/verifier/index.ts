@@ -28,7 +28,8 @@ export const DEFAULT_ALGORITHMS: readonly string[] = ['ES256', 'EdDSA'];
 export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 60;
 
 export type AssuranceLevel = 'low' | 'substantial' | 'high';
-export type ProofMethod = 'eip191' | 'erc1271' | 'erc6492' | 'onchain';
+/** How control of the account was proven: eip155 (EIP-191, ERC-1271, ERC-6492, on-chain), tron (TIP-191), solana (Sign-In With Solana). */
+export type ProofMethod = 'eip191' | 'erc1271' | 'erc6492' | 'onchain' | 'tip191' | 'siws';
 
 /** The claims of a verified attestation (any further claims are passed through). */
 export interface WalletAttestationClaims {
@@ -83,7 +84,14 @@ export interface VerifyOptions {
 const CAIP10 = /^[-a-z0-9]{3,8}:[-_a-zA-Z0-9]{1,32}:[-.%a-zA-Z0-9]{1,128}$/;
 const COUNTRY = /^[A-Z]{2}$/;
 const LEVELS: readonly unknown[] = ['low', 'substantial', 'high'] satisfies AssuranceLevel[];
-const METHODS: readonly unknown[] = ['eip191', 'erc1271', 'erc6492', 'onchain'] satisfies ProofMethod[];
+const METHODS: readonly unknown[] = [
+  'eip191',
+  'erc1271',
+  'erc6492',
+  'onchain',
+  'tip191',
+  'siws',
+] satisfies ProofMethod[];
 
 /**
  * Verifies a wallet attestation (compact JWS) and looks up its status. Every verdict on the

@@ -130,7 +130,7 @@ describe('the EIP-712 attestation', () => {
     const metadata = await json<{ attester_address: `0x${string}` }>(
       await server.browser().get('/.well-known/wallet-attestation'),
     );
-    const { sig, signer: claimedSigner } = attestation.eip712;
+    const { sig, signer: claimedSigner } = attestation.eip712!;
     expect(claimedSigner).toBe(metadata.attester_address);
     expect(sig.message.recipient).toBe(signer.address);
     expect(sig.domain).toMatchObject({ name: 'EAS Attestation', chainId: 8453 });

@@ -289,7 +289,9 @@ describe('accounts and request bodies', () => {
       422,
       'unsupported-namespace',
     ],
-    ['tron:mainnet:TJRabPrwbZy45sbavfcjinPJC18kjpRTv8', 422, 'unsupported-namespace'],
+    ['tron:mainnet:TJRabPrwbZy45sbavfcjinPJC18kjpRTv8', 422, 'invalid-account'],
+    ['tron:0x2b6653dc:TJRabPrwbZy45sbavfcjinPJC18kjpRTv8', 422, 'unsupported-chain'],
+    ['cosmos:cosmoshub-4:cosmos1t2uflqwqe0fsj0shcfkrvpukewcw40yjj6hdc0', 422, 'unsupported-namespace'],
   ])('refuses the account %s', async (account, status, slug) => {
     await expectProblem(await browser.post('/v1/wallets/challenge', { account }), status, slug);
   });

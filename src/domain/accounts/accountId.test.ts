@@ -29,7 +29,7 @@ describe('CAIP-10 account IDs', () => {
     ['trailing whitespace', `eip155:1:${CHECKSUMMED} `, 'invalid-account'],
     [
       'an unknown namespace',
-      'solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp:7S3P4HxJpyyigGzodYwHtCxZyUQe9JiBMHyRWXArAaKv',
+      'cosmos:cosmoshub-4:cosmos1t2uflqwqe0fsj0shcfkrvpukewcw40yjj6hdc0',
       'unsupported-namespace',
     ],
   ])('refuses %s', (_what, raw, slug) => {

@@ -1,6 +1,8 @@
 import { AccountNamespaces } from './accountId.js';
 import { eip155Adapter } from './eip155.js';
 import type { NamespaceAdapter } from './namespace.js';
+import { solanaAdapter } from './solana/index.js';
+import { tronAdapter } from './tron/index.js';
 
 export type { AccountId, AccountNamespace, LookupAccountId } from './accountId.js';
 export { AccountNamespaces } from './accountId.js';
@@ -14,12 +16,14 @@ export type {
   OfflineVerifier,
   SignedChallenge,
 } from './namespace.js';
+export { solanaAdapter } from './solana/index.js';
+export { tronAdapter } from './tron/index.js';
 
 /**
  * Every namespace the service understands, one adapter each; chains within them are enabled
  * by configuration. Adding a namespace is one line here.
  */
-export const NAMESPACE_ADAPTERS: readonly NamespaceAdapter[] = [eip155Adapter];
+export const NAMESPACE_ADAPTERS: readonly NamespaceAdapter[] = [eip155Adapter, tronAdapter, solanaAdapter];
 
 export const ACCOUNT_NAMESPACES = new AccountNamespaces(NAMESPACE_ADAPTERS);
 

@@ -1,7 +1,7 @@
 // The signed-in citizen links and unlinks blockchain accounts (SPEC "Accounts and proofs").
 import { Hono } from 'hono';
 import type { Hex } from 'viem';
-import { ValidationError } from '../../domain/errors.js';
+import { NotFoundError, ValidationError } from '../../domain/errors.js';
 import { latestOwnAttestation, renewAttestation } from '../../services/attestations.js';
 import {
   issueWalletChallenge,
@@ -66,6 +66,9 @@ export function walletRoutes() {
         c.header('content-disposition', `attachment; filename="${name}.jwt"`);
         return c.body(attestation.jwt);
       case 'eip712':
+        if (!attestation.eip712) {
+          throw new NotFoundError('This attestation has no EIP-712 form: only eip155 accounts get one');
+        }
         c.header('content-disposition', `attachment; filename="${name}.eas.json"`);
         return c.json(attestation.eip712);
       case 'json':
