@@ -1,6 +1,7 @@
 // The writer thread: its own SQLite connection, writing query-log batches and exchange
 // interest for the service (see queryLogThread.ts). Interest is waited for by a lookup
-// that has not been answered yet, so it goes first; a query-log batch is written in
+// that has not been answered yet, so it goes first, all that is waiting in one
+// transaction; a query-log batch is written in
 // chunks, each its own transaction, with the thread looking for interest to write
 // between chunks, so no interest write waits for a whole 1,000-row batch and the file's
 // write lock is never held for long by this thread.
@@ -33,13 +34,16 @@ async function drain(): Promise<void> {
   running = true;
   try {
     while (interestJobs.length > 0 || logJobs.length > 0) {
-      const interest = interestJobs.shift();
-      if (interest) {
+      if (interestJobs.length > 0) {
+        // Everything waiting goes in one transaction: one commit for many lookups.
+        const batch = interestJobs.splice(0);
         try {
-          await recordInterest(db, interest.clientId, interest.accounts, new Date(interest.at));
-          parentPort!.postMessage({ id: interest.id, ok: true } satisfies WriterAnswer);
+          await db.transaction().execute(async (trx) => {
+            for (const job of batch) await recordInterest(trx, job.clientId, job.accounts, new Date(job.at));
+          });
+          for (const job of batch) parentPort!.postMessage({ id: job.id, ok: true } satisfies WriterAnswer);
         } catch (error) {
-          parentPort!.postMessage(failure(interest.id, error));
+          for (const job of batch) parentPort!.postMessage(failure(job.id, error));
         }
       } else {
         const job = logJobs[0]!;
