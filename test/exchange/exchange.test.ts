@@ -213,7 +213,7 @@ describe('batch queries', () => {
         linked[0]!.account,
         'eip155:1:0xnope',
         UNBOUND,
-        'bip122:000000000019d6689c085ae165831e93:128Lkh3S7CkDTBZ8W7BbpsN3YYizJMp8p6',
+        'cosmos:cosmoshub-4:cosmos1t2uflqwqe0fsj0shcfkrvpukewcw40yjj6hdc0',
         linked[1]!.account,
       ],
     });

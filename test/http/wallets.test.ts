@@ -287,7 +287,7 @@ describe('accounts and request bodies', () => {
     [
       'bip122:000000000019d6689c085ae165831e93:128Lkh3S7CkDTBZ8W7BbpsN3YYizJMp8p6',
       422,
-      'unsupported-namespace',
+      'unsupported-chain',
     ],
     ['tron:mainnet:TJRabPrwbZy45sbavfcjinPJC18kjpRTv8', 422, 'invalid-account'],
     ['tron:0x2b6653dc:TJRabPrwbZy45sbavfcjinPJC18kjpRTv8', 422, 'unsupported-chain'],

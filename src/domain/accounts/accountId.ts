@@ -21,14 +21,18 @@ export interface AccountNamespace {
   readonly namespace: string;
   /** Returns the canonical chain reference or throws InvalidAccountError. */
   normaliseReference(reference: string): string;
-  /** Returns the canonical address or throws InvalidAccountError. */
-  normaliseAddress(address: string): string;
+  /**
+   * Returns the canonical address or throws InvalidAccountError. The parser passes the
+   * canonical chain reference, for namespaces whose address encodings differ per chain
+   * (bip122: mainnet `bc1…` against testnet `tb1…`).
+   */
+  normaliseAddress(address: string, reference?: string): string;
   /**
    * Optional, for bulk reads: the canonical address when it can be had without checking a
    * checksum the input carries, flagged `checked: false`; such an address is trusted only
    * if it equals a stored (canonical) one, and checked with `normaliseAddress` otherwise.
    */
-  normaliseAddressForLookup?(address: string): { address: string; checked: boolean };
+  normaliseAddressForLookup?(address: string, reference?: string): { address: string; checked: boolean };
 }
 
 /** An account parsed for a read: `checked` is false while a checksum is taken on trust. */
@@ -52,11 +56,8 @@ export class AccountNamespaces {
 
   parse(raw: string): AccountId {
     const { namespace, adapter, rawReference, rawAddress } = this.split(raw);
-    return this.assemble(
-      namespace,
-      adapter.normaliseReference(rawReference),
-      adapter.normaliseAddress(rawAddress),
-    );
+    const reference = adapter.normaliseReference(rawReference);
+    return this.assemble(namespace, reference, adapter.normaliseAddress(rawAddress, reference));
   }
 
   /**
@@ -69,9 +70,12 @@ export class AccountNamespaces {
     const { namespace, adapter, rawReference, rawAddress } = this.split(raw);
     const reference = adapter.normaliseReference(rawReference);
     if (!adapter.normaliseAddressForLookup) {
-      return { ...this.assemble(namespace, reference, adapter.normaliseAddress(rawAddress)), checked: true };
+      return {
+        ...this.assemble(namespace, reference, adapter.normaliseAddress(rawAddress, reference)),
+        checked: true,
+      };
     }
-    const { address, checked } = adapter.normaliseAddressForLookup(rawAddress);
+    const { address, checked } = adapter.normaliseAddressForLookup(rawAddress, reference);
     return { ...this.assemble(namespace, reference, address), checked };
   }
 

@@ -1,4 +1,5 @@
 import { AccountNamespaces } from './accountId.js';
+import { bip122Adapter } from './bip122/index.js';
 import { eip155Adapter } from './eip155.js';
 import type { NamespaceAdapter } from './namespace.js';
 import { solanaAdapter } from './solana/index.js';
@@ -6,6 +7,7 @@ import { tronAdapter } from './tron/index.js';
 
 export type { AccountId, AccountNamespace, LookupAccountId } from './accountId.js';
 export { AccountNamespaces } from './accountId.js';
+export { bip122Adapter } from './bip122/index.js';
 export { eip155Adapter, eip155Namespace } from './eip155.js';
 export { nonCanonicalEoaSignature, requireCanonicalEoaSignature, SECP256K1_N } from './eoaSignature.js';
 export type {
@@ -23,7 +25,12 @@ export { tronAdapter } from './tron/index.js';
  * Every namespace the service understands, one adapter each; chains within them are enabled
  * by configuration. Adding a namespace is one line here.
  */
-export const NAMESPACE_ADAPTERS: readonly NamespaceAdapter[] = [eip155Adapter, tronAdapter, solanaAdapter];
+export const NAMESPACE_ADAPTERS: readonly NamespaceAdapter[] = [
+  eip155Adapter,
+  tronAdapter,
+  solanaAdapter,
+  bip122Adapter,
+];
 
 export const ACCOUNT_NAMESPACES = new AccountNamespaces(NAMESPACE_ADAPTERS);
 
