@@ -41,13 +41,27 @@ import type { ServiceContext } from './context.js';
 
 /** How long a publisher holds a row: longer than one publication takes (a few blocks). */
 const LEASE_MS = 5 * 60_000;
-/** Retries of an unreachable chain: 5 s doubling up to an hour, without end. */
+/**
+ * Retries: 5 s doubling up to five minutes, without end, so a long outage is caught up
+ * within minutes of its end (the loop's own backoff keeps an unreachable chain from being
+ * asked more than once a run meanwhile).
+ */
 const RETRY_BASE_MS = 5_000;
-const RETRY_MAX_MS = 3_600_000;
+const RETRY_MAX_MS = 300_000;
 /** An attestation this close to its expiry is not worth publishing. */
 const MIN_REMAINING_SECONDS = 300;
-/** EAS and registry refusals caused by a concurrent publisher spending the attester's nonce. */
-const RACE_ERRORS = new Set(['InvalidSignature', 'InvalidStatusSignature', 'InvalidNonce']);
+/**
+ * Refusals worth retrying: a concurrent publisher spent the attester's nonce, or the
+ * deployment is not set up yet (the attester key lacks ATTESTER_ROLE until the admin
+ * grants it). Any other refusal would recur: the row is given up.
+ */
+const RETRIED_REFUSALS = new Set([
+  'InvalidSignature',
+  'InvalidStatusSignature',
+  'InvalidNonce',
+  'UnknownAttester',
+  'NotAuthorized',
+]);
 
 export type OnchainStatus = 'active' | 'suspended' | 'revoked';
 
@@ -159,7 +173,7 @@ export class ChainPublisher {
         report.published++;
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        const giveUp = error instanceof OnchainRefusedError && !RACE_ERRORS.has(error.errorName ?? '');
+        const giveUp = error instanceof OnchainRefusedError && !RETRIED_REFUSALS.has(error.errorName ?? '');
         if (!giveUp) {
           if (!report.unreachable.has(row.chain_id)) report.unreachable.set(row.chain_id, message);
           report.retrying++;

@@ -21,7 +21,7 @@ import { startTestChain, type TestChain } from '../helpers/chain.js';
 import { startTestServer, type TestBrowser, TestClock, type TestServer } from '../helpers/server.js';
 import { json } from '../http/citizenFlow.js';
 import { askChallenge, signedInCitizens, submitSignature } from '../http/walletFlow.js';
-import { deployEas, type EasDeployment } from './eas.js';
+import { deployEas, type EasDeployment, grantAttesterRole } from './eas.js';
 import { startRpcServer, type TestRpcServer } from './rpcServer.js';
 
 const CHAIN = 'eip155:31337';
@@ -52,19 +52,6 @@ beforeAll(async () => {
   });
   expect(relayer.address).toBe(privateKeyToAccount(chain.privateKeys[2]).address);
   attester = await server.assembled.services.keys.attesterAddress();
-  const role = await chain.publicClient.readContract({
-    address: deployment.registry,
-    abi: walletAttestationRegistryAbi,
-    functionName: 'ATTESTER_ROLE',
-  });
-  await chain.publicClient.waitForTransactionReceipt({
-    hash: await chain.walletClient(admin).writeContract({
-      address: deployment.registry,
-      abi: walletAttestationRegistryAbi,
-      functionName: 'grantRole',
-      args: [role, attester],
-    }),
-  });
   const [holder, regulator] = await signedInCitizens(server, 2);
   citizen = holder!.browser;
   await setRegulatorRole(server.assembled.services, regulator!.nationalId, true);
@@ -166,9 +153,18 @@ describe('the chain publisher', () => {
     });
     expect(await read.isVerified(holder.address)).toBe(false);
 
-    const report = await new ChainPublisher(server.assembled.services).publishDue();
+    // The registry's admin has not granted the service's attester key its role yet: the
+    // resolver refuses, and the row waits for a retry rather than being given up.
+    const publisher = new ChainPublisher(server.assembled.services);
+    expect(await publisher.publishDue()).toMatchObject({ published: 0, failed: 0, retrying: 1 });
+    const waiting = (await publications(db, bindingId))[0]!;
+    expect(waiting).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(waiting.last_error).toMatch(/UnknownAttester/);
+    await grantAttesterRole(chain, deployment, attester);
+    server.clock.advance(10);
+    const report = await publisher.publishDue();
     expect(report).toMatchObject({ published: 1, failed: 0, retrying: 0 });
-    expect((await publications(db, bindingId))[0]).toMatchObject({ status: 'published', attempts: 1 });
+    expect((await publications(db, bindingId))[0]).toMatchObject({ status: 'published', attempts: 2 });
 
     const [onchain] = await onchainOf(db, bindingId);
     uid = onchain!.uid as Hex;
@@ -201,9 +197,9 @@ describe('the chain publisher', () => {
       uid,
       status: 'active',
     });
-    const metadata = await json<{ chains: { id: string; attestations?: unknown }[] }>(
-      await fetch(`${server.baseUrl}/.well-known/wallet-attestation`),
-    );
+    const metadataResponse = await fetch(`${server.baseUrl}/.well-known/wallet-attestation`);
+    expect(metadataResponse.status, await metadataResponse.clone().text()).toBe(200);
+    const metadata = await json<{ chains: { id: string; attestations?: unknown }[] }>(metadataResponse);
     expect(metadata.chains.find((c) => c.id === CHAIN)?.attestations).toEqual({
       eas: deployment.eas,
       registry: deployment.registry,
@@ -239,6 +235,7 @@ describe('the chain publisher', () => {
 
     // The service restarts (a new process on the same database) while the node is still away.
     const clock = new TestClock();
+    clock.offsetMs = server.clock.offsetMs;
     restarted = await assemble(server.assembled.services.config, { clock, logger: silentLogger });
     const second = new ChainPublisher(restarted.services);
     clock.advance(10);
