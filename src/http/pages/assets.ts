@@ -87,7 +87,8 @@ export const APP_JS = `'use strict';
       label.textContent = binding.account + ' — ' + state + ' (' + binding.method + ')';
       item.append(label);
       if (binding.attestation) {
-        for (const [format, text] of [['jwt', 'JWT'], ['eip712', 'EIP-712']]) {
+        const forms = binding.attestation.eip712 ? [['jwt', 'JWT'], ['eip712', 'EIP-712']] : [['jwt', 'JWT']];
+        for (const [format, text] of forms) {
           const link = document.createElement('a');
           link.href = '/v1/wallets/' + encodeURIComponent(binding.id) + '/attestation?format=' + format;
           link.textContent = text;
@@ -142,9 +143,126 @@ export const APP_JS = `'use strict';
     say('Linked ' + challenge.account + '.');
   }
 
+  // The chains the service accepts (CAIP-2), from its metadata.
+  let metadata;
+  async function acceptedChains() {
+    if (!metadata) metadata = await (await fetch('/.well-known/wallet-attestation')).json();
+    return metadata.chains.map((chain) => chain.id);
+  }
+
+  // The namespaces a plain address can be written in, by its shape and decoded length (the
+  // service checks the checksum).
+  const BASE58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
+  function base58Bytes(text) {
+    let bytes = [];
+    for (const char of text) {
+      let carry = BASE58.indexOf(char);
+      if (carry < 0) return undefined;
+      for (let i = 0; i < bytes.length; i++) { carry += bytes[i] * 58; bytes[i] = carry & 255; carry >>= 8; }
+      while (carry > 0) { bytes.push(carry & 255); carry >>= 8; }
+    }
+    for (const char of text) { if (char !== '1') break; bytes.push(0); }
+    return bytes.reverse();
+  }
+  function namespacesOf(address) {
+    const found = [];
+    if (/^0x[0-9a-fA-F]{40}$/.test(address)) found.push('eip155');
+    const decoded = base58Bytes(address);
+    if (decoded && decoded.length === 25 && decoded[0] === 0x41) found.push('tron');
+    if (decoded && decoded.length === 32) found.push('solana');
+    if (/^(bc1|tb1|bcrt1)[02-9ac-hj-np-z]+$/i.test(address) ||
+      (decoded && decoded.length === 25 && [0x00, 0x05, 0x6f, 0xc4].includes(decoded[0]))) found.push('bip122');
+    return found;
+  }
+
+  // A CAIP-10 account as typed, or a plain address on the one accepted chain it fits; when
+  // it fits several, the citizen picks the chain.
+  async function accountFromInput(text) {
+    if (text.split(':').length === 3) return text;
+    const namespaces = namespacesOf(text);
+    const candidates = (await acceptedChains()).filter((id) => namespaces.includes(id.split(':')[0]));
+    if (candidates.length === 0) throw new Error('This is not an address on a chain accepted here');
+    if (candidates.length === 1) return candidates[0] + ':' + text;
+    const picker = $('link-chain');
+    if (!picker.hidden && candidates.includes(picker.value)) return picker.value + ':' + text;
+    picker.textContent = '';
+    for (const id of candidates) {
+      const option = document.createElement('option');
+      option.value = id;
+      option.textContent = id;
+      picker.append(option);
+    }
+    picker.hidden = false;
+    throw new Error('This address fits several chains: choose one, then ask for the message again');
+  }
+
+  // Wallet Standard discovery: wallets announce themselves, and answer the page's call.
+  const standardWallets = [];
+  const walletRegistry = { register: (...wallets) => { standardWallets.push(...wallets); return () => {}; } };
+  window.addEventListener('wallet-standard:register-wallet', (event) => event.detail(walletRegistry));
+  window.dispatchEvent(new CustomEvent('wallet-standard:app-ready', { detail: walletRegistry }));
+
+  // The solana:signIn input, read back from the issued message: the wallet writes the same text.
+  function signInInputOf(message) {
+    const lines = message.split('\\n');
+    const input = { domain: lines[0].replace(/ wants you to sign in with your Solana account:$/, ''), address: lines[1], statement: lines[3] };
+    const names = { URI: 'uri', Version: 'version', 'Chain ID': 'chainId', Nonce: 'nonce', 'Issued At': 'issuedAt', 'Expiration Time': 'expirationTime' };
+    for (const line of lines.slice(5)) {
+      const at = line.indexOf(': ');
+      const name = names[line.slice(0, at)];
+      if (name) input[name] = line.slice(at + 2);
+    }
+    return input;
+  }
+
+  function toBase64(bytes) {
+    let binary = '';
+    for (const byte of bytes) binary += String.fromCharCode(byte);
+    return btoa(binary);
+  }
+
+  async function chainOf(namespace, name) {
+    const chain = (await acceptedChains()).find((id) => id.startsWith(namespace + ':'));
+    if (!chain) throw new Error(name + ' accounts cannot be linked here');
+    return chain;
+  }
+
+  async function linkSolanaWallet() {
+    const wallet = standardWallets.find((w) => w.features['solana:signIn'] || w.features['solana:signMessage']);
+    if (!wallet) throw new Error('No Solana wallet found: use "Another wallet" below');
+    const chain = await chainOf('solana', 'Solana');
+    const { accounts } = await wallet.features['standard:connect'].connect();
+    const challenge = await challengeFor(chain + ':' + accounts[0].address);
+    let message = challenge.message;
+    let signature;
+    if (wallet.features['solana:signIn']) {
+      const [output] = await wallet.features['solana:signIn'].signIn(signInInputOf(challenge.message));
+      message = new TextDecoder().decode(output.signedMessage);
+      signature = toBase64(output.signature);
+    } else {
+      const [output] = await wallet.features['solana:signMessage'].signMessage({ account: accounts[0], message: new TextEncoder().encode(message) });
+      signature = toBase64(output.signature);
+    }
+    await api('POST', '/v1/wallets/verify', { message, signature });
+    await renderAccount();
+    say('Linked ' + challenge.account + '.');
+  }
+
+  async function linkTronLink() {
+    const tronWeb = window.tronWeb || (window.tronLink && window.tronLink.tronWeb);
+    if (!tronWeb) throw new Error('TronLink was not found: use "Another wallet" below');
+    if (window.tronLink && window.tronLink.request) await window.tronLink.request({ method: 'tron_requestAccounts' });
+    const chain = await chainOf('tron', 'TRON');
+    const challenge = await challengeFor(chain + ':' + tronWeb.defaultAddress.base58);
+    const signature = await tronWeb.trx.signMessageV2(challenge.message);
+    await api('POST', '/v1/wallets/verify', { message: challenge.message, signature });
+    await renderAccount();
+    say('Linked ' + challenge.account + '.');
+  }
+
   async function prepareManualLink() {
-    pending = await challengeFor($('link-account').value.trim());
-    const lines = [pending.message, '', 'keccak256 of the message (for proveControl): ' + pending.challengeHash];
+    pending = await challengeFor(await accountFromInput($('link-account').value.trim()));
+    const lines = [pending.message, '', 'Digest of the message' + (pending.onchain ? ' (the argument of proveControl)' : '') + ': ' + pending.challengeHash];
     if (pending.onchain) lines.push('Registry ' + pending.onchain.registry + ' on chain ' + pending.onchain.chainId + '; ' + pending.onchain.confirmations + ' confirmations needed');
     $('link-message').textContent = lines.join('\\n');
     say('Sign the message exactly as shown, or send the transaction, before ' + pending.expiresAt + '.');
@@ -207,6 +325,8 @@ export const APP_JS = `'use strict';
     on('passkey-add', async () => { await registerPasskey(''); await renderAccount(); say('Passkey added.'); });
     on('sign-out', async () => { await api('POST', '/v1/session/logout'); location.assign('/'); });
     on('link-wallet', linkBrowserWallet);
+    on('link-solana', linkSolanaWallet);
+    on('link-tron', linkTronLink);
     on('ncalayer-sign', () => signWithNcaLayer($('ncalayer-sign').dataset.url));
     on('link-challenge', prepareManualLink);
     on('link-submit-signature', () => submitManual('signature'));

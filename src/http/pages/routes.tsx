@@ -90,19 +90,27 @@ export function pageRoutes() {
             wallet, or a transaction from the account to our registry contract.
           </p>
           <button type="button" id="link-wallet">
-            Link the account in my browser wallet
+            Link the Ethereum account in my browser wallet
+          </button>
+          <button type="button" id="link-solana">
+            Link a Solana wallet
+          </button>
+          <button type="button" id="link-tron">
+            Link with TronLink
           </button>
           <details>
             <summary>Another wallet, or an on-chain proof</summary>
             <label>
-              Account (CAIP-10) <input id="link-account" placeholder="eip155:1:0x…" size={60} />
+              Address, or account (CAIP-10){' '}
+              <input id="link-account" placeholder="0x…, T…, bc1… or eip155:1:0x…" size={60} />
             </label>
+            <select id="link-chain" hidden />
             <button type="button" id="link-challenge">
               Get the message to sign
             </button>
             <pre id="link-message" />
             <label>
-              Signature <input id="link-signature" placeholder="0x…" size={60} />
+              Signature <input id="link-signature" placeholder="0x… (hex) or base64 / base58" size={60} />
             </label>
             <button type="button" id="link-submit-signature">
               Submit the signature

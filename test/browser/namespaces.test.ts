@@ -1,0 +1,133 @@
+// The account page links a Solana account through an injected Wallet Standard wallet
+// (solana:signIn, signed in Node by a generated ed25519 key) and a TRON account through
+// the paste path, typed as a plain address: the page works out its chain.
+// Without Chromium the suite is skipped with a message, except in CI (CI=true).
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { SOLANA_MAINNET, solanaSigner, TRON_MAINNET, tronSigner } from '../wallets/namespaceSigners.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const available = existsSync(CHROMIUM);
+
+describe.skipIf(!available && process.env.CI !== 'true')('linking non-EVM accounts in Chromium', () => {
+  let server: TestServer;
+  let browser: BrowserContext;
+  let page: Page;
+  let profile: string;
+  const solana = solanaSigner();
+  const tron = tronSigner();
+
+  beforeAll(async () => {
+    server = await startTestServer({ CHAINS: `eip155:1,${TRON_MAINNET},${SOLANA_MAINNET}` });
+    profile = mkdtempSync(join(tmpdir(), 'wallet-attest-chromium-'));
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-sync',
+      ],
+    });
+    page = await browser.newPage();
+    const cdp = await browser.newCDPSession(page);
+    await cdp.send('WebAuthn.enable');
+    await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: {
+        protocol: 'ctap2',
+        transport: 'internal',
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+        automaticPresenceSimulation: true,
+      },
+    });
+    // The wallet writes the Sign-In With Solana text from the input itself, as wallets do,
+    // and Node signs its bytes.
+    await page.exposeFunction('__solanaSign', (bytes: number[]) => [
+      ...solana.signBytes(new Uint8Array(bytes)),
+    ]);
+    await page.addInitScript((address: string) => {
+      const w = window as unknown as { __solanaSign: (bytes: number[]) => Promise<number[]> };
+      const text = (input: Record<string, string>) =>
+        [
+          `${input.domain} wants you to sign in with your Solana account:`,
+          input.address,
+          '',
+          input.statement,
+          '',
+          `URI: ${input.uri}`,
+          `Version: ${input.version}`,
+          `Chain ID: ${input.chainId}`,
+          `Nonce: ${input.nonce}`,
+          `Issued At: ${input.issuedAt}`,
+          `Expiration Time: ${input.expirationTime}`,
+        ].join('\n');
+      const account = { address, publicKey: new Uint8Array(32), chains: ['solana:mainnet'], features: [] };
+      const wallet = {
+        version: '1.0.0',
+        name: 'Test wallet',
+        icon: 'data:image/svg+xml;base64,',
+        chains: ['solana:mainnet'],
+        accounts: [account],
+        features: {
+          'standard:connect': { version: '1.0.0', connect: async () => ({ accounts: [account] }) },
+          'solana:signIn': {
+            version: '1.0.0',
+            signIn: async (input: Record<string, string>) => {
+              const signedMessage = new TextEncoder().encode(text(input));
+              const signature = new Uint8Array(await w.__solanaSign([...signedMessage]));
+              return [{ account, signedMessage, signature, signatureType: 'ed25519' }];
+            },
+          },
+        },
+      };
+      const announce = (api: { register: (...wallets: unknown[]) => unknown }) => api.register(wallet);
+      window.addEventListener('wallet-standard:app-ready', (event) =>
+        announce((event as CustomEvent).detail),
+      );
+      window.dispatchEvent(new CustomEvent('wallet-standard:register-wallet', { detail: announce }));
+    }, solana.address);
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('links a Solana wallet with solana:signIn, and a TRON account pasted as a plain address', async () => {
+    await page.goto(`${server.baseUrl}/`);
+    await page.click('text=Verify with the development identity provider');
+    await page.click('button[name="person"] >> nth=1');
+    await page.waitForURL(/\/enroll$/);
+    await page.fill('#passkey-name', 'Test laptop');
+    await page.click('#passkey-register');
+    await page.waitForURL(/\/account$/);
+
+    await page.click('#link-solana');
+    const solanaAccount = `${SOLANA_MAINNET}:${solana.address}`;
+    await expect.poll(() => page.textContent('#bindings'), { timeout: 10_000 }).toContain(solanaAccount);
+    expect(await page.textContent('#bindings')).toContain('active (siws)');
+
+    await page.click('summary');
+    await page.fill('#link-account', tron.address);
+    await page.click('#link-challenge');
+    const tronAccount = `${TRON_MAINNET}:${tron.address}`;
+    await expect.poll(() => page.textContent('#link-message')).toContain('sign in with your TRON account');
+    const shown = (await page.textContent('#link-message'))!;
+    const message = shown.slice(0, shown.indexOf('\n\nDigest of the message'));
+    await page.fill('#link-signature', tron.sign(message));
+    await page.click('#link-submit-signature');
+    await expect.poll(() => page.textContent('#bindings'), { timeout: 10_000 }).toContain(tronAccount);
+    expect(await page.textContent('#bindings')).toContain('active (tip191)');
+    // Neither has an EIP-712 form to download.
+    expect(await page.locator('#bindings a', { hasText: 'EIP-712' }).count()).toBe(0);
+  }, 60_000);
+});
