@@ -120,6 +120,14 @@ describe('linking a Bitcoin account', () => {
     expect((await expectProblem(forged.response, 422, 'signature-invalid')).detail).toContain(
       'does not hash',
     );
+    // A witness key that is not on the curve is refused too (the library throws on it).
+    const notAPoint = await link(`${MAINNET}:${key.addresses.p2wpkh}`, (message) => {
+      const [signature] = decodeWitness(key.sign(key.addresses.p2wpkh, message));
+      return encodeWitness([signature!, Uint8Array.from([0x02, ...new Uint8Array(32).fill(0xff)])]);
+    });
+    expect((await expectProblem(notAPoint.response, 422, 'signature-invalid')).detail).toContain(
+      'not a point',
+    );
 
     const header = await link(`${MAINNET}:${key.addresses.p2pkh}`, (message) => {
       const legacy = base64.decode(key.sign(key.addresses.p2pkh, message));

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidAccountError } from '../../errors.js';
 import { parseBitcoinAddress } from './address.js';
@@ -74,6 +75,33 @@ describe('Bitcoin addresses', () => {
     expect(() => parseBitcoinAddress('', mainnet)).toThrow(InvalidAccountError);
     expect(() => parseBitcoinAddress('0x52908400098527886E0F7030069857D2E4169EE7', mainnet)).toThrow(
       InvalidAccountError,
+    );
+  });
+});
+
+describe('address parsing, properties', () => {
+  it('answers any string with a canonical address or invalid-account, and canonical forms are fixed points', () => {
+    const piece = fc.oneof(
+      fc.string(),
+      fc.constantFrom('bc1q', 'bc1p', 'tb1q', 'BC1Q', '1', '3', 'm', '2'),
+      fc.stringMatching(/^[qpzry9x8gf2tvdw0s3jn54khce6mua7l]{6,60}$/),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(piece, { maxLength: 3 }).map((parts) => parts.join('')),
+        fc.constantFrom(mainnet, signet, regtest),
+        (raw, network) => {
+          let parsed: ReturnType<typeof parseBitcoinAddress>;
+          try {
+            parsed = parseBitcoinAddress(raw, network);
+          } catch (error) {
+            expect(error).toBeInstanceOf(InvalidAccountError);
+            return;
+          }
+          expect(parseBitcoinAddress(parsed.address, network)).toEqual(parsed);
+        },
+      ),
+      { numRuns: 1000 },
     );
   });
 });

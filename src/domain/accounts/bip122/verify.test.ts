@@ -1,4 +1,5 @@
 import { base64 } from '@scure/base';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   decodeWitness,
@@ -114,6 +115,20 @@ describe('BIP-322 signatures of generated keys', () => {
       expect(verifyBitcoinProof(onMainnet(signer.addresses[type]), message, forged)).toMatchObject({
         result: 'invalid',
         reason: 'the public key in the witness does not hash to the address',
+      });
+    }
+  });
+
+  it('refuses a witness key that is not a point on the curve', () => {
+    const key = generateBitcoinKey();
+    const notAPoint = Uint8Array.from([0x02, ...new Uint8Array(32).fill(0xff)]);
+    for (const type of ['p2wpkh', 'p2shP2wpkh'] as const) {
+      const [signature] = decodeWitness(key.sign(key.addresses[type], message));
+      expect(
+        verifyBitcoinProof(onMainnet(key.addresses[type]), message, encodeWitness([signature!, notAPoint])),
+      ).toMatchObject({
+        result: 'invalid',
+        reason: 'the public key in the witness is not a point on secp256k1',
       });
     }
   });
@@ -254,5 +269,50 @@ describe('BIP-137 (legacy) signatures', () => {
         reason: expect.stringContaining('P2PKH addresses only'),
       });
     }
+  });
+});
+
+describe('properties', () => {
+  const message = 'any change refused';
+  const key = generateBitcoinKey();
+  const proofs = (['p2pkh', 'p2shP2wpkh', 'p2wpkh', 'p2tr'] as const).map((type) => {
+    const address = onMainnet(key.addresses[type]);
+    const signature = key.sign(address.address, message);
+    const full = type === 'p2pkh' ? signature : fullFormat(address.address, message, signature);
+    return { address, bytes: [base64.decode(signature), base64.decode(full)] };
+  });
+
+  it('a signature with any one byte changed is never valid', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...proofs),
+        fc.nat(),
+        fc.nat(),
+        fc.integer({ min: 1, max: 255 }),
+        ({ address, bytes }, which, index, delta) => {
+          const original = bytes[which % bytes.length]!;
+          const mutated = Uint8Array.from(original);
+          const at = index % mutated.length;
+          mutated[at] = (mutated[at]! + delta) % 256;
+          expect(verifyBitcoinProof(address, message, base64.encode(mutated)).result).not.toBe('valid');
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('any string is answered with a result, never an exception', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...proofs),
+        fc.oneof(fc.string(), fc.base64String()),
+        ({ address }, signature) => {
+          expect(['invalid', 'inconclusive']).toContain(
+            verifyBitcoinProof(address, message, signature).result,
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

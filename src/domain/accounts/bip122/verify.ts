@@ -36,6 +36,16 @@ export function verifyBitcoinProof(
   message: string,
   signature: string,
 ): BitcoinProofResult {
+  try {
+    return classifyAndVerify(address, message, signature);
+  } catch (error) {
+    // Library code that throws on input it rejects: a malformed proof, never a valid one.
+    const detail = error instanceof Error ? error.message : String(error);
+    return { result: 'invalid', reason: `the signature is malformed (${detail})` };
+  }
+}
+
+function classifyAndVerify(address: BitcoinAddress, message: string, signature: string): BitcoinProofResult {
   let bytes: Uint8Array;
   try {
     bytes = base64.decode(signature.trim());
@@ -144,12 +154,20 @@ function verifyFull(address: BitcoinAddress, message: string, bytes: Uint8Array)
 /** P2SH-P2WPKH's scriptSig: one push of the redeem script, the key's P2WPKH output script. */
 function p2shP2wpkhScriptSig(publicKey: Uint8Array | undefined): Uint8Array | undefined {
   if (publicKey?.length !== 33) return undefined;
-  const redeemScript = Address.convertAdressToScriptPubkey(p2wpkhAddressOf(publicKey));
+  const p2wpkh = addressesOf(publicKey, 'p2wpkh');
+  if (!p2wpkh) return undefined;
+  const redeemScript = Address.convertAdressToScriptPubkey(p2wpkh[0]!);
   return Uint8Array.from([redeemScript.length, ...redeemScript]);
 }
 
-function p2wpkhAddressOf(publicKey: Uint8Array): string {
-  return Address.convertPubKeyIntoAddress(Buffer.from(publicKey), 'p2wpkh').mainnet;
+/** The key's addresses of a type on every network, or undefined when it is no valid key. */
+function addressesOf(publicKey: Uint8Array, type: 'p2sh-p2wpkh' | 'p2wpkh'): string[] | undefined {
+  try {
+    const derived = Address.convertPubKeyIntoAddress(Buffer.from(publicKey), type);
+    return [derived.mainnet, derived.testnet, derived.regtest];
+  } catch {
+    return undefined;
+  }
 }
 
 function verifyWitness(
@@ -186,11 +204,15 @@ function verifyWitness(
               reason: 'a P2WPKH witness is a signature and a compressed public key',
             };
       }
-      const derived = Address.convertPubKeyIntoAddress(
-        Buffer.from(witness[1]!),
-        address.type === 'p2sh' ? 'p2sh-p2wpkh' : 'p2wpkh',
-      );
-      if (![derived.mainnet, derived.testnet, derived.regtest].includes(address.address)) {
+      const derived = addressesOf(witness[1]!, address.type === 'p2sh' ? 'p2sh-p2wpkh' : 'p2wpkh');
+      if (!derived) {
+        return {
+          result: 'invalid',
+          method,
+          reason: 'the public key in the witness is not a point on secp256k1',
+        };
+      }
+      if (!derived.includes(address.address)) {
         return {
           result: 'invalid',
           method,
