@@ -80,8 +80,9 @@ export function governingBinding(bindings: BindingRow[]): BindingRow | undefined
   return bindings.find((binding) => binding.status !== 'revoked') ?? bindings[0];
 }
 
+/** A stored binding's account is canonical CAIP-10, so its chain is the text before the last colon. */
 function onchainChainOf(ctx: ServiceContext, account: string) {
-  const chain = ctx.chains.get(ACCOUNT_NAMESPACES.parse(account).chainId);
+  const chain = ctx.chains.get(account.slice(0, account.lastIndexOf(':')));
   return chain?.attestations ? { id: chain.id, ...chain.attestations } : undefined;
 }
 
