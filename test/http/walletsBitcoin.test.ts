@@ -239,4 +239,28 @@ describe('an exchange looking a Bitcoin account up', () => {
       'invalid-account',
     );
   });
+  it('answers a batch of Bitcoin accounts in order, with malformed ones per item', async () => {
+    const key = generateBitcoinKey();
+    const address = key.addresses.p2tr;
+    const { response } = await link(`${MAINNET}:${address}`, (message) => key.sign(address, message));
+    const binding = await linked(response);
+    const reader = await apiClient(server, ['attestations:read']);
+    const answer = await api(server, reader.key).post('/v1/attestations/query', {
+      accounts: [
+        `${MAINNET}:${address.toUpperCase()}`,
+        `${MAINNET}:${generateBitcoinKey().addresses.p2pkh}`,
+        `${MAINNET}:${generateBitcoinKey('testnet').addresses.p2wpkh}`,
+      ],
+    });
+    expect(answer.status).toBe(200);
+    const { results } = await json<{
+      results: { account: string; status?: string; method?: string; error?: { type: string } }[];
+    }>(answer);
+    expect(results.map((r) => r.status ?? r.error?.type.split('/').pop())).toEqual([
+      'active',
+      'none',
+      'invalid-account',
+    ]);
+    expect(results[0]).toMatchObject({ account: binding.account, method: 'bip322-simple' });
+  });
 });
