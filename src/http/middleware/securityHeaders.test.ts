@@ -4,11 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { securityHeaders } from './securityHeaders.js';
 
 // The precomputed headers must stay what hono's secure-headers middleware sends for the
-// policy the service had configured with it, so replacing it weakened nothing.
-function reference(https: boolean) {
+// policy the service configures, so precomputing them weakened nothing. `connect-src` is
+// spelled out (it is what `default-src 'self'` implies) so an NCALayer origin can be added.
+function reference(https: boolean, connectTo: string[] = []) {
   return secureHeaders({
     contentSecurityPolicy: {
       defaultSrc: ["'self'"],
+      connectSrc: ["'self'", ...connectTo],
       scriptSrc: ["'self'"],
       styleSrc: ["'self'"],
       imgSrc: ["'self'", 'data:'],
@@ -45,6 +47,14 @@ describe('securityHeaders', () => {
       });
     }
   }
+
+  it('lets the pages connect to the configured NCALayer origin and nowhere else', async () => {
+    const ncalayer = 'wss://127.0.0.1:13579';
+    const expected = await headersOf(reference(false, [ncalayer]), false);
+    const sent = await headersOf(securityHeaders('http://localhost:8787', [ncalayer]) as never, false);
+    expect(sent).toEqual(expected);
+    expect(sent['content-security-policy']).toContain(`connect-src 'self' ${ncalayer};`);
+  });
 
   it('keeps headers a handler set', async () => {
     const app = new Hono();
