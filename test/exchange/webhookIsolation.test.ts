@@ -5,14 +5,14 @@
 // accounts the exchanges looked up.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { type AddressInfo, connect, createServer as createTcpServer, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger, LogLevel } from '../../src/observability/logger.js';
 import { startBackgroundWork } from '../../src/runtime/backgroundWork.js';
 import { changeBinding } from '../../src/services/bindingStatus.js';
-import { startTestServer, TEST_POSTGRES_ADMIN_URL, type TestServer } from '../helpers/server.js';
+import { createPostgresDatabase, postgresRelay } from '../helpers/postgres.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
 import { json } from '../http/citizenFlow.js';
 import { api, apiClient, citizenWithAccounts } from './exchangeFlow.js';
 
@@ -364,27 +364,21 @@ describe('background work while the database fails', () => {
       if (event.query.sql.includes('"webhook_deliveries"')) outboxStatements++;
     };
     if (POSTGRES) {
-      const proxy = await tcpProxy(new URL(TEST_POSTGRES_ADMIN_URL));
-      const name = `wa_test_fault_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-      const admin = new pg.Client({ connectionString: TEST_POSTGRES_ADMIN_URL });
-      await admin.connect();
-      await admin.query(`create database ${name}`);
-      await admin.end();
-      const url = new URL(TEST_POSTGRES_ADMIN_URL);
-      url.host = `127.0.0.1:${proxy.port}`;
-      url.pathname = `/${name}`;
-      server = await startTestServer({ DATABASE_URL: url.toString() }, undefined, undefined, databaseLog);
+      const proxy = await postgresRelay();
+      const database = await createPostgresDatabase('wa_test_fault');
+      server = await startTestServer(
+        { DATABASE_URL: database.urlVia('127.0.0.1', proxy.port) },
+        undefined,
+        undefined,
+        databaseLog,
+      );
       fault = {
         begin: () => proxy.shut(),
         end: () => proxy.open(),
         tries: () => proxy.refused,
         async release() {
-          await proxy.shut();
           await proxy.close();
-          const client = new pg.Client({ connectionString: TEST_POSTGRES_ADMIN_URL });
-          await client.connect();
-          await client.query(`drop database if exists ${name} with (force)`);
-          await client.end();
+          await database.drop();
         },
       };
     } else {
@@ -460,49 +454,3 @@ describe('background work while the database fails', () => {
     }
   });
 });
-
-/**
- * A TCP proxy in front of PostgreSQL. Shut, it cuts every connection and accepts each new
- * one only to cut it at once (counting them); reopened, it forwards again.
- */
-async function tcpProxy(target: URL) {
-  const sockets = new Set<Socket>();
-  let shut = false;
-  let refused = 0;
-  const server = createTcpServer((client) => {
-    if (shut) {
-      refused++;
-      client.on('error', () => {});
-      client.destroy();
-      return;
-    }
-    const upstream = connect(Number(target.port || 5432), target.hostname);
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.on('error', () => {});
-      socket.on('close', () => {
-        sockets.delete(socket);
-        client.destroy();
-        upstream.destroy();
-      });
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    port,
-    get refused() {
-      return refused;
-    },
-    async shut() {
-      shut = true;
-      refused = 0;
-      for (const socket of sockets) socket.destroy();
-    },
-    async open() {
-      shut = false;
-    },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}

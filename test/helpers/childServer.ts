@@ -7,8 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
-import { TEST_POSTGRES_ADMIN_URL } from './server.js';
+import { createPostgresDatabase } from './postgres.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -121,7 +120,7 @@ export async function serviceData(
 ): Promise<ServiceData> {
   const port = await restartablePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'wallet-attest-child-'));
-  const postgres = database === 'postgres' ? await createPostgresDatabase() : undefined;
+  const postgres = database === 'postgres' ? await createPostgresDatabase('wa_crash') : undefined;
   const baseUrl = `http://localhost:${port}`;
   return {
     env: {
@@ -140,23 +139,6 @@ export async function serviceData(
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-async function createPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `wa_crash_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: TEST_POSTGRES_ADMIN_URL });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`create database ${name}`);
-  const url = new URL(TEST_POSTGRES_ADMIN_URL);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
 }
 
 export interface ChildServer {

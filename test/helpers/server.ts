@@ -4,13 +4,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { loadConfig } from '../../src/config/config.js';
 import type { Clock } from '../../src/domain/clock.js';
 import type { ContractViolation } from '../../src/http/middleware/contractCheck.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { type AssembledApp, type AssembleOptions, assemble } from '../../src/runtime/assemble.js';
 import { createNodeServer } from '../../src/runtime/nodeServer.js';
+import { createPostgresDatabase, TEST_POSTGRES_ADMIN_URL } from './postgres.js';
 
 export class TestClock implements Clock {
   offsetMs = 0;
@@ -42,27 +42,7 @@ export interface TestServer {
 }
 
 /** Set TEST_DATABASE=postgres to run a suite against PostgreSQL (a fresh database per server). */
-export const TEST_POSTGRES_ADMIN_URL =
-  process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-async function createPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `wa_test_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = new pg.Client({ connectionString: TEST_POSTGRES_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(TEST_POSTGRES_ADMIN_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: TEST_POSTGRES_ADMIN_URL });
-      await client.connect();
-      await client.query(`drop database if exists ${name} with (force)`);
-      await client.end();
-    },
-  };
-}
+export { TEST_POSTGRES_ADMIN_URL };
 
 export async function startTestServer(
   env: Record<string, string> = {},

@@ -1,10 +1,10 @@
 // PostgreSQL closing the service's pooled connections (a restart, an administrator's
 // pg_terminate_backend) must not end the process: the pool reports it as an 'error' event,
 // which unhandled would be an uncaught exception. The next request opens a new connection.
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, apiClient } from '../exchange/exchangeFlow.js';
-import { startTestServer, TEST_POSTGRES_ADMIN_URL, type TestServer } from '../helpers/server.js';
+import { asPostgresAdmin } from '../helpers/postgres.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const onPostgres = process.env.TEST_DATABASE === 'postgres';
 
@@ -28,17 +28,13 @@ describe.runIf(onPostgres)('PostgreSQL connections closed by the server', () => 
     const config = server.assembled.services.config;
     if (config.database.kind !== 'postgres') throw new Error('expected PostgreSQL');
     const database = new URL(config.database.url).pathname.slice(1);
-    const admin = new pg.Client({ connectionString: TEST_POSTGRES_ADMIN_URL });
-    await admin.connect();
-    try {
-      const { rows } = await admin.query(
+    const { rows } = await asPostgresAdmin((admin) =>
+      admin.query(
         'select pg_terminate_backend(pid) as ended from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
         [database],
-      );
-      expect(rows.length).toBeGreaterThan(0);
-    } finally {
-      await admin.end();
-    }
+      ),
+    );
+    expect(rows.length).toBeGreaterThan(0);
     // Give the pool time to notice; an unhandled 'error' event would fail the run here.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect((await fetch(`${server.baseUrl}/readyz`)).status).toBe(200);

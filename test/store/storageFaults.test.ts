@@ -3,14 +3,19 @@
 // load, a database switched to read-only, and an SQLite file that cannot grow (a full
 // disk). Meanwhile every request is answered 503 problem+json with Retry-After (never a
 // 500), /readyz says 503, nothing half-written remains, and the service recovers by itself.
-import { createServer, type Server, Socket } from 'node:net';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditLog } from '../../src/services/transparency.js';
 import { api, apiClient } from '../exchange/exchangeFlow.js';
-import { startTestServer, TEST_POSTGRES_ADMIN_URL, type TestServer } from '../helpers/server.js';
+import {
+  asPostgresAdmin,
+  createPostgresDatabase,
+  postgresRelay,
+  type ScratchDatabase,
+  type TcpRelay,
+} from '../helpers/postgres.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
 import { json } from '../http/citizenFlow.js';
 import { signedInCitizens, submitSignature } from '../http/walletFlow.js';
 
@@ -124,84 +129,25 @@ describe.runIf(!onPostgres)('SQLite on a full disk', () => {
   });
 });
 
-/** A TCP relay in front of PostgreSQL that can be cut (connections dropped, port closed) and restored. */
-async function relayTo(target: { host: string; port: number }) {
-  const sockets = new Set<Socket>();
-  let listener: Server | undefined;
-  let port = 0;
-  const open = () =>
-    new Promise<void>((resolve) => {
-      listener = createServer((client) => {
-        const upstream = new Socket();
-        sockets.add(client);
-        sockets.add(upstream);
-        const drop = () => {
-          client.destroy();
-          upstream.destroy();
-          sockets.delete(client);
-          sockets.delete(upstream);
-        };
-        client.on('error', drop).on('close', drop);
-        upstream.on('error', drop).on('close', drop);
-        upstream.connect(target.port, target.host, () => {
-          client.pipe(upstream);
-          upstream.pipe(client);
-        });
-      });
-      listener.listen(port, '127.0.0.1', () => {
-        port = (listener!.address() as { port: number }).port;
-        resolve();
-      });
-    });
-  await open();
-  return {
-    get port() {
-      return port;
-    },
-    /** The database "goes away": every connection dropped, new ones refused. */
-    async cut() {
-      await new Promise<void>((resolve) => {
-        listener!.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      });
-    },
-    restore: open,
-    async close() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) =>
-        listener?.listening ? listener.close(() => resolve()) : resolve(),
-      );
-    },
-  };
-}
-
 describe.runIf(onPostgres)('PostgreSQL going away and coming back', () => {
   let server: TestServer;
-  let relay: Awaited<ReturnType<typeof relayTo>>;
-  let name: string;
-  const admin = async <T>(work: (client: pg.Client) => Promise<T>) => {
-    const client = new pg.Client({ connectionString: TEST_POSTGRES_ADMIN_URL });
-    await client.connect();
-    try {
-      return await work(client);
-    } finally {
-      await client.end();
-    }
-  };
+  let relay: TcpRelay;
+  let database: ScratchDatabase;
+  const terminateConnections = () =>
+    asPostgresAdmin((admin) =>
+      admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1', [
+        database.name,
+      ]),
+    );
   beforeAll(async () => {
-    name = `wa_outage_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-    await admin((client) => client.query(`create database ${name}`));
-    const target = new URL(TEST_POSTGRES_ADMIN_URL);
-    relay = await relayTo({ host: target.hostname, port: Number(target.port || 5432) });
-    const url = new URL(TEST_POSTGRES_ADMIN_URL);
-    url.host = `127.0.0.1:${relay.port}`;
-    url.pathname = `/${name}`;
-    server = await startTestServer({ DATABASE_URL: url.toString() });
+    database = await createPostgresDatabase('wa_outage');
+    relay = await postgresRelay();
+    server = await startTestServer({ DATABASE_URL: database.urlVia('127.0.0.1', relay.port) });
   });
   afterAll(async () => {
     await server?.close();
     await relay?.close();
-    await admin((client) => client.query(`drop database if exists ${name} with (force)`));
+    await database?.drop();
   });
 
   it('answers 503 while the server is unreachable and recovers by itself when it returns', async () => {
@@ -210,7 +156,7 @@ describe.runIf(onPostgres)('PostgreSQL going away and coming back', () => {
     expect((await exchange.get(`/v1/attestations/${UNBOUND}`)).status).toBe(200);
     const [citizen] = await signedInCitizens(server, 1);
 
-    await relay.cut();
+    await relay.shut();
     await expectUnavailable(await exchange.get(`/v1/attestations/${UNBOUND}`), 'database-unavailable');
     await expectUnavailable(
       await exchange.post('/v1/webhooks', { url: 'http://127.0.0.1:9/hook' }),
@@ -222,7 +168,7 @@ describe.runIf(onPostgres)('PostgreSQL going away and coming back', () => {
     expect(ready.status).toBe(503);
     expect(ready.body.checks.database).toBe('unreachable');
 
-    await relay.restore();
+    await relay.open();
     await until(async () => (await readiness(server)).status === 200);
     expect((await exchange.get(`/v1/attestations/${UNBOUND}`)).status).toBe(200);
     expect((await tryLink(citizen!.browser)).status).toBe(201);
@@ -252,9 +198,7 @@ describe.runIf(onPostgres)('PostgreSQL going away and coming back', () => {
     });
     for (let round = 0; round < 5; round++) {
       await new Promise((resolve) => setTimeout(resolve, 150));
-      await admin((admin) =>
-        admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1', [name]),
-      );
+      await terminateConnections();
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
     running = false;
@@ -266,20 +210,22 @@ describe.runIf(onPostgres)('PostgreSQL going away and coming back', () => {
 
   it('answers 503 storage-read-only while the database accepts no writes', async () => {
     const [citizen] = await signedInCitizens(server, 1);
-    const terminate = () =>
-      admin((admin) =>
-        admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1', [name]),
+    const readOnly = (on: boolean) =>
+      asPostgresAdmin((admin) =>
+        admin.query(
+          `alter database ${database.name} set default_transaction_read_only = ${on ? 'on' : 'off'}`,
+        ),
       );
-    await admin((admin) => admin.query(`alter database ${name} set default_transaction_read_only = on`));
-    await terminate();
+    await readOnly(true);
+    await terminateConnections();
     try {
       await until(async () => (await readiness(server)).body.checks.writes === 'read-only');
       expect((await readiness(server)).status).toBe(503);
       const link = await tryLink(citizen!.browser);
       await expectUnavailable(link.response, 'storage-read-only');
     } finally {
-      await admin((admin) => admin.query(`alter database ${name} set default_transaction_read_only = off`));
-      await terminate();
+      await readOnly(false);
+      await terminateConnections();
     }
     await until(async () => (await readiness(server)).status === 200);
     expect((await tryLink(citizen!.browser)).status).toBe(201);
