@@ -38,6 +38,15 @@ async function exchangesWithWebhooks(count: number) {
   );
 }
 
+/** A regulator's suspension, as the regulator routes make it. */
+function suspend(bindingId: string, reason: string) {
+  return changeBinding(server.assembled.services, bindingId, {
+    transition: 'suspend',
+    reason,
+    actor: { type: 'regulator', id: null },
+  });
+}
+
 async function outboxFor(webhookIds: string[]): Promise<Map<string, number>> {
   const rows = await server.assembled.db
     .selectFrom('webhook_deliveries')
@@ -64,11 +73,7 @@ describe('webhook notifications after a lookup', () => {
     );
     expect(answers.map((answer) => answer.status)).toEqual(exchanges.map(() => 200));
     expect(server.assembled.services.queryLog.pending).toBeGreaterThan(0);
-    await changeBinding(server.assembled.services, linked[0]!.bindingId, {
-      transition: 'suspend',
-      reason: 'fraud',
-      actor: { type: 'regulator', id: null },
-    });
+    await suspend(linked[0]!.bindingId, 'fraud');
     const outbox = await outboxFor(exchanges.map((exchange) => exchange.webhookId));
     expect(exchanges.map((exchange) => outbox.get(exchange.webhookId) ?? 0)).toEqual(exchanges.map(() => 1));
   });
@@ -90,11 +95,7 @@ describe('webhook notifications after a lookup', () => {
     );
     expect(linked.status).toBe(201);
     const { binding } = await json<{ binding: { id: string } }>(linked);
-    await changeBinding(server.assembled.services, binding.id, {
-      transition: 'suspend',
-      reason: 'review',
-      actor: { type: 'regulator', id: null },
-    });
+    await suspend(binding.id, 'review');
     const payloads = await server.assembled.db
       .selectFrom('webhook_deliveries')
       .select('payload')
@@ -129,11 +130,7 @@ describe('webhook notifications after a lookup', () => {
     await other.exited;
     // Its query log was most likely still buffered (written about once a second), so the
     // lookups may be missing from it; the interest they created is not.
-    await changeBinding(server.assembled.services, linked[0]!.bindingId, {
-      transition: 'suspend',
-      reason: 'fraud',
-      actor: { type: 'regulator', id: null },
-    });
+    await suspend(linked[0]!.bindingId, 'fraud');
     const outbox = await outboxFor(exchanges.map((exchange) => exchange.webhookId));
     expect(exchanges.map((exchange) => outbox.get(exchange.webhookId) ?? 0)).toEqual(exchanges.map(() => 1));
   });
