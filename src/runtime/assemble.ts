@@ -21,7 +21,11 @@ import { HttpMetrics } from '../observability/metrics.js';
 import { ApiKeyAuthenticator } from '../services/apiClients.js';
 import type { ServiceContext } from '../services/context.js';
 import type { IdentitySources } from '../services/identityVerification.js';
-import { directInterestWriter, type InterestWriter } from '../services/interest.js';
+import {
+  directInterestWriter,
+  type InterestWriter,
+  rememberingInterestWriter,
+} from '../services/interest.js';
 import { BufferedQueryLog, type QueryLogWriter } from '../services/queryLog.js';
 import { MemoryRateLimiter } from '../services/rateLimiter.js';
 import type { Database } from '../store/database.js';
@@ -84,9 +88,13 @@ function openWriters(
     },
   };
   if (config.database.kind === 'sqlite' && config.database.filename !== ':memory:') {
-    return writerThread(config.database.filename, options);
+    const thread = writerThread(config.database.filename, options);
+    return { queryLog: thread.queryLog, interest: rememberingInterestWriter(thread.interest) };
   }
-  return { queryLog: new BufferedQueryLog(db, options), interest: directInterestWriter(db) };
+  return {
+    queryLog: new BufferedQueryLog(db, options),
+    interest: rememberingInterestWriter(directInterestWriter(db)),
+  };
 }
 
 /**

@@ -6,7 +6,7 @@ import { purgeInterestBefore } from '../store/repositories/interest.js';
 import { purgeExpiredSessions } from '../store/repositories/sessions.js';
 import { purgeExpiredWalletChallenges } from '../store/repositories/walletChallenges.js';
 import type { ServiceContext } from './context.js';
-import { INTEREST_REFRESH_MS } from './lookups.js';
+import { INTEREST_REFRESH_MS } from './interest.js';
 
 /** Interest rows removed per statement, so one purge never holds the write lock for long. */
 const INTEREST_PURGE_BATCH = 5000;

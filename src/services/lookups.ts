@@ -6,7 +6,6 @@ import { type ProblemDetails, ProblemError } from '../domain/errors.js';
 import { StoredJson } from '../domain/storedJson.js';
 import type { AttestationRow, BindingRow } from '../store/database.js';
 import { chainAttestationsOf } from '../store/repositories/chainPublications.js';
-import { interestOfClient } from '../store/repositories/interest.js';
 import { bindingsOfAccounts, identitiesByIds, newestAttestations } from '../store/repositories/lookups.js';
 import type { ApiClient } from './apiClients.js';
 import { attestationState } from './attestations.js';
@@ -55,24 +54,6 @@ export async function holderPseudonym(
   clientId: string,
 ): Promise<string> {
   return ctx.protector.keyedHash(`${clientId}:${identityId}`, HOLDER_PURPOSE);
-}
-
-/**
- * Interest is moved forward at most once per INTEREST_REFRESH_MS for an (account, client)
- * pair, so an exchange that looks the same accounts up again and again causes one read per
- * lookup and no write; a status change counts interest that old as current
- * (statusNotifications.ts), so the window is never shortened by the refresh step.
- */
-export const INTEREST_REFRESH_MS = 3_600_000;
-
-async function noteInterest(ctx: ServiceContext, clientId: string, accounts: string[], now: Date) {
-  const recorded = await interestOfClient(ctx.db, clientId, accounts);
-  const fresh = new Date(now.getTime() - INTEREST_REFRESH_MS).toISOString();
-  const stale = accounts.filter((account) => {
-    const at = recorded.get(account);
-    return at === undefined || at < fresh;
-  });
-  if (stale.length > 0) await ctx.interest.record(clientId, stale, now);
 }
 
 /** The binding that speaks for an account: the live one, else the most recent revoked one. */
@@ -134,7 +115,7 @@ export async function lookupAccounts(
   // Before anything is read: a status change committed after this write notifies the
   // client, and one committed before it is seen by the reads below. Either way the client
   // learns it (docs/exchange-api.md, "Webhooks").
-  await noteInterest(ctx, client.id, ids, now);
+  await ctx.interest.record(client.id, ids, now);
   const byAccount = new Map<string, BindingRow[]>();
   for (const binding of await bindingsOfAccounts(ctx.db, ids)) {
     byAccount.set(binding.account, [...(byAccount.get(binding.account) ?? []), binding]);

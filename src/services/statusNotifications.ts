@@ -7,7 +7,7 @@ import type { Database, WebhookDeliveryRow } from '../store/database.js';
 import { clientsInterestedIn } from '../store/repositories/interest.js';
 import { activeWebhooksOfClients, insertDeliveries } from '../store/repositories/webhooks.js';
 import type { ServiceContext } from './context.js';
-import { INTEREST_REFRESH_MS } from './lookups.js';
+import { INTEREST_REFRESH_MS } from './interest.js';
 
 export interface StatusChangeEvent {
   account: string;

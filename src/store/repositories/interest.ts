@@ -2,22 +2,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../database.js';
 
-/** When each of the given accounts was last recorded as looked up by this client. */
-export async function interestOfClient(
-  db: Kysely<Database>,
-  clientId: string,
-  accounts: string[],
-): Promise<Map<string, string>> {
-  if (accounts.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('exchange_interest')
-    .select(['account', 'looked_up_at'])
-    .where('account', 'in', accounts)
-    .where('client_id', '=', clientId)
-    .execute();
-  return new Map(rows.map((row) => [row.account, row.looked_up_at]));
-}
-
 /** Records (or moves forward) the client's interest in the accounts, in one statement. */
 export async function recordInterest(
   db: Kysely<Database>,
@@ -33,7 +17,9 @@ export async function recordInterest(
     .onConflict((conflict) =>
       conflict
         .columns(['account', 'client_id'])
-        .doUpdateSet((eb) => ({ looked_up_at: eb.ref('excluded.looked_up_at') })),
+        .doUpdateSet((eb) => ({ looked_up_at: eb.ref('excluded.looked_up_at') }))
+        // Never backwards (a lookup answered by an instance whose clock is behind).
+        .where('exchange_interest.looked_up_at', '<', (eb) => eb.ref('excluded.looked_up_at')),
     )
     .execute();
 }
