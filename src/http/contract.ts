@@ -207,7 +207,8 @@ export const ROUTES: RouteContract[] = [
   {
     method: 'POST',
     path: '/v1/wallets/challenge',
-    summary: 'A challenge for an account: EIP-4361 for eip155, CAIP-122 for the other namespaces (needs a recent passkey assertion)',
+    summary:
+      'A challenge for an account: EIP-4361 for eip155, CAIP-122 for the other namespaces (needs a recent passkey assertion)',
     tag: 'Wallets',
     access: 'session',
     request: 'wallet-challenge-request',

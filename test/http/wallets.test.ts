@@ -286,11 +286,7 @@ describe('accounts and request bodies', () => {
     ['0x000000000000000000000000000000000000dEaD', 422, 'invalid-account'],
     ['eip155:0x1:0x000000000000000000000000000000000000dEaD', 422, 'invalid-account'],
     ['eip155:999:0x000000000000000000000000000000000000dEaD', 422, 'unsupported-chain'],
-    [
-      'bip122:000000000019d6689c085ae165831e93:128Lkh3S7CkDTBZ8W7BbpsN3YYizJMp8p6',
-      422,
-      'unsupported-chain',
-    ],
+    ['bip122:000000000019d6689c085ae165831e93:128Lkh3S7CkDTBZ8W7BbpsN3YYizJMp8p6', 422, 'unsupported-chain'],
     ['tron:mainnet:TJRabPrwbZy45sbavfcjinPJC18kjpRTv8', 422, 'invalid-account'],
     ['tron:0x2b6653dc:TJRabPrwbZy45sbavfcjinPJC18kjpRTv8', 422, 'unsupported-chain'],
     ['cosmos:cosmoshub-4:cosmos1t2uflqwqe0fsj0shcfkrvpukewcw40yjj6hdc0', 422, 'unsupported-namespace'],
