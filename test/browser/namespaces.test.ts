@@ -1,12 +1,13 @@
 // The account page links a Solana account through an injected Wallet Standard wallet
-// (solana:signIn, signed in Node by a generated ed25519 key) and a TRON account through
-// the paste path, typed as a plain address: the page works out its chain.
+// (solana:signIn, signed in Node by a generated ed25519 key), and a TRON and a Bitcoin
+// account through the paste path, typed as plain addresses: the page works out the chain.
 // Without Chromium the suite is skipped with a message, except in CI (CI=true).
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateBitcoinKey } from '../helpers/bitcoinKeys.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { SOLANA_MAINNET, solanaSigner, TRON_MAINNET, tronSigner } from '../wallets/namespaceSigners.js';
 
@@ -20,9 +21,13 @@ describe.skipIf(!available && process.env.CI !== 'true')('linking non-EVM accoun
   let profile: string;
   const solana = solanaSigner();
   const tron = tronSigner();
+  const bitcoin = generateBitcoinKey('mainnet');
+  const BITCOIN_MAINNET = 'bip122:000000000019d6689c085ae165831e93';
 
   beforeAll(async () => {
-    server = await startTestServer({ CHAINS: `eip155:1,${TRON_MAINNET},${SOLANA_MAINNET}` });
+    server = await startTestServer({
+      CHAINS: `eip155:1,${TRON_MAINNET},${SOLANA_MAINNET},${BITCOIN_MAINNET}`,
+    });
     profile = mkdtempSync(join(tmpdir(), 'wallet-attest-chromium-'));
     browser = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
@@ -102,7 +107,7 @@ describe.skipIf(!available && process.env.CI !== 'true')('linking non-EVM accoun
     if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
-  it('links a Solana wallet with solana:signIn, and a TRON account pasted as a plain address', async () => {
+  it('links a Solana wallet with solana:signIn, and TRON and Bitcoin accounts pasted as plain addresses', async () => {
     await page.goto(`${server.baseUrl}/`);
     await page.click('text=Verify with the development identity provider');
     await page.click('button[name="person"] >> nth=1');
@@ -127,7 +132,20 @@ describe.skipIf(!available && process.env.CI !== 'true')('linking non-EVM accoun
     await page.click('#link-submit-signature');
     await expect.poll(() => page.textContent('#bindings'), { timeout: 10_000 }).toContain(tronAccount);
     expect(await page.textContent('#bindings')).toContain('active (tip191)');
-    // Neither has an EIP-712 form to download.
+
+    // A Bitcoin wallet (Sparrow, Electrum, Bitcoin Core) signs the pasted text by hand.
+    const bitcoinAddress = bitcoin.addresses.p2wpkh;
+    await page.fill('#link-account', bitcoinAddress);
+    await page.click('#link-challenge');
+    await expect.poll(() => page.textContent('#link-message')).toContain('sign in with your Bitcoin account');
+    const bitcoinShown = (await page.textContent('#link-message'))!;
+    const bitcoinMessage = bitcoinShown.slice(0, bitcoinShown.indexOf('\n\nDigest of the message'));
+    await page.fill('#link-signature', bitcoin.sign(bitcoinAddress, bitcoinMessage));
+    await page.click('#link-submit-signature');
+    const bitcoinAccount = `${BITCOIN_MAINNET}:${bitcoinAddress}`;
+    await expect.poll(() => page.textContent('#bindings'), { timeout: 10_000 }).toContain(bitcoinAccount);
+    expect(await page.textContent('#bindings')).toContain('active (bip322-simple)');
+    // None has an EIP-712 form to download.
     expect(await page.locator('#bindings a', { hasText: 'EIP-712' }).count()).toBe(0);
   }, 60_000);
 });
