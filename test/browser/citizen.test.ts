@@ -3,60 +3,33 @@
 // signatures come from a viem account. Dev IdP → passkey registration → link the wallet
 // → unlink → sign out → sign in with the passkey.
 // Without Chromium the suite is skipped with a message, except in CI (CI=true).
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CHROMIUM,
+  type ChromiumPage,
+  launchChromiumWithPasskeys,
+  skipBrowserSuite,
+} from '../helpers/chromium.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI !== 'true') {
+if (skipBrowserSuite) {
   console.warn(
     `Chromium not found at ${CHROMIUM}: skipping the browser suite (apt-get install -y chromium).`,
   );
 }
 
-describe.skipIf(!available && process.env.CI !== 'true')('the citizen pages in Chromium', () => {
+describe.skipIf(skipBrowserSuite)('the citizen pages in Chromium', () => {
   let server: TestServer;
-  let browser: BrowserContext;
   let page: Page;
-  let profile: string;
+  let chromiumPage: ChromiumPage | undefined;
   const wallet = privateKeyToAccount(generatePrivateKey());
 
   beforeAll(async () => {
     server = await startTestServer();
-    profile = mkdtempSync(join(tmpdir(), 'wallet-attest-chromium-'));
-    // A fresh profile directory each run (playwright passes it as --user-data-dir).
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    browser = context;
-    page = await context.newPage();
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable');
-    await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: {
-        protocol: 'ctap2',
-        transport: 'internal',
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    });
+    chromiumPage = await launchChromiumWithPasskeys();
+    page = chromiumPage.page;
     // An EIP-1193 wallet on Ethereum mainnet; personal_sign is done by a viem account in Node.
     await page.exposeFunction('__walletSign', (hex: `0x${string}`) =>
       wallet.signMessage({ message: { raw: hex } }),
@@ -78,9 +51,8 @@ describe.skipIf(!available && process.env.CI !== 'true')('the citizen pages in C
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
+    await chromiumPage?.close();
     await server?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it('verifies, registers a passkey, links and unlinks a wallet, signs out and back in', async () => {

@@ -2,23 +2,17 @@
 // (solana:signIn, signed in Node by a generated ed25519 key), and a TRON and a Bitcoin
 // account through the paste path, typed as plain addresses: the page works out the chain.
 // Without Chromium the suite is skipped with a message, except in CI (CI=true).
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateBitcoinKey } from '../helpers/bitcoinKeys.js';
+import { type ChromiumPage, launchChromiumWithPasskeys, skipBrowserSuite } from '../helpers/chromium.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { SOLANA_MAINNET, solanaSigner, TRON_MAINNET, tronSigner } from '../wallets/namespaceSigners.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-
-describe.skipIf(!available && process.env.CI !== 'true')('linking non-EVM accounts in Chromium', () => {
+describe.skipIf(skipBrowserSuite)('linking non-EVM accounts in Chromium', () => {
   let server: TestServer;
-  let browser: BrowserContext;
   let page: Page;
-  let profile: string;
+  let chromiumPage: ChromiumPage | undefined;
   const solana = solanaSigner();
   const tron = tronSigner();
   const bitcoin = generateBitcoinKey('mainnet');
@@ -28,31 +22,8 @@ describe.skipIf(!available && process.env.CI !== 'true')('linking non-EVM accoun
     server = await startTestServer({
       CHAINS: `eip155:1,${TRON_MAINNET},${SOLANA_MAINNET},${BITCOIN_MAINNET}`,
     });
-    profile = mkdtempSync(join(tmpdir(), 'wallet-attest-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-sync',
-      ],
-    });
-    page = await browser.newPage();
-    const cdp = await browser.newCDPSession(page);
-    await cdp.send('WebAuthn.enable');
-    await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: {
-        protocol: 'ctap2',
-        transport: 'internal',
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    });
+    chromiumPage = await launchChromiumWithPasskeys();
+    page = chromiumPage.page;
     // The wallet writes the Sign-In With Solana text from the input itself, as wallets do,
     // and Node signs its bytes.
     await page.exposeFunction('__solanaSign', (bytes: number[]) => [
@@ -102,9 +73,8 @@ describe.skipIf(!available && process.env.CI !== 'true')('linking non-EVM accoun
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
+    await chromiumPage?.close();
     await server?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it('links a Solana wallet with solana:signIn, and TRON and Bitcoin accounts pasted as plain addresses', async () => {

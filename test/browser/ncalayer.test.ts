@@ -2,28 +2,31 @@
 // asks NCALayer (a fake on loopback speaking its websocket protocol) to sign the challenge
 // as CMS with a test PKI citizen's key, posts it to /v1/identity/x509/verify and goes on to
 // passkey enrollment. Without Chromium the suite is skipped with a message, except in CI.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CHROMIUM,
+  type ChromiumPage,
+  launchChromiumWithPasskeys,
+  skipBrowserSuite,
+} from '../helpers/chromium.js';
 import { type NcaLayerFake, startNcaLayerFake } from '../helpers/ncalayerFake.js';
 import { createTestPki, type TestPki } from '../helpers/pki.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI !== 'true') {
+if (skipBrowserSuite) {
   console.warn(`Chromium not found at ${CHROMIUM}: skipping the NCALayer browser suite.`);
 }
 
-describe.skipIf(!available && process.env.CI !== 'true')('signing in with NCALayer in Chromium', () => {
+describe.skipIf(skipBrowserSuite)('signing in with NCALayer in Chromium', () => {
   let server: TestServer;
   let ncalayer: NcaLayerFake;
   let pki: TestPki;
-  let browser: BrowserContext;
   let page: Page;
-  let profile: string;
+  let chromiumPage: ChromiumPage | undefined;
   let dir: string;
 
   beforeAll(async () => {
@@ -39,38 +42,14 @@ describe.skipIf(!available && process.env.CI !== 'true')('signing in with NCALay
       X509_CRL_FILES: join(dir, 'crls.pem'),
       X509_NCALAYER_URL: ncalayer.url,
     });
-    profile = mkdtempSync(join(tmpdir(), 'wallet-attest-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-sync',
-      ],
-    });
-    page = await browser.newPage();
-    const cdp = await browser.newCDPSession(page);
-    await cdp.send('WebAuthn.enable');
-    await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: {
-        protocol: 'ctap2',
-        transport: 'internal',
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    });
+    chromiumPage = await launchChromiumWithPasskeys();
+    page = chromiumPage.page;
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
+    await chromiumPage?.close();
     await server?.close();
     await ncalayer?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
