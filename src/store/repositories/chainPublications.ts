@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { ChainAttestationRow, ChainPublicationRow, Database } from '../database.js';
+import { leaseRow } from './leases.js';
 
 export async function insertChainPublications(
   db: Kysely<Database>,
@@ -29,22 +30,14 @@ export function dueChainPublications(
     .execute();
 }
 
-/** Takes a lease on a publication; false when another publisher holds it. */
-export async function leaseChainPublication(
+/** Takes a lease on a publication; false when another worker holds it. */
+export function leaseChainPublication(
   db: Kysely<Database>,
   id: string,
   now: Date,
   until: Date,
 ): Promise<boolean> {
-  const at = now.toISOString();
-  const result = await db
-    .updateTable('chain_publications')
-    .set({ locked_until: until.toISOString() })
-    .where('id', '=', id)
-    .where('status', '=', 'pending')
-    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', at)]))
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  return leaseRow(db, 'chain_publications', id, now, until);
 }
 
 export async function settleChainPublication(

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database, WebhookAttemptRow, WebhookDeliveryRow, WebhookRow } from '../database.js';
+import { leaseRow } from './leases.js';
 
 export async function insertWebhook(db: Kysely<Database>, row: WebhookRow): Promise<void> {
   await db.insertInto('webhooks').values(row).execute();
@@ -102,21 +103,8 @@ export function dueDeliveries(
 }
 
 /** Takes a lease on a delivery; false when another worker holds it. */
-export async function leaseDelivery(
-  db: Kysely<Database>,
-  id: string,
-  now: Date,
-  until: Date,
-): Promise<boolean> {
-  const at = now.toISOString();
-  const result = await db
-    .updateTable('webhook_deliveries')
-    .set({ locked_until: until.toISOString() })
-    .where('id', '=', id)
-    .where('status', '=', 'pending')
-    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', at)]))
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+export function leaseDelivery(db: Kysely<Database>, id: string, now: Date, until: Date): Promise<boolean> {
+  return leaseRow(db, 'webhook_deliveries', id, now, until);
 }
 
 export async function recordAttempt(
