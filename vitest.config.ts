@@ -47,6 +47,7 @@ export default defineConfig(async () => {
   const common = { testTimeout: 30_000, hookTimeout: 60_000 };
   return {
     test: {
+      globalSetup: ['test/globalSetup.ts'],
       projects: [
         {
           test: {

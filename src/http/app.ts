@@ -1,10 +1,11 @@
 // The Hono application: Web-standard Request in, Response out, on any runtime.
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import {
   InternalError,
   NotFoundError,
   PayloadTooLargeError,
+  type ProblemDetails,
   ProblemError,
   RateLimitedError,
   StorageFaultError,
@@ -12,11 +13,13 @@ import {
 import { cookiePolicy } from './cookies.js';
 import type { AppDeps, AppEnv } from './env.js';
 import { contractCheck } from './middleware/contractCheck.js';
+import { chooseLanguage } from './middleware/language.js';
 import { observe } from './middleware/observe.js';
 import { originCheck } from './middleware/originCheck.js';
 import { securityHeaders } from './middleware/securityHeaders.js';
 import { loadSession } from './middleware/session.js';
 import { refuseNulCharacters } from './middleware/textInput.js';
+import { errorPage, isBrowserNavigation } from './pages/errorPage.js';
 import { pageRoutes } from './pages/routes.js';
 import { problemResponse } from './problem.js';
 import { auditRoutes, ownAuditRoutes } from './routes/audit.js';
@@ -39,6 +42,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     c.set('cookies', cookies);
     await next();
   });
+  app.use(chooseLanguage());
   app.use(observe());
   if (deps.onContractViolation) app.use(contractCheck(deps.onContractViolation));
   app.use(securityHeaders(config.origin, config.x509?.ncalayerUrl ? [config.x509.ncalayerUrl] : []));
@@ -79,7 +83,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', pageRoutes());
 
   app.notFound((c) =>
-    problemResponse(c, new NotFoundError(`No route for ${c.req.method} ${c.req.path}`).toProblem()),
+    answerProblem(c, new NotFoundError(`No route for ${c.req.method} ${c.req.path}`).toProblem()),
   );
   // During an outage every request fails the same way: one log line per kind of fault
   // every half minute says so without flooding the log.
@@ -95,14 +99,14 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
           cause: cause instanceof Error ? cause.message : undefined,
         });
       }
-      return problemResponse(c, error.toProblem(), { 'retry-after': String(error.retryAfterSeconds) });
+      return answerProblem(c, error.toProblem(), { 'retry-after': String(error.retryAfterSeconds) });
     }
     if (error instanceof ProblemError) {
       if (error.status >= 500)
         deps.logger.log('error', 'upstream failure', { error: error.name, detail: error.message });
       const headers: Record<string, string> =
         error instanceof RateLimitedError ? { 'retry-after': String(error.retryAfterSeconds) } : {};
-      return problemResponse(c, error.toProblem(), headers);
+      return answerProblem(c, error.toProblem(), headers);
     }
     deps.logger.log('error', 'unhandled error', {
       requestId: c.get('requestId'),
@@ -110,7 +114,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       detail: error instanceof Error ? error.message : undefined,
       stack: error instanceof Error ? error.stack : undefined,
     });
-    return problemResponse(c, new InternalError().toProblem());
+    return answerProblem(c, new InternalError().toProblem());
   });
   return app;
+}
+
+/** A problem as problem+json, or as an error page when a person's browser navigated here. */
+function answerProblem(c: Context<AppEnv>, problem: ProblemDetails, headers: Record<string, string> = {}) {
+  return isBrowserNavigation(c) ? errorPage(c, problem, headers) : problemResponse(c, problem, headers);
 }

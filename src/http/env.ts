@@ -1,4 +1,5 @@
 import type { Config } from '../config/config.js';
+import type { Locale } from '../i18n/locale.js';
 import type { Logger } from '../observability/logger.js';
 import type { HttpMetrics } from '../observability/metrics.js';
 import type { ApiClient, ApiKeyAuthenticator } from '../services/apiClients.js';
@@ -23,8 +24,8 @@ export interface AppDeps {
   apiKeys: ApiKeyAuthenticator;
   /** When set, every response is checked against the contract (test suites). */
   onContractViolation?: (violation: ContractViolation) => void;
-  /** Static browser assets by path (e.g. the @simplewebauthn/browser bundle). */
-  assets: Record<string, { body: string; contentType: string }>;
+  /** The pages' static assets by file name (scripts built from src/browser, stylesheet, icon). */
+  assets: Record<string, { body: string | Uint8Array<ArrayBuffer>; contentType: string }>;
 }
 
 export interface AppEnv {
@@ -33,6 +34,8 @@ export interface AppEnv {
     config: Config;
     cookies: CookiePolicy;
     requestId: string;
+    /** The language of this response's texts (middleware/language.ts). */
+    locale: Locale;
     session?: Session;
     client?: ApiClient;
     regulator?: RegulatorActor;

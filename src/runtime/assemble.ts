@@ -1,11 +1,9 @@
 // The product for the Node runtime from a Config: the database (better-sqlite3 or pg,
 // migrated), secrets and keys from the environment or files under DATA_DIR, the query-log
-// writers, and the browser bundle read from node_modules; buildApp does the rest. Tests
+// writers, and the pages' scripts built into build/assets; buildApp does the rest. Tests
 // use it too, so the suites exercise exactly what `npm start` serves.
-import { readFileSync } from 'node:fs';
 import { readFile, statfs } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { TransportFactory } from '../chains/evmChains.js';
 import type { Config } from '../config/config.js';
@@ -23,6 +21,7 @@ import { BufferedQueryLog, type QueryLogWriter } from '../services/queryLog.js';
 import type { Database } from '../store/database.js';
 import { migrateToLatest } from '../store/migrate.js';
 import type { OpenDatabaseOptions } from '../store/sqlite.js';
+import { loadBrowserAssets } from './browserAssets.js';
 import { buildApp } from './buildApp.js';
 import { openDatabase } from './database.js';
 import { openKeyStore } from './fileKeyStore.js';
@@ -43,12 +42,6 @@ export interface AssembleOptions {
   chainTransport?: TransportFactory;
   /** Kysely's query log hook on the service's database (the query-plan test uses it). */
   databaseLog?: OpenDatabaseOptions['log'];
-}
-
-function readBrowserBundle(): string {
-  const require = createRequire(import.meta.url);
-  const entry = require.resolve('@simplewebauthn/browser');
-  return readFileSync(join(dirname(entry), '..', 'dist', 'bundle', 'index.umd.min.js'), 'utf8');
 }
 
 /**
@@ -142,12 +135,7 @@ export async function assemble(config: Config, options: AssembleOptions = {}): P
         }
       : {}),
     ...(options.onContractViolation ? { onContractViolation: options.onContractViolation } : {}),
-    assets: {
-      'simplewebauthn-browser.js': {
-        body: readBrowserBundle(),
-        contentType: 'text/javascript; charset=utf-8',
-      },
-    },
+    assets: loadBrowserAssets(),
   });
   return {
     app,

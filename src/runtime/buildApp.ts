@@ -52,7 +52,7 @@ export interface AppPorts {
   readFile: (path: string) => Promise<Uint8Array>;
   /** Readiness checks of the runtime's own (e.g. free disk space), next to the database's. */
   readiness?: () => Promise<Record<string, string>>;
-  /** Static browser assets by path (the @simplewebauthn/browser bundle). */
+  /** The pages' static assets by file name (build/assets on Node). */
   assets: AppDeps['assets'];
   /** Check every response against the HTTP contract (test suites). */
   onContractViolation?: AppDeps['onContractViolation'];

@@ -1,6 +1,6 @@
 // The citizen pages: served with a strict CSP, their script parses, and the account page
 // carries the controls its script drives (passkeys, linked accounts, linking).
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,21 +23,24 @@ afterAll(() => server.close());
 
 describe('pages', () => {
   it('serves a script that parses and uses only the JSON API', async () => {
-    const response = await server.browser().get('/assets/app.js');
+    const response = await server.browser().get('/assets/citizen.js');
     expect(response.headers.get('content-type')).toMatch(/^text\/javascript/);
     const script = await response.text();
     expect(() => new Function(script)).not.toThrow();
-    const paths = [...script.matchAll(/'(\/v1\/[a-z0-9/-]+)/g)].map((match) => match[1]);
+    const paths = [...script.matchAll(/["'`](\/v1\/[a-z0-9/-]+)/g)].map((match) => match[1]);
+    expect(paths.length).toBeGreaterThan(5);
     for (const path of paths)
       expect(path).toMatch(/^\/v1\/(webauthn|wallets|passkeys|me|session|identity\/x509)/);
   });
 
   it('has every element the account script looks for', async () => {
     const page = await (await server.browser().get('/account')).text();
-    const script = await (await server.browser().get('/assets/app.js')).text();
-    const ids = [...script.matchAll(/\$\('([a-z-]+)'\)|on\('([a-z-]+)'/g)].map(
+    // The ids the script's source looks up (the served bundle is minified).
+    const script = readFileSync(new URL('../../src/browser/citizen.ts', import.meta.url), 'utf8');
+    const ids = [...script.matchAll(/byId(?:<\w+>)?\('([a-z-]+)'\)|on\('([a-z-]+)'/g)].map(
       (match) => match[1] ?? match[2],
     );
+    expect(ids.length).toBeGreaterThan(5);
     const pages =
       page +
       (await (await server.browser().get('/enroll')).text()) +

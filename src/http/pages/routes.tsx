@@ -1,9 +1,14 @@
 // The citizen's pages. They hold no secrets and do all work through the JSON API with
-// the scripts in assets.ts (strict CSP: no inline scripts or styles).
-import { Hono } from 'hono';
+// the scripts built from src/browser (strict CSP: no inline scripts or styles).
+import { type Context, Hono } from 'hono';
 import type { AppEnv } from '../env.js';
-import { APP_CSS, APP_JS } from './assets.js';
-import { Layout } from './layout.js';
+import { Layout, type LayoutProps } from './layout.js';
+
+/** The layout's request-dependent props: language, address, the citizen script. */
+export function pageFrame(c: Context<AppEnv>): Pick<LayoutProps, 'locale' | 'url' | 'scripts'> {
+  const url = new URL(c.req.url);
+  return { locale: c.get('locale'), url: `${url.pathname}${url.search}`, scripts: ['citizen'] };
+}
 
 export function pageRoutes() {
   const app = new Hono<AppEnv>();
@@ -11,7 +16,7 @@ export function pageRoutes() {
   app.get('/', (c) => {
     const sources = c.get('config').identitySources;
     return c.html(
-      <Layout title="Sign in">
+      <Layout {...pageFrame(c)} title="Sign in">
         <h1>Link your crypto accounts to your verified identity</h1>
         <section>
           <h2>Already registered?</h2>
@@ -52,13 +57,14 @@ export function pageRoutes() {
             )}
           </ul>
         </section>
+        <p id="status" role="status" aria-live="polite" />
       </Layout>,
     );
   });
 
   app.get('/enroll', (c) =>
     c.html(
-      <Layout title="Register a passkey">
+      <Layout {...pageFrame(c)} title="Register a passkey">
         <h1>Your identity is verified</h1>
         <p>Register a passkey on this device. You will use it to sign in and to confirm wallet links.</p>
         <label>
@@ -67,13 +73,14 @@ export function pageRoutes() {
         <button type="button" id="passkey-register">
           Register a passkey
         </button>
+        <p id="status" role="status" aria-live="polite" />
       </Layout>,
     ),
   );
 
   app.get('/account', (c) =>
     c.html(
-      <Layout title="Your account">
+      <Layout {...pageFrame(c)} title="Your account">
         <h1>Your account</h1>
         <section id="identity" />
         <h2>Passkeys</h2>
@@ -126,18 +133,11 @@ export function pageRoutes() {
         <button type="button" id="sign-out">
           Sign out
         </button>
+        <p id="status" role="status" aria-live="polite" />
       </Layout>,
     ),
   );
 
-  app.get('/assets/app.js', (c) => {
-    c.header('content-type', 'text/javascript; charset=utf-8');
-    return c.body(APP_JS);
-  });
-  app.get('/assets/app.css', (c) => {
-    c.header('content-type', 'text/css; charset=utf-8');
-    return c.body(APP_CSS);
-  });
   app.get('/assets/:name', (c) => {
     const asset = c.get('deps').assets[c.req.param('name')];
     if (!asset) return c.notFound();

@@ -1,0 +1,6 @@
+// The Kazakh catalogue: one import and one spread per area.
+import { common } from './common.js';
+
+export const kk = {
+  ...common,
+};
