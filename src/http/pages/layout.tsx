@@ -13,6 +13,8 @@ export interface LayoutProps {
   url: string;
   /** Script bundles built from src/browser/<name>.ts, served at /assets/<name>.js. */
   scripts?: readonly string[];
+  /** Extra stylesheets from src/browser/static/<name>.css, after app.css. */
+  styles?: readonly string[];
   /** Catalogue key prefixes the scripts need (problem texts are always included). */
   messages?: readonly string[];
   /** Extra items in the header, e.g. the sign-out button of a signed-in page. */
@@ -39,6 +41,9 @@ export function Layout(props: LayoutProps) {
         <title>{`${props.title} · ${t(locale, 'common.brand')}`}</title>
         <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/assets/app.css" />
+        {(props.styles ?? []).map((name) => (
+          <link rel="stylesheet" href={`/assets/${name}.css`} />
+        ))}
         {messages && (
           <script
             type="application/json"
