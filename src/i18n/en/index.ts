@@ -1,6 +1,8 @@
 // The English catalogue: one import and one spread per area.
 import { common } from './common.js';
+import { problems } from './problems.js';
 
 export const en = {
   ...common,
+  ...problems,
 } as const;

@@ -1,6 +1,8 @@
 // The Russian catalogue: one import and one spread per area.
 import { common } from './common.js';
+import { problems } from './problems.js';
 
 export const ru = {
   ...common,
+  ...problems,
 };
