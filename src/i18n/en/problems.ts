@@ -34,6 +34,9 @@ export const problems = {
   'problem.identity-provider-error.title': 'The identity provider could not be reached or answered wrongly',
   'problem.identity-provider-error.detail':
     'The service that confirms your identity did not answer or answered with an error. Nothing was changed; try again in a few minutes.',
+  'problem.signing-not-finished.title': 'The signature has not arrived yet',
+  'problem.signing-not-finished.detail':
+    'The signature from eGov Mobile has not arrived yet. Finish signing in the eGov Mobile app, then continue here.',
   'problem.identity-check-unavailable.title': 'A service the identity check relies on cannot be reached',
   'problem.identity-check-unavailable.detail':
     'A service needed to check your certificate cannot be reached right now. Nothing was changed; try again in a few minutes.',

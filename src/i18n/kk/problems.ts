@@ -32,6 +32,9 @@ export const problems: Record<keyof typeof english, string> = {
     'Жеке басты растау қызметіне қосылу мүмкін болмады немесе ол қате жауап берді',
   'problem.identity-provider-error.detail':
     'Жеке басыңызды растайтын қызмет жауап бермеді немесе қатемен жауап берді. Ештеңе өзгерген жоқ; бірнеше минуттан кейін қайталап көріңіз.',
+  'problem.signing-not-finished.title': 'Қолтаңба әлі келген жоқ',
+  'problem.signing-not-finished.detail':
+    'eGov Mobile қолданбасынан қолтаңба әлі келген жоқ. eGov Mobile қолданбасында қол қоюды аяқтап, осы жерде жалғастырыңыз.',
   'problem.identity-check-unavailable.title': 'Жеке басты тексеруге қажетті қызмет қолжетімсіз',
   'problem.identity-check-unavailable.detail':
     'Сертификатыңызды тексеруге қажетті қызмет қазір қолжетімсіз. Ештеңе өзгерген жоқ; бірнеше минуттан кейін қайталап көріңіз.',

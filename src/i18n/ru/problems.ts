@@ -32,6 +32,9 @@ export const problems: Record<keyof typeof english, string> = {
   'problem.identity-provider-error.title': 'Сервис подтверждения личности недоступен или ответил с ошибкой',
   'problem.identity-provider-error.detail':
     'Сервис, который подтверждает вашу личность, не ответил или ответил с ошибкой. Ничего не изменилось; повторите попытку через несколько минут.',
+  'problem.signing-not-finished.title': 'Подпись ещё не получена',
+  'problem.signing-not-finished.detail':
+    'Подпись из eGov Mobile ещё не поступила. Завершите подписание в приложении eGov Mobile и продолжите здесь.',
   'problem.identity-check-unavailable.title': 'Недоступна служба, необходимая для проверки личности',
   'problem.identity-check-unavailable.detail':
     'Служба, необходимая для проверки вашего сертификата, сейчас недоступна. Ничего не изменилось; повторите попытку через несколько минут.',
