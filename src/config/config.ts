@@ -45,7 +45,20 @@ export interface X509Config {
   requireIndividualRole: boolean;
   /** NCALayer's websocket on the citizen's machine: the page offers "Sign with NCALayer" when set. */
   ncalayerUrl?: string;
+  /** eGov Mobile signing by QR through SIGEX: the page offers "Sign with eGov Mobile" when set. */
+  egovMobile?: EgovMobileConfig;
   level: AssuranceLevel;
+}
+
+export interface EgovMobileConfig {
+  /** SIGEX's base URL, e.g. https://sigex.kz; its dataURL and signURL must be on the same origin. */
+  sigexUrl: string;
+  /** How long registering a signing with SIGEX may take before the citizen gets a 503. */
+  timeoutSeconds: number;
+  /** How long one long-poll to SIGEX is held open before it is sent again. */
+  pollSeconds: number;
+  /** Signings one instance follows at once (each holds one connection to SIGEX). */
+  concurrency: number;
 }
 
 /** One enabled chain (CAIP-2 ID) and how the service reaches it. */
@@ -312,7 +325,7 @@ function httpUrl(read: Reader, name: string, value: string): string {
   return value;
 }
 
-function parseX509(read: Reader): X509Config {
+function parseX509(read: Reader, production: boolean): X509Config {
   const verifier = read.oneOf('X509_VERIFIER', ['pkijs', 'ncanode'] as const, 'pkijs');
   const revocation: ('ocsp' | 'crl')[] = [];
   for (const method of read.list('X509_REVOCATION', ['crl'])) {
@@ -349,6 +362,7 @@ function parseX509(read: Reader): X509Config {
       `X509_NCALAYER_URL must be a ws:// or wss:// origin such as wss://127.0.0.1:13579 (got "${ncalayerUrl}")`,
     );
   }
+  const egovMobile = parseEgovMobile(read, production);
   return {
     verifier,
     ...(trustAnchorsFile ? { trustAnchorsFile } : {}),
@@ -361,7 +375,23 @@ function parseX509(read: Reader): X509Config {
     ...(ncanode ? { ncanode } : {}),
     requireIndividualRole: read.boolean('X509_REQUIRE_INDIVIDUAL_ROLE', true),
     ...(ncalayerUrl ? { ncalayerUrl } : {}),
+    ...(egovMobile ? { egovMobile } : {}),
     level: read.oneOf('X509_LEVEL', LEVELS, 'high'),
+  };
+}
+
+function parseEgovMobile(read: Reader, production: boolean): EgovMobileConfig | undefined {
+  const sigexUrl = read.string('SIGEX_URL');
+  if (sigexUrl === undefined) return undefined;
+  // The challenge and the citizen's signature travel through SIGEX: never in the clear.
+  if (production && !sigexUrl.startsWith('https://')) {
+    read.problems.push('SIGEX_URL must use https when NODE_ENV=production');
+  }
+  return {
+    sigexUrl: httpUrl(read, 'SIGEX_URL', sigexUrl),
+    timeoutSeconds: read.integer('SIGEX_TIMEOUT_SECONDS', 10, 1, 120),
+    pollSeconds: read.integer('SIGEX_POLL_SECONDS', 60, 1, 600),
+    concurrency: read.integer('SIGEX_CONCURRENCY', 200, 1, 10_000),
   };
 }
 
@@ -502,6 +532,11 @@ export function loadConfig(env: Environment): Config {
   }
   if (identitySources.length === 0)
     read.problems.push('IDENTITY_SOURCES must name at least one of oidc, x509');
+  if (!identitySources.includes('x509') && read.string('SIGEX_URL') !== undefined) {
+    read.problems.push(
+      'SIGEX_URL needs IDENTITY_SOURCES to include x509 (eGov Mobile signs the x509 challenge)',
+    );
+  }
   if (production && identitySources.includes('dev')) {
     read.problems.push(
       'IDENTITY_SOURCES must not include dev when NODE_ENV=production (the dev IdP accepts anyone)',
@@ -559,7 +594,7 @@ export function loadConfig(env: Environment): Config {
     country,
     identitySources,
     ...(identitySources.includes('oidc') ? { oidc: parseOidc(read, production) } : {}),
-    ...(identitySources.includes('x509') ? { x509: parseX509(read) } : {}),
+    ...(identitySources.includes('x509') ? { x509: parseX509(read, production) } : {}),
     session: {
       idleSeconds: read.integer('SESSION_IDLE_SECONDS', 30 * 60, 60, 24 * 3600),
       absoluteSeconds: read.integer('SESSION_ABSOLUTE_SECONDS', 12 * 3600, 300, 30 * 24 * 3600),

@@ -106,6 +106,13 @@ export class IdentityProviderError extends ProblemError {
   readonly status = 502;
 }
 
+/** An eGov Mobile signing completed before the citizen has signed in the app: ask again later. */
+export class SigningNotFinishedError extends ProblemError {
+  readonly slug = 'signing-not-finished';
+  readonly title = 'The signature has not arrived yet';
+  readonly status = 409;
+}
+
 /** NCANode or an OCSP responder the x509 check relies on did not answer; nothing was changed. */
 export class IdentityCheckUnavailableError extends ProblemError {
   readonly slug = 'identity-check-unavailable';

@@ -134,6 +134,30 @@ export const ROUTES: RouteContract[] = [
     request: 'x509-verify-request',
     responses: { 200: 'identity-verified-response' },
   },
+  {
+    method: 'POST',
+    path: '/v1/identity/egov-mobile',
+    summary: 'Sign the x509 challenge in eGov Mobile: a QR signing registered with SIGEX',
+    tag: 'Identity',
+    access: 'public',
+    responses: { 201: 'egov-mobile-signing-response' },
+  },
+  {
+    method: 'GET',
+    path: '/v1/identity/egov-mobile/:id',
+    summary: 'Where the eGov Mobile signing stands (poll it)',
+    tag: 'Identity',
+    access: 'flow',
+    responses: { 200: 'egov-mobile-status-response' },
+  },
+  {
+    method: 'POST',
+    path: '/v1/identity/egov-mobile/:id/verify',
+    summary: 'Verify the signature eGov Mobile made, as /v1/identity/x509/verify does',
+    tag: 'Identity',
+    access: 'flow',
+    responses: { 200: 'identity-verified-response' },
+  },
 
   {
     method: 'POST',

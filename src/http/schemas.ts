@@ -23,6 +23,8 @@ import conflictResolutionResponse from '../../schemas/conflict-resolution-respon
   type: 'json',
 };
 import easAttestation from '../../schemas/eas-attestation.json' with { type: 'json' };
+import egovMobileSigningResponse from '../../schemas/egov-mobile-signing-response.json' with { type: 'json' };
+import egovMobileStatusResponse from '../../schemas/egov-mobile-status-response.json' with { type: 'json' };
 import healthResponse from '../../schemas/health-response.json' with { type: 'json' };
 import identityVerifiedResponse from '../../schemas/identity-verified-response.json' with { type: 'json' };
 import jwks from '../../schemas/jwks.json' with { type: 'json' };
@@ -96,6 +98,8 @@ export const SCHEMAS = {
   'webauthn-verified-response': webauthnVerifiedResponse,
   'x509-challenge-response': x509ChallengeResponse,
   'x509-verify-request': x509VerifyRequest,
+  'egov-mobile-signing-response': egovMobileSigningResponse,
+  'egov-mobile-status-response': egovMobileStatusResponse,
   'wallet-challenge-request': walletChallengeRequest,
   'wallet-challenge-response': walletChallengeResponse,
   'wallet-verify-request': walletVerifyRequest,

@@ -1,7 +1,7 @@
 // The x509 source's connections to the outside: CRLs kept current from files and URLs,
-// the OCSP responder and NCANode over HTTP. Only fetch and an injected file reader, so the
+// the OCSP responder, NCANode and SIGEX (eGov Mobile) over HTTP. Only fetch and an injected file reader, so the
 // same code serves Node and Workers.
-import type { Config } from '../config/config.js';
+import type { Config, EgovMobileConfig } from '../config/config.js';
 import type { Clock } from '../domain/clock.js';
 import type { NcaNodeTransport } from '../domain/identity/x509/ncanode.js';
 import { parseCrls, pemOrBase64ToDer } from '../domain/identity/x509/trustStore.js';
@@ -13,6 +13,8 @@ import {
 } from '../domain/identity/x509/verifyEidSignature.js';
 import type { Logger } from '../observability/logger.js';
 import type { X509Source } from '../services/identityVerification.js';
+import { readLimited } from './readLimited.js';
+import { type SigexClient, sigexOverHttp } from './sigexClient.js';
 
 /** A national CRL is tens of megabytes at most; anything larger is refused rather than buffered. */
 const MAX_CRL_BYTES = 200 * 1024 * 1024;
@@ -42,14 +44,6 @@ interface CrlOrigin {
   /** The earliest nextUpdate of the CRLs held: past it they no longer count. */
   staleAt: number;
   failing: boolean;
-}
-
-async function readLimited(response: Response, limit: number): Promise<Uint8Array> {
-  const declared = Number(response.headers.get('content-length') ?? '0');
-  if (declared > limit) throw new Error(`response larger than ${limit} bytes`);
-  const body = new Uint8Array(await response.arrayBuffer());
-  if (body.byteLength > limit) throw new Error(`response larger than ${limit} bytes`);
-  return body;
 }
 
 /**
@@ -228,5 +222,11 @@ export async function createX509Source(
     ...(x509.ncanode
       ? { ncanode: ncanodeOverHttp(x509.ncanode.url, x509.ncanode.timeoutSeconds, deps.fetch) }
       : {}),
+    ...(x509.egovMobile ? { egovMobile: sigexFor(x509.egovMobile, deps.fetch) } : {}),
   };
+}
+
+/** The SIGEX client of the configuration (the background poller builds its own the same way). */
+export function sigexFor(config: EgovMobileConfig, fetchImpl: typeof fetch): SigexClient {
+  return sigexOverHttp({ baseUrl: config.sigexUrl, timeoutSeconds: config.timeoutSeconds, fetch: fetchImpl });
 }

@@ -4,7 +4,9 @@
 //   refilled as each one ends and polled every second for newly due deliveries;
 // - housekeeping, once a minute: removal of expired challenges and sessions;
 // - the chain publisher, every second, where a chain publishes attestations: the outbox
-//   of issuances and status changes, put on the chain (services/chainPublisher.ts).
+//   of issuances and status changes, put on the chain (services/chainPublisher.ts);
+// - the eGov Mobile poller, where SIGEX_URL is set: a bounded pool of long-polls to SIGEX,
+//   one per signing in progress, refilled as each step ends (services/egovMobilePoller.ts).
 // A webhook receiver that hangs holds one slot of the pool and nothing else. All state is
 // in the database (or flushed there), so stopping and restarting the process loses no
 // delivery; `stop()` takes no new deliveries, waits for those in flight (each bounded by
@@ -17,9 +19,11 @@
 // failure itself, so the flush stays at its pace and the loss bound holds once the
 // database is back.
 import { StorageFaultError } from '../domain/errors.js';
+import { sigexFor } from '../identity/x509Source.js';
 import type { Logger } from '../observability/logger.js';
 import { ChainPublisher } from '../services/chainPublisher.js';
 import type { ServiceContext } from '../services/context.js';
+import { EgovMobilePoller } from '../services/egovMobilePoller.js';
 import { purgeExpired } from '../services/housekeeping.js';
 import { type DeliveryReport, WebhookDispatcher } from '../services/webhooks.js';
 
@@ -38,6 +42,8 @@ export interface BackgroundWorkOptions {
   maxBackoffMs?: number;
   /** Period of the chain publisher (default `intervalMs`). */
   chainPublishIntervalMs?: number;
+  /** Requests to the services the operator configured (SIGEX); default the global fetch. */
+  fetch?: typeof fetch;
 }
 
 export function startBackgroundWork(
@@ -119,9 +125,33 @@ export function startBackgroundWork(
       )
     : undefined;
 
+  // SIGEX away fails no run: each signing waits out its own backoff, kept in its row.
+  const egovMobile = services.config.x509?.egovMobile;
+  let egov: Loop | undefined;
+  const poller = egovMobile
+    ? new EgovMobilePoller(services, sigexFor(egovMobile, options.fetch ?? fetch), (report) => {
+        if (report.error !== undefined) {
+          logger.log('warn', 'eGov Mobile signing step not recorded; retried when its lease ends', {
+            error: report.error instanceof Error ? report.error.message : String(report.error),
+          });
+        }
+        egov?.wake();
+      })
+    : undefined;
+  egov = poller
+    ? startLoop(
+        'egov mobile poller',
+        async () => {
+          await poller.poll();
+        },
+        { intervalMs, maxBackoffMs, logger },
+      )
+    : undefined;
+
   return {
     async stop() {
-      await Promise.all([dispatch.stop(), housekeeping.stop(), publish?.stop()]);
+      await Promise.all([dispatch.stop(), housekeeping.stop(), publish?.stop(), egov?.stop()]);
+      await poller?.close();
       await dispatcher.close();
       await flush.stop();
       await services.queryLog.flush();

@@ -2,6 +2,7 @@
 // changes no state anyone relies on (an expired row is refused either way), so it is not
 // audited; the runtime runs it now and then, off the request path.
 import { purgeExpiredChallenges } from '../store/repositories/challenges.js';
+import { purgeEgovSigningsExpiredBefore } from '../store/repositories/egovSignings.js';
 import { purgeInterestBefore } from '../store/repositories/interest.js';
 import { purgeExpiredSessions } from '../store/repositories/sessions.js';
 import { purgeExpiredWalletChallenges } from '../store/repositories/walletChallenges.js';
@@ -10,6 +11,8 @@ import { INTEREST_REFRESH_MS } from './interest.js';
 
 /** Interest rows removed per statement, so one purge never holds the write lock for long. */
 const INTEREST_PURGE_BATCH = 5000;
+/** An expired eGov Mobile signing still answers "expired" to its page for this long. */
+const EGOV_SIGNING_KEPT_MS = 3600_000;
 
 export async function purgeExpired(ctx: ServiceContext) {
   const now = ctx.clock.now();
@@ -19,6 +22,10 @@ export async function purgeExpired(ctx: ServiceContext) {
     walletChallenges: await purgeExpiredWalletChallenges(ctx.db, now),
     sessions: await purgeExpiredSessions(ctx.db, idleCutoff, now),
     interest: await purgeExpiredInterest(ctx, now),
+    egovSignings: await purgeEgovSigningsExpiredBefore(
+      ctx.db,
+      new Date(now.getTime() - EGOV_SIGNING_KEPT_MS),
+    ),
   };
 }
 

@@ -1,6 +1,7 @@
 // The identity-verification flows: each ends with the identity recorded and a short
 // enrollment session (which may only register a passkey), in one transaction.
 
+import type { Kysely } from 'kysely';
 import { fromBase64Url } from '../domain/encoding.js';
 import { IdentitySourceUnavailableError, MalformedRequestError } from '../domain/errors.js';
 import type { VerifiedIdentityClaims } from '../domain/identity/identitySource.js';
@@ -11,6 +12,8 @@ import {
   verifyEidSignature,
   type X509TrustSettings,
 } from '../domain/identity/x509/verifyEidSignature.js';
+import type { SigexClient } from '../identity/sigexClient.js';
+import type { Database } from '../store/database.js';
 import { inTransaction } from '../store/transaction.js';
 import { consumeChallenge, issueChallenge } from './challenges.js';
 import type { ServiceContext } from './context.js';
@@ -26,6 +29,8 @@ export interface X509Source {
   ocsp?: OcspTransport;
   /** Present when NCANode verifies the signatures (X509_VERIFIER=ncanode). */
   ncanode?: NcaNodeTransport;
+  /** Present when citizens may sign with eGov Mobile through SIGEX (SIGEX_URL). */
+  egovMobile?: SigexClient;
 }
 
 export interface IdentitySources {
@@ -36,8 +41,17 @@ export interface IdentitySources {
 const OIDC_FLOW_PURPOSE = 'oidc.flow';
 const OIDC_FLOW_SECONDS = 600;
 
-async function finishVerification(ctx: ServiceContext, claims: VerifiedIdentityClaims) {
+/**
+ * Records the identity and starts its enrollment session; `alsoInTransaction` runs first in
+ * the same transaction (a flow that must end exactly once marks itself ended there).
+ */
+export async function finishVerification(
+  ctx: ServiceContext,
+  claims: VerifiedIdentityClaims,
+  alsoInTransaction?: (trx: Kysely<Database>) => Promise<void>,
+) {
   return inTransaction(ctx.db, async (trx) => {
+    await alsoInTransaction?.(trx);
     const { identity, created } = await recordVerifiedIdentity(ctx, trx, claims);
     const { token, session } = await startSession(ctx, trx, {
       identityId: identity.id,
@@ -119,6 +133,18 @@ export async function completeX509Verification(
   sources: IdentitySources,
   p: { challenge: string; signedData: string; flowBinding: string },
 ) {
+  return finishVerification(ctx, await verifyX509Signature(ctx, sources, p));
+}
+
+/**
+ * Every rule of the x509 source: the challenge (issued to this flow, unused, unexpired) is
+ * used up, then the CMS is verified by pkijs or NCANode, and the service's own checks run.
+ */
+export async function verifyX509Signature(
+  ctx: ServiceContext,
+  sources: IdentitySources,
+  p: { challenge: string; signedData: string; flowBinding: string },
+): Promise<VerifiedIdentityClaims> {
   const x509 = sources.x509;
   if (!x509) throw new IdentitySourceUnavailableError('The x509 identity source is not enabled');
   const signedData = decodeBase64(p.signedData, 'signedData');
@@ -131,12 +157,11 @@ export async function completeX509Verification(
     trust,
     now: ctx.clock.now(),
   };
-  const claims = x509.ncanode
-    ? await verifyEidSignatureWithNcaNode({
+  return x509.ncanode
+    ? verifyEidSignatureWithNcaNode({
         ...check,
         ncanode: x509.ncanode,
         revocationCheck: (trust.revocation ?? ['crl']).map((method) => (method === 'ocsp' ? 'OCSP' : 'CRL')),
       })
-    : await verifyEidSignature({ ...check, ...(x509.ocsp ? { ocsp: x509.ocsp } : {}) });
-  return finishVerification(ctx, claims);
+    : verifyEidSignature({ ...check, ...(x509.ocsp ? { ocsp: x509.ocsp } : {}) });
 }

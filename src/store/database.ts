@@ -248,6 +248,27 @@ export interface AuditCheckpointsTable {
   token: string;
 }
 
+/** An eGov Mobile signing through SIGEX (migration 0010). */
+export interface EgovSigningsTable {
+  id: string;
+  /** SHA-256 of the flow cookie. */
+  binding: string;
+  /** pending | signed | completed | failed */
+  status: string;
+  /** send-data | await-signature */
+  step: string;
+  sealed_flow: string;
+  sealed_signature: string | null;
+  /** JSON {type, detail, reason?} */
+  failure: string | null;
+  attempts: number;
+  next_attempt_at: string;
+  locked_until: string | null;
+  expires_at: string;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   identities: IdentitiesTable;
   passkeys: PasskeysTable;
@@ -269,6 +290,7 @@ export interface Database {
   audit_checkpoints: AuditCheckpointsTable;
   chain_publications: ChainPublicationsTable;
   chain_attestations: ChainAttestationsTable;
+  egov_signings: EgovSigningsTable;
 }
 
 export type IdentityRow = Selectable<IdentitiesTable>;
@@ -277,6 +299,7 @@ export type IdentityUpdate = Updateable<IdentitiesTable>;
 export type PasskeyRow = Selectable<PasskeysTable>;
 export type SessionRow = Selectable<SessionsTable>;
 export type ChallengeRow = Selectable<ChallengesTable>;
+export type EgovSigningRow = Selectable<EgovSigningsTable>;
 export type AuditRow = Selectable<AuditLogTable>;
 export type WalletChallengeRow = Selectable<WalletChallengesTable>;
 export type BindingRow = Selectable<BindingsTable>;

@@ -1,6 +1,16 @@
-// Citizen identity verification: OIDC (national IdP or the dev IdP) and x509 eID.
+// Citizen identity verification: OIDC (national IdP or the dev IdP), x509 eID, and x509
+// signed in eGov Mobile through SIGEX.
 import { Hono } from 'hono';
-import { IdentityVerificationFailedError, MalformedRequestError } from '../../domain/errors.js';
+import {
+  IdentityVerificationFailedError,
+  MalformedRequestError,
+  NotFoundError,
+} from '../../domain/errors.js';
+import {
+  completeEgovMobileSigning,
+  egovMobileSigningStatus,
+  startEgovMobileSigning,
+} from '../../services/egovMobileSigning.js';
 import {
   completeOidcVerification,
   completeX509Verification,
@@ -78,14 +88,55 @@ export function identityRoutes() {
       ...body,
       flowBinding: currentFlow(c),
     });
-    setSessionCookie(c, result.token, result.session);
-    return c.json({
-      identityId: result.identity.id,
-      created: result.created,
-      session: sessionJson(result.session),
-      next: '/v1/webauthn/registration/options',
+    return identityVerified(c, result);
+  });
+
+  app.post('/egov-mobile', async (c) => {
+    const started = await startEgovMobileSigning(
+      c.get('deps').services,
+      c.get('deps').identitySources,
+      ensureFlow(c),
+    );
+    c.header('location', `/v1/identity/egov-mobile/${started.id}`);
+    return c.json({ ...started, status: 'waiting', expiresAt: started.expiresAt.toISOString() }, 201);
+  });
+
+  app.get('/egov-mobile/:id', async (c) => {
+    const status = await egovMobileSigningStatus(c.get('deps').services, c.get('deps').identitySources, {
+      id: signingId(c.req.param('id')),
+      flowBinding: currentFlow(c),
     });
+    c.header('cache-control', 'no-store');
+    return c.json({ ...status, expiresAt: status.expiresAt.toISOString() });
+  });
+
+  app.post('/egov-mobile/:id/verify', async (c) => {
+    const result = await completeEgovMobileSigning(c.get('deps').services, c.get('deps').identitySources, {
+      id: signingId(c.req.param('id')),
+      flowBinding: currentFlow(c),
+    });
+    return identityVerified(c, result);
   });
 
   return app;
+}
+
+/** The session cookie and the answer of every identity verification that ends on the page. */
+function identityVerified(
+  c: import('hono').Context<AppEnv>,
+  result: Awaited<ReturnType<typeof completeX509Verification>>,
+) {
+  setSessionCookie(c, result.token, result.session);
+  return c.json({
+    identityId: result.identity.id,
+    created: result.created,
+    session: sessionJson(result.session),
+    next: '/v1/webauthn/registration/options',
+  });
+}
+
+/** Signing IDs are 16 random bytes in base64url; anything else names no signing. */
+function signingId(value: string): string {
+  if (!/^[A-Za-z0-9_-]{22}$/.test(value)) throw new NotFoundError('No eGov Mobile signing has this ID');
+  return value;
 }

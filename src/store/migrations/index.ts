@@ -10,6 +10,7 @@ import * as m0006 from './0006_lookup_indexes.js';
 import * as m0007 from './0007_exchange_interest.js';
 import * as m0008 from './0008_webhook_dispatch.js';
 import * as m0009 from './0009_chain_publications.js';
+import * as m0010 from './0010_egov_mobile_signings.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -21,6 +22,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0007_exchange_interest': m0007,
   '0008_webhook_dispatch': m0008,
   '0009_chain_publications': m0009,
+  '0010_egov_mobile_signings': m0010,
 };
 
 export const migrationProvider: MigrationProvider = {
