@@ -24,32 +24,34 @@ export function PickerPage(props: { issuer: string; request: AuthorizationReques
         <link rel="stylesheet" href={`${props.issuer}/style.css`} />
       </head>
       <body>
-        <h1>{PICKER_TITLE}</h1>
-        <p class="warning" role="alert">
-          <strong>For development only.</strong> This identity provider signs anyone in as any of the
-          fictitious people below, without checking anything. It is refused in production.
-        </p>
-        <p>
-          Client <code>{props.request.clientId}</code> asks who you are. Choose a test person:
-        </p>
-        <form method="post" action={`${props.issuer}/authorize`}>
-          {fields.map(([name, value]) => (
-            <input type="hidden" name={name} value={value} />
-          ))}
-          <ul>
-            {props.persons.map((person) => (
-              <li>
-                <button type="submit" name="person" value={person.nationalId}>
-                  <strong>
-                    {person.givenName} {person.familyName}
-                  </strong>
-                  <br />
-                  IIN <span class="iin">{person.nationalId}</span> · born {person.birthDate}
-                </button>
-              </li>
+        <main>
+          <h1>{PICKER_TITLE}</h1>
+          <p class="warning" role="alert">
+            <strong>For development only.</strong> This identity provider signs anyone in as any of the
+            fictitious people below, without checking anything. It is refused in production.
+          </p>
+          <p>
+            Client <code>{props.request.clientId}</code> asks who you are. Choose a test person:
+          </p>
+          <form method="post" action={`${props.issuer}/authorize`}>
+            {fields.map(([name, value]) => (
+              <input type="hidden" name={name} value={value} />
             ))}
-          </ul>
-        </form>
+            <ul>
+              {props.persons.map((person) => (
+                <li>
+                  <button type="submit" name="person" value={person.nationalId}>
+                    <strong>
+                      {person.givenName} {person.familyName}
+                    </strong>
+                    <br />
+                    IIN <span class="iin">{person.nationalId}</span> · born {person.birthDate}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </form>
+        </main>
       </body>
     </html>
   );
