@@ -32,6 +32,16 @@ import { changeBinding } from '../../src/services/bindingStatus.js';
 import { ChainPublisher } from '../../src/services/chainPublisher.js';
 import { deliverDueWebhooks } from '../../src/services/webhooks.js';
 import type { Database } from '../../src/store/database.js';
+import {
+  dueEgovSignings,
+  endEgovSigning,
+  findEgovSigning,
+  insertEgovSigning,
+  leaseEgovSigning,
+  purgeEgovSigningsExpiredBefore,
+  recordEgovProgress,
+  releaseEgovSigning,
+} from '../../src/store/repositories/egovSignings.js';
 import { purgeInterestBefore } from '../../src/store/repositories/interest.js';
 import { findWalletChallengeByHash } from '../../src/store/repositories/walletChallenges.js';
 import { dueDeliveries } from '../../src/store/repositories/webhooks.js';
@@ -59,6 +69,8 @@ const ROWS = {
   passkeys: 100_000,
   walletChallenges: 20_000,
   challenges: 20_000,
+  /** eGov Mobile signings of the last hour, almost all ended. */
+  egovSignings: 20_000,
   conflictReports: 5_000,
   /** Licensed exchanges, each with one webhook. */
   clients: 20,
@@ -411,6 +423,15 @@ async function fillRows(db: Kysely<Database>, statusListSize: number) {
       ${iso(`${now + 300}`)}, ${iso(String(now))}
     from ${series(ROWS.challenges)}`);
 
+  // One in a hundred still pending, none of them due before tomorrow.
+  await run(`insert into egov_signings (id, binding, status, step, sealed_flow, sealed_signature, failure,
+      attempts, next_attempt_at, locked_until, expires_at, created_at, updated_at)
+    select ${id('seed-egov-')}, ${id('seed-egov-flow-')},
+      case when i % 100 = 0 then 'pending' when i % 7 = 0 then 'failed' else 'completed' end,
+      'await-signature', 'sealed', null, null, 0, ${iso(`${now + day}`)}, null,
+      ${iso(`${now} - 3600 + i % 3600 + 300`)}, ${iso(`${now} - 3600 + i % 3600`)}, ${iso(`${now} - 3600 + i % 3600`)}
+    from ${series(ROWS.egovSignings)}`);
+
   await run(`insert into wallet_challenges (id, challenge_hash, session_binding, identity_id, account,
       message, issued_at, expires_at)
     select ${id('seed-wallet-challenge-')}, '0x' || ${pad('i', 64)}, ${id('seed-session-binding-')},
@@ -683,6 +704,40 @@ describe('query plans on a filled database', () => {
       expect(await purgeInterestBefore(db, new Date(Date.now() - 35 * 86_400_000), 500)).toBe(500);
     });
     await expectIndexedOnly(statements, ['exchange_interest']);
+  });
+
+  it('eGov Mobile signings: start, status, the poller’s queue and lease, completion, purge', async () => {
+    const db = server.assembled.db;
+    const at = (offsetSeconds: number) => new Date(Date.now() + offsetSeconds * 1000);
+    const row = {
+      id: 'egov-plan-signing-0000',
+      binding: 'egov-plan-flow',
+      status: 'pending',
+      step: 'send-data',
+      sealed_flow: 'sealed',
+      sealed_signature: null,
+      failure: null,
+      attempts: 0,
+      next_attempt_at: at(0).toISOString(),
+      locked_until: null,
+      expires_at: at(300).toISOString(),
+      created_at: at(0).toISOString(),
+      updated_at: at(0).toISOString(),
+    };
+    const statements = await statementsOf(async () => {
+      await insertEgovSigning(db, row);
+      expect(await findEgovSigning(db, row.id, row.binding)).toBeDefined();
+      const due = await dueEgovSignings(db, at(1), 10, ['seed-egov-000000000100']);
+      expect(due.map((signing) => signing.id)).toEqual([row.id]);
+      expect(await leaseEgovSigning(db, row.id, 'pending', at(1), at(60))).toBe(true);
+      await releaseEgovSigning(db, row.id);
+      expect(
+        await recordEgovProgress(db, row.id, { status: 'signed', sealed_signature: 'sealed' }, at(2)),
+      ).toBe(true);
+      expect(await endEgovSigning(db, row.id, { status: 'completed' }, at(3))).toBe(true);
+      expect(await purgeEgovSigningsExpiredBefore(db, at(-3000))).toBeGreaterThan(0);
+    });
+    await expectIndexedOnly(statements, ['egov_signings']);
   });
 
   it('status lists: publication after a change, cached fetch, a full list', async () => {
