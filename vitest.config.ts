@@ -35,6 +35,7 @@ const DATABASE_SUITES = [
   'test/store/storageFaults.test.ts',
   'test/crash/**/*.test.ts',
   'test/chain/publisher.test.ts',
+  'test/i18n/problems.test.ts',
 ];
 
 export default defineConfig(async () => {

@@ -2,8 +2,9 @@
 // keys with scopes; no cookies, so no CSRF surface.
 import { Hono } from 'hono';
 import { ACCOUNT_NAMESPACES } from '../../domain/accounts/index.js';
+import type { Locale } from '../../i18n/locale.js';
 import { matchNationalId } from '../../services/accountMatch.js';
-import { lookupAccounts } from '../../services/lookups.js';
+import { type AccountLookup, type AccountLookupError, lookupAccounts } from '../../services/lookups.js';
 import {
   createWebhook,
   deleteWebhook,
@@ -14,9 +15,21 @@ import {
 import type { AppEnv } from '../env.js';
 import { jsonResponse, readJsonBody } from '../json.js';
 import { chargeRate, requireApiClient } from '../middleware/apiClient.js';
+import { localizeProblem } from '../problem.js';
 
 /** A batch costs one token per started hundred accounts (the first is charged on entry). */
 const ACCOUNTS_PER_TOKEN = 100;
+
+/**
+ * A batch answers each malformed account with a problem of its own, in the request's
+ * language like any problem document; the service writes them in English, and the
+ * language is the HTTP layer's to choose.
+ */
+function inLanguage(results: (AccountLookup | AccountLookupError)[], locale: Locale) {
+  return results.map((result) =>
+    'error' in result ? { ...result, error: localizeProblem(result.error, locale) } : result,
+  );
+}
 
 export function attestationLookupRoutes() {
   const app = new Hono<AppEnv>();
@@ -26,9 +39,9 @@ export function attestationLookupRoutes() {
     const client = c.get('client')!;
     const extra = Math.ceil(accounts.length / ACCOUNTS_PER_TOKEN) - 1;
     if (extra > 0) await chargeRate(c, client, extra);
-    return jsonResponse(c, {
-      results: await lookupAccounts(c.get('deps').services, client, accounts, 'batch'),
-    });
+    const results = await lookupAccounts(c.get('deps').services, client, accounts, 'batch');
+    c.header('content-language', c.get('locale'));
+    return jsonResponse(c, { results: inLanguage(results, c.get('locale')) });
   });
 
   app.post('/match', requireApiClient('identity:match'), async (c) => {
@@ -40,7 +53,7 @@ export function attestationLookupRoutes() {
     // A malformed account is the whole request's problem here (422), unlike in a batch.
     const account = ACCOUNT_NAMESPACES.parse(c.req.param('account')).id;
     const [result] = await lookupAccounts(c.get('deps').services, c.get('client')!, [account], 'lookup');
-    return jsonResponse(c, result!);
+    return jsonResponse(c, inLanguage([result!], c.get('locale'))[0]!);
   });
 
   return app;
