@@ -42,6 +42,8 @@ export interface SigexFake {
   lifetimeMs: number;
   /** Answer the next registrations with this refusal message instead. */
   refuseRegistration?: string;
+  /** Answer the next registrations with this HTTP status and raw body instead (a broken SIGEX). */
+  registrationAnswer?: { status: number; body: string };
   /** The most recently registered procedure. */
   latest(): SigexProcedure;
   /** eGov Mobile scans the QR: waits for the documents, takes them and releases the dataURL request. */
@@ -161,6 +163,10 @@ export async function startSigexFake(o: { port?: number } = {}): Promise<SigexFa
         return answer(response, 200, { message: 'description is required' });
       }
       if (fake.refuseRegistration) return answer(response, 200, { message: fake.refuseRegistration });
+      if (fake.registrationAnswer) {
+        response.writeHead(fake.registrationAnswer.status, { 'content-type': 'application/json' });
+        return response.end(fake.registrationAnswer.body);
+      }
       const id = `${Date.now().toString(36)}${(counter++).toString(36)}`;
       const procedure: SigexProcedure = {
         id,
