@@ -38,6 +38,9 @@ const DATABASE_SUITES = [
   'test/i18n/problems.test.ts',
 ];
 
+// Suites of several instances on one database: PostgreSQL only (SQLite serves one node).
+const POSTGRES_ONLY_SUITES = ['test/multiInstance/**/*.test.ts'];
+
 export default defineConfig(async () => {
   const withPostgres = process.env.CI === 'true' || (await reachable(POSTGRES_URL));
   if (!withPostgres) {
@@ -55,6 +58,7 @@ export default defineConfig(async () => {
             ...common,
             name: 'sqlite',
             include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'test/**/*.test.tsx'],
+            exclude: POSTGRES_ONLY_SUITES,
           },
         },
         ...(withPostgres
@@ -63,7 +67,7 @@ export default defineConfig(async () => {
                 test: {
                   ...common,
                   name: 'postgres',
-                  include: DATABASE_SUITES,
+                  include: [...DATABASE_SUITES, ...POSTGRES_ONLY_SUITES],
                   env: { TEST_DATABASE: 'postgres', TEST_POSTGRES_URL: POSTGRES_URL },
                 },
               },

@@ -89,6 +89,12 @@ export interface ChainAttestationsConfig {
 
 export type DatabaseConfig = { kind: 'sqlite'; filename: string } | { kind: 'postgres'; url: string };
 
+/**
+ * Where the rate-limit buckets live: this instance's memory (one node), or Redis, shared
+ * by every instance (REDIS_URL; bucket keys start with `keyPrefix`).
+ */
+export type RateLimitStoreConfig = { kind: 'memory' } | { kind: 'redis'; url: string; keyPrefix: string };
+
 export interface HttpServerConfig {
   /** Address to listen on: 127.0.0.1 behind a local reverse proxy, 0.0.0.0 or :: for all. */
   host: string;
@@ -112,6 +118,7 @@ export interface Config {
   storageMinFreeBytes: number;
   dataDir: string;
   database: DatabaseConfig;
+  rateLimitStore: RateLimitStoreConfig;
   publicUrl: string;
   /** WebAuthn origin: scheme://host[:port] of PUBLIC_URL. */
   origin: string;
@@ -258,6 +265,14 @@ function parsePublicUrl(read: Reader, port: number, production: boolean) {
     read.problems.push('PUBLIC_URL must be an origin without a path, query or fragment');
   }
   return { publicUrl: url.origin, origin: url.origin, rpId: url.hostname };
+}
+
+function parseRateLimitStore(read: Reader): RateLimitStoreConfig {
+  const url = read.string('REDIS_URL');
+  const keyPrefix = read.string('REDIS_KEY_PREFIX', 'wallet-attest:')!;
+  if (url === undefined) return { kind: 'memory' };
+  if (!/^rediss?:\/\/[^/]/.test(url)) read.problems.push('REDIS_URL must start with redis:// or rediss://');
+  return { kind: 'redis', url, keyPrefix };
 }
 
 function parseDatabase(read: Reader, dataDir: string): DatabaseConfig {
@@ -587,6 +602,7 @@ export function loadConfig(env: Environment): Config {
     storageMinFreeBytes: read.integer('STORAGE_MIN_FREE_MB', 64, 0, 1_000_000) * 1024 * 1024,
     dataDir,
     database: parseDatabase(read, dataDir),
+    rateLimitStore: parseRateLimitStore(read),
     ...parsePublicUrl(read, port, production),
     rpName: read.string('WEBAUTHN_RP_NAME', 'wallet-attest')!,
     logLevel: read.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),

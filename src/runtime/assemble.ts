@@ -23,10 +23,12 @@ import { migrateToLatest } from '../store/migrate.js';
 import type { OpenDatabaseOptions } from '../store/sqlite.js';
 import { loadBrowserAssets } from './browserAssets.js';
 import { buildApp } from './buildApp.js';
+import { startChangeListener } from './changeListener.js';
 import { openDatabase } from './database.js';
 import { openKeyStore } from './fileKeyStore.js';
 import { nodeDigests } from './nodeDigests.js';
 import { writerThread } from './queryLogThread.js';
+import { RedisRateLimiter } from './redisRateLimiter.js';
 import { loadSecrets } from './secrets.js';
 
 export { DEV_CLIENT_ID } from './buildApp.js';
@@ -114,6 +116,7 @@ export async function assemble(config: Config, options: AssembleOptions = {}): P
     config.database.kind === 'sqlite' && config.database.filename !== ':memory:'
       ? config.database.filename
       : undefined;
+  const limiter = sharedRateLimiter(config, logger);
   const { app, services, apiKeys } = await buildApp({
     config,
     clock,
@@ -124,6 +127,7 @@ export async function assemble(config: Config, options: AssembleOptions = {}): P
     digests: nodeDigests,
     keys: await openKeyStore(config, clock.now()),
     ...openWriters(config, db, logger),
+    ...(limiter ? { limiter } : {}),
     fetch: options.fetch ?? fetch,
     ...(options.chainTransport ? { chainTransport: options.chainTransport } : {}),
     readFile: async (path) => new Uint8Array(await readFile(path)),
@@ -137,14 +141,44 @@ export async function assemble(config: Config, options: AssembleOptions = {}): P
     ...(options.onContractViolation ? { onContractViolation: options.onContractViolation } : {}),
     assets: loadBrowserAssets(),
   });
+  // Revocations made on other instances or by the CLI reach this instance's key cache.
+  const changes =
+    config.database.kind === 'postgres'
+      ? startChangeListener({
+          url: config.database.url,
+          logger,
+          onNotice: (notice) => apiKeys.invalidate(notice.keyPrefix),
+          onResync: () => apiKeys.clear(),
+        })
+      : undefined;
+  await Promise.all([changes?.ready, limiter?.connected()]);
   return {
     app,
     db,
     services,
     apiKeys,
     async close() {
+      await changes?.close();
+      await limiter?.close();
       await services.queryLog.close();
       await db.destroy();
     },
   };
+}
+
+/**
+ * Redis when REDIS_URL is set (several instances share the buckets); otherwise buildApp's
+ * in-memory buckets, which on PostgreSQL are worth a line: each instance limits alone.
+ */
+function sharedRateLimiter(config: Config, logger: Logger): RedisRateLimiter | undefined {
+  const store = config.rateLimitStore;
+  if (store.kind === 'redis')
+    return new RedisRateLimiter({ url: store.url, keyPrefix: store.keyPrefix, logger });
+  if (config.database.kind === 'postgres') {
+    logger.log(
+      'info',
+      'rate limits are per instance; set REDIS_URL when several instances share this database',
+    );
+  }
+  return undefined;
 }

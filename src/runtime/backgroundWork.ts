@@ -12,12 +12,22 @@
 // delivery; `stop()` takes no new deliveries, waits for those in flight (each bounded by
 // WEBHOOK_TIMEOUT_SECONDS) and flushes the query log.
 //
+// Several instances on one database: housekeeping and the chain publisher run on one
+// instance at a time, the holder of the job's lease (store/repositories/jobLeases.ts),
+// taken or renewed before each run and renewed during a long one; the others try again
+// at each interval and take the job over once the lease has run out (three intervals
+// after its holder died) or was released (its holder stopped). Webhook deliveries and
+// chain publications are also leased row by row, so every instance's dispatcher works on
+// the outbox at once without two sending one delivery; each instance flushes its own
+// query log.
+//
 // A loop whose run fails (the database unreachable, a full or read-only disk) backs off
 // exponentially up to `maxBackoffMs`, logs once when the failures start and once when a
 // run succeeds again, and returns to its normal pace by itself. The query-log flush does
 // not fail as a run: the writer keeps a failed batch for the next flush and reports the
 // failure itself, so the flush stays at its pace and the loss bound holds once the
 // database is back.
+import { newId } from '../crypto/tokens.js';
 import { StorageFaultError } from '../domain/errors.js';
 import { sigexFor } from '../identity/x509Source.js';
 import type { Logger } from '../observability/logger.js';
@@ -26,6 +36,7 @@ import type { ServiceContext } from '../services/context.js';
 import { EgovMobilePoller } from '../services/egovMobilePoller.js';
 import { purgeExpired } from '../services/housekeeping.js';
 import { type DeliveryReport, WebhookDispatcher } from '../services/webhooks.js';
+import { claimJobLease, releaseJobLease } from '../store/repositories/jobLeases.js';
 
 export interface BackgroundWork {
   stop(): Promise<void>;
@@ -44,7 +55,12 @@ export interface BackgroundWorkOptions {
   chainPublishIntervalMs?: number;
   /** Requests to the services the operator configured (SIGEX); default the global fetch. */
   fetch?: typeof fetch;
+  /** Names this instance in job leases (default a random ID). */
+  instanceId?: string;
 }
+
+/** Leased jobs: one instance at a time runs each. */
+export const LEASED_JOBS = { housekeeping: 'housekeeping', chainPublisher: 'chain-publisher' } as const;
 
 export function startBackgroundWork(
   services: ServiceContext,
@@ -53,6 +69,7 @@ export function startBackgroundWork(
   const { logger } = options;
   const intervalMs = options.intervalMs ?? 1000;
   const maxBackoffMs = Math.max(intervalMs, options.maxBackoffMs ?? 30_000);
+  const leases = jobLeases(services, options.instanceId ?? newId());
 
   const flush = startLoop('query-log flush', () => services.queryLog.flush(), {
     intervalMs,
@@ -92,12 +109,12 @@ export function startBackgroundWork(
   const housekeepingIntervalMs = options.housekeepingIntervalMs ?? 60_000;
   const housekeeping = startLoop(
     'housekeeping',
-    async () => {
+    leases.run(LEASED_JOBS.housekeeping, 3 * housekeepingIntervalMs, async () => {
       const removed = await purgeExpired(services);
-      if (removed.challenges + removed.walletChallenges + removed.sessions > 0) {
+      if (Object.values(removed).some((count) => count > 0)) {
         logger.log('info', 'expired rows removed', { ...removed });
       }
-    },
+    }),
     {
       intervalMs: housekeepingIntervalMs,
       maxBackoffMs: Math.max(housekeepingIntervalMs, maxBackoffMs),
@@ -109,10 +126,11 @@ export function startBackgroundWork(
   // the rows stay pending with their own retry times, which survive a restart.
   const publishing = [...services.chains.values()].some((chain) => chain.attestations);
   const publisher = new ChainPublisher(services);
+  const chainPublishIntervalMs = options.chainPublishIntervalMs ?? intervalMs;
   const publish = publishing
     ? startLoop(
         'chain publisher',
-        async () => {
+        leases.run(LEASED_JOBS.chainPublisher, 3 * chainPublishIntervalMs, async () => {
           const report = await publisher.publishDue();
           if (report.unreachable.size > 0) {
             const [[chain, error]] = [...report.unreachable] as [[string, string]];
@@ -120,8 +138,8 @@ export function startBackgroundWork(
           }
           if (report.failed > 0) logger.log('error', 'chain publications refused', { failed: report.failed });
           if (report.published > 0) publish?.wake();
-        },
-        { intervalMs: options.chainPublishIntervalMs ?? intervalMs, maxBackoffMs, logger },
+        }),
+        { intervalMs: chainPublishIntervalMs, maxBackoffMs, logger },
       )
     : undefined;
 
@@ -152,9 +170,45 @@ export function startBackgroundWork(
     async stop() {
       await Promise.all([dispatch.stop(), housekeeping.stop(), publish?.stop(), egov?.stop()]);
       await poller?.close();
+      await leases.releaseAll();
       await dispatcher.close();
       await flush.stop();
       await services.queryLog.flush();
+    },
+  };
+}
+
+/**
+ * Runs of leased jobs: `run(job, leaseMs, work)` is a loop body that does `work` only
+ * while this instance holds the job's lease (renewed every third of `leaseMs` while the
+ * work runs), and does nothing otherwise.
+ */
+function jobLeases(services: ServiceContext, holder: string) {
+  const held = new Set<string>();
+  const claim = async (job: string, leaseMs: number) => {
+    const now = services.clock.now();
+    const granted = await claimJobLease(services.db, job, holder, now, new Date(now.getTime() + leaseMs));
+    if (granted) held.add(job);
+    else held.delete(job);
+    return granted;
+  };
+  return {
+    run(job: string, leaseMs: number, work: () => Promise<void>): () => Promise<void> {
+      return async () => {
+        if (!(await claim(job, leaseMs))) return;
+        const renewal = setInterval(() => void claim(job, leaseMs).catch(() => {}), leaseMs / 3);
+        renewal.unref?.();
+        try {
+          await work();
+        } finally {
+          clearInterval(renewal);
+        }
+      };
+    },
+    /** Gives up every lease held, so that another instance takes the jobs over at once. */
+    async releaseAll(): Promise<void> {
+      await Promise.all([...held].map((job) => releaseJobLease(services.db, job, holder).catch(() => {})));
+      held.clear();
     },
   };
 }

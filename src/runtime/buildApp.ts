@@ -19,6 +19,7 @@ import type { Logger } from '../observability/logger.js';
 import { HttpMetrics } from '../observability/metrics.js';
 import { ApiKeyAuthenticator } from '../services/apiClients.js';
 import type { ServiceContext } from '../services/context.js';
+import { databaseGrantStores } from '../services/devIdpGrants.js';
 import type { IdentitySources } from '../services/identityVerification.js';
 import type { InterestWriter } from '../services/interest.js';
 import type { QueryLogWriter } from '../services/queryLog.js';
@@ -103,6 +104,8 @@ export async function buildApp(ports: AppPorts): Promise<BuiltApp> {
       clients: [{ clientId: DEV_CLIENT_ID, redirectUris: [redirectUri], idTokenSignedResponseAlg: 'ES256' }],
       persons: TEST_PERSONS,
       clock,
+      // In the database, so a sign-in started on one instance can finish on another.
+      grants: databaseGrantStores(services),
     });
     oidc.dev = createOidcClient(
       {

@@ -1,6 +1,7 @@
 // Exchange API clients: created and revoked by the operator, authenticated by bearer key.
 // The key is shown once; the database keeps its SHA-256. Authentication answers from a
-// bounded in-memory cache, so the hot path costs a hash and no database round trip.
+// bounded in-memory cache, so the hot path costs a hash and no database round trip; a
+// revocation announces itself to every instance's cache (store/repositories/changeNotices.ts).
 
 import { hashToken, newId } from '../crypto/tokens.js';
 import {
@@ -26,6 +27,7 @@ import {
   revokeApiClientRow,
 } from '../store/repositories/apiClients.js';
 import { appendAudit } from '../store/repositories/auditLog.js';
+import { announceChange } from '../store/repositories/changeNotices.js';
 import { inTransaction } from '../store/transaction.js';
 import type { ServiceContext } from './context.js';
 
@@ -136,6 +138,7 @@ export async function revokeApiClient(
         },
         now,
       );
+      await announceChange(trx, { kind: 'api_client', keyPrefix: client.key_prefix });
     }
     return { ...client, status: 'revoked', revoked_at: client.revoked_at ?? now.toISOString() };
   });
@@ -151,7 +154,9 @@ interface CacheEntry {
 /**
  * Bearer-key authentication with a bounded cache of client records by key prefix. A
  * revocation in this process invalidates its entry at once; one made elsewhere (the CLI,
- * another instance) takes effect when the entry expires (`ttlSeconds`).
+ * another instance) does when its change notice arrives (PostgreSQL: runtime/
+ * changeListener.ts calls `invalidate`), and at the latest when the entry expires
+ * (`ttlSeconds`), which bounds staleness while notices cannot be received.
  */
 export class ApiKeyAuthenticator {
   private readonly cache = new Map<string, CacheEntry>();
@@ -161,15 +166,30 @@ export class ApiKeyAuthenticator {
     private readonly options = { maxEntries: 10_000, ttlSeconds: 30, negativeTtlSeconds: 5 },
   ) {}
 
+  /**
+   * Counts invalidations: a record read before one may predate the change it announced,
+   * so it answers its own request but is not cached.
+   */
+  private invalidations = 0;
+
   invalidate(prefix: string): void {
+    this.invalidations++;
     this.cache.delete(prefix);
+  }
+
+  /** Forgets every record (change notices may have been missed). */
+  clear(): void {
+    this.invalidations++;
+    this.cache.clear();
   }
 
   private async record(prefix: string): Promise<ApiClientRow | undefined> {
     const now = this.ctx.clock.now().getTime();
     const cached = this.cache.get(prefix);
     if (cached && cached.until > now) return cached.row;
+    const invalidationsBefore = this.invalidations;
     const row = await findApiClientByPrefix(this.ctx.db, prefix);
+    if (this.invalidations !== invalidationsBefore) return row;
     const ttl = row ? this.options.ttlSeconds : this.options.negativeTtlSeconds;
     this.cache.delete(prefix);
     this.cache.set(prefix, { row, until: now + ttl * 1000 });

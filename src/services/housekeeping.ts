@@ -1,7 +1,9 @@
-// Rows that only expire: used-up or abandoned challenges and ended sessions. Deleting them
-// changes no state anyone relies on (an expired row is refused either way), so it is not
-// audited; the runtime runs it now and then, off the request path.
+// Rows that only expire: used-up or abandoned challenges, ended sessions, the dev IdP's
+// codes and access tokens. Deleting them changes no state anyone relies on (an expired row
+// is refused either way), so it is not audited; the runtime runs it now and then, off the
+// request path.
 import { purgeExpiredChallenges } from '../store/repositories/challenges.js';
+import { purgeExpiredDevIdpGrants } from '../store/repositories/devIdpGrants.js';
 import { purgeEgovSigningsExpiredBefore } from '../store/repositories/egovSignings.js';
 import { purgeInterestBefore } from '../store/repositories/interest.js';
 import { purgeExpiredSessions } from '../store/repositories/sessions.js';
@@ -21,6 +23,7 @@ export async function purgeExpired(ctx: ServiceContext) {
     challenges: await purgeExpiredChallenges(ctx.db, now),
     walletChallenges: await purgeExpiredWalletChallenges(ctx.db, now),
     sessions: await purgeExpiredSessions(ctx.db, idleCutoff, now),
+    devIdpGrants: await purgeExpiredDevIdpGrants(ctx.db, now),
     interest: await purgeExpiredInterest(ctx, now),
     egovSignings: await purgeEgovSigningsExpiredBefore(
       ctx.db,

@@ -1,6 +1,6 @@
-// The rate-limiter port. State lives behind it, so several service instances can share
-// one store later (e.g. Redis or a database table) without touching callers; the bucket
-// arithmetic is the domain's.
+// The rate-limiter port and its in-memory adapter (one instance's buckets). Several
+// instances share their buckets through Redis (runtime/redisRateLimiter.ts, chosen by
+// measurement: docs/architecture.md). The bucket arithmetic is the domain's.
 import {
   type BucketRule,
   type BucketState,
@@ -28,5 +28,10 @@ export class MemoryRateLimiter implements RateLimiter {
       if (oldest !== undefined) this.buckets.delete(oldest);
     }
     return result;
+  }
+
+  /** Forgets every bucket (each is full again). */
+  clear(): void {
+    this.buckets.clear();
   }
 }

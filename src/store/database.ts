@@ -269,6 +269,21 @@ export interface EgovSigningsTable {
   updated_at: string;
 }
 
+/** The development IdP's codes and access tokens, by the SHA-256 of the value. */
+export interface DevIdpGrantsTable {
+  value_hash: string;
+  kind: 'code' | 'access_token';
+  sealed_grant: string;
+  expires_at: string;
+}
+
+/** Which instance runs a background job, until when. */
+export interface JobLeasesTable {
+  job: string;
+  holder: string;
+  until: string;
+}
+
 export interface Database {
   identities: IdentitiesTable;
   passkeys: PasskeysTable;
@@ -291,6 +306,8 @@ export interface Database {
   chain_publications: ChainPublicationsTable;
   chain_attestations: ChainAttestationsTable;
   egov_signings: EgovSigningsTable;
+  dev_idp_grants: DevIdpGrantsTable;
+  job_leases: JobLeasesTable;
 }
 
 export type IdentityRow = Selectable<IdentitiesTable>;

@@ -58,7 +58,11 @@ export async function startTestServer(
   const server = createNodeServer((request: Request) => handler(request), loadConfig(env).http);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
-  const postgres = process.env.TEST_DATABASE === 'postgres' ? await createPostgresDatabase() : undefined;
+  // A DATABASE_URL given by the suite (a second instance on another's database) is used as it is.
+  const postgres =
+    process.env.TEST_DATABASE === 'postgres' && env.DATABASE_URL === undefined
+      ? await createPostgresDatabase()
+      : undefined;
   const config = loadConfig({
     PUBLIC_URL: `http://localhost:${port}`,
     DATA_DIR: dataDir,

@@ -25,6 +25,7 @@ describe('housekeeping', () => {
       challenges: 0,
       walletChallenges: 0,
       sessions: 0,
+      devIdpGrants: 0,
       interest: 0,
     });
 
@@ -35,6 +36,8 @@ describe('housekeeping', () => {
       expect(removed.challenges).toBeGreaterThanOrEqual(1);
       expect(removed.walletChallenges).toBe(1);
       expect(removed.sessions).toBeGreaterThanOrEqual(1);
+      // The sign-ins' access tokens at the dev IdP (their codes were used up at once).
+      expect(removed.devIdpGrants).toBeGreaterThanOrEqual(1);
       expect(await count('challenges')).toBe(0);
       expect(await count('wallet_challenges')).toBe(0);
       // The session started after the jump is alive and kept.

@@ -1,6 +1,6 @@
 // Token buckets: `burst` tokens, refilled at `perSecond`. Pure arithmetic over a state the
-// limiter stores, so any store (memory now, a shared one for several instances later)
-// gives the same answers.
+// limiter stores, so any store (one instance's memory, or PostgreSQL shared by several
+// instances, which does the same refill and take in one statement) gives the same answers.
 
 export interface BucketRule {
   perSecond: number;
@@ -34,10 +34,18 @@ export function takeTokens(
   const elapsed = Math.max(0, now - previous.at) / 1000;
   const tokens = Math.min(rule.burst, previous.tokens + elapsed * rule.perSecond);
   const allowed = tokens >= cost;
-  const left = allowed ? tokens - cost : tokens;
+  return takeResult(rule, cost, { tokens: allowed ? tokens - cost : tokens, at: now }, allowed);
+}
+
+/**
+ * The answer for a bucket left at `state` by a take of `cost` that was (or was not)
+ * allowed: for a store that does the refill and the take itself, in one atomic step.
+ */
+export function takeResult(rule: BucketRule, cost: number, state: BucketState, allowed: boolean): TakeResult {
+  const left = state.tokens;
   return {
     allowed,
-    state: { tokens: left, at: now },
+    state,
     limit: rule.burst,
     remaining: Math.floor(left),
     resetSeconds: Math.ceil((rule.burst - left) / rule.perSecond),

@@ -1,6 +1,8 @@
-// Authorization codes and access tokens, kept in memory. This IdP is for local development
-// only: they do not survive a restart and are not shared between instances, which is fine
-// for one developer's machine and nowhere else.
+// Authorization codes and access tokens: random opaque values standing for a grant until
+// they expire. The port is asynchronous so that several instances can keep them in their
+// shared database (services/devIdpGrants.ts, what the runtime wires in): a code issued
+// by one instance redeems on another. The in-memory adapter here serves one process (the
+// dev IdP's own suites).
 import type { Clock } from '../../domain/clock.js';
 import { randomBytes, toBase64Url } from '../../domain/encoding.js';
 import type { TestPerson } from './testPersons.js';
@@ -26,13 +28,25 @@ export interface AccessGrant {
   person: TestPerson;
 }
 
-/** Random opaque values standing for a grant until they expire. */
 export interface TokenStore<Grant> {
-  issue(grant: Grant): string;
+  issue(grant: Grant): Promise<string>;
   /** Single use: the value is gone after the first attempt, whatever its outcome. */
-  redeem(value: string): Grant | undefined;
+  redeem(value: string): Promise<Grant | undefined>;
   /** Reusable until it expires. */
-  find(value: string): Grant | undefined;
+  find(value: string): Promise<Grant | undefined>;
+}
+
+export type CodeStore = TokenStore<CodeGrant>;
+
+/** The dev IdP's two stores. */
+export interface DevIdpGrantStores {
+  codes: CodeStore;
+  accessTokens: TokenStore<AccessGrant>;
+}
+
+/** A fresh opaque value: 256 random bits. */
+export function newGrantValue(): string {
+  return toBase64Url(randomBytes(32));
 }
 
 export function createTokenStore<Grant>(clock: Clock, lifetimeMs: number): TokenStore<Grant> {
@@ -41,21 +55,21 @@ export function createTokenStore<Grant>(clock: Clock, lifetimeMs: number): Token
   const dropExpired = (now: number) => {
     for (const [value, entry] of grants) if (entry.expiresAt <= now) grants.delete(value);
   };
-  const find = (value: string) => {
+  const find = async (value: string) => {
     const entry = grants.get(value);
     return entry && entry.expiresAt > clock.now().getTime() ? entry.grant : undefined;
   };
 
   return {
-    issue(grant) {
+    async issue(grant) {
       const now = clock.now().getTime();
       dropExpired(now); // keeps the map from growing with values nobody used
-      const value = toBase64Url(randomBytes(32));
+      const value = newGrantValue();
       grants.set(value, { grant, expiresAt: now + lifetimeMs });
       return value;
     },
-    redeem(value) {
-      const grant = find(value);
+    async redeem(value) {
+      const grant = await find(value);
       grants.delete(value);
       return grant;
     },
@@ -63,8 +77,10 @@ export function createTokenStore<Grant>(clock: Clock, lifetimeMs: number): Token
   };
 }
 
-export type CodeStore = TokenStore<CodeGrant>;
-
-export function createCodeStore(clock: Clock): CodeStore {
-  return createTokenStore<CodeGrant>(clock, CODE_LIFETIME_MS);
+/** Both stores in this process's memory. */
+export function memoryGrantStores(clock: Clock): DevIdpGrantStores {
+  return {
+    codes: createTokenStore<CodeGrant>(clock, CODE_LIFETIME_MS),
+    accessTokens: createTokenStore<AccessGrant>(clock, ACCESS_TOKEN_LIFETIME_MS),
+  };
 }

@@ -13,12 +13,7 @@ import {
   type DevIdpClient,
   findPerson,
 } from './authorizeRequest.js';
-import {
-  ACCESS_TOKEN_LIFETIME_MS,
-  type AccessGrant,
-  createCodeStore,
-  createTokenStore,
-} from './codeStore.js';
+import { type DevIdpGrantStores, memoryGrantStores } from './codeStore.js';
 import { PICKER_CSS, PickerPage } from './pickerPage.js';
 import { createDevIdpKeys, DEV_IDP_ALGORITHMS } from './signingKey.js';
 import type { TestPerson } from './testPersons.js';
@@ -39,6 +34,8 @@ export interface DevIdpSettings {
   clock: Clock;
   /** The acr claim to emit; default 'urn:wallet-attest:dev'. */
   acr?: string;
+  /** Where codes and access tokens are kept; default this process's memory (one instance). */
+  grants?: DevIdpGrantStores;
 }
 
 function discoveryDocument(issuer: string, acr: string) {
@@ -90,8 +87,7 @@ function textFields(body: Record<string, unknown>): Record<string, string> {
 export function createDevIdp(settings: DevIdpSettings): Hono {
   const { issuer, clients, persons, clock } = settings;
   const acr = settings.acr ?? DEFAULT_DEV_ACR;
-  const codes = createCodeStore(clock);
-  const accessTokens = createTokenStore<AccessGrant>(clock, ACCESS_TOKEN_LIFETIME_MS);
+  const { codes, accessTokens } = settings.grants ?? memoryGrantStores(clock);
   const keys = createDevIdpKeys({
     es256: settings.signingKey,
     ...(settings.rsaSigningKey ? { rs256: settings.rsaSigningKey } : {}),
@@ -99,11 +95,7 @@ export function createDevIdp(settings: DevIdpSettings): Hono {
   const tokenContext = { issuer, clients, codes, accessTokens, clock, acr, keys };
 
   /** The picker, unless login_hint names a test person or the picker's form carries a pick. */
-  function authorize(
-    c: Context,
-    parameters: Record<string, string>,
-    pick?: string,
-  ): Response | Promise<Response> {
+  async function authorize(c: Context, parameters: Record<string, string>, pick?: string): Promise<Response> {
     const check = checkAuthorizationRequest(parameters, clients, issuer);
     if (check.kind === 'refuse') {
       const error = new MalformedRequestError(check.detail, { reason: 'invalid-authorization-request' });
@@ -124,7 +116,7 @@ export function createDevIdp(settings: DevIdpSettings): Hono {
       c.header('cache-control', 'no-store');
       return c.html(<PickerPage issuer={issuer} request={request} persons={persons} />);
     }
-    const code = codes.issue({
+    const code = await codes.issue({
       clientId: request.clientId,
       redirectUri: request.redirectUri,
       codeChallenge: request.codeChallenge,

@@ -110,7 +110,7 @@ export async function handleTokenRequest(request: Request, ctx: TokenEndpointCon
   if (!client) return invalidClient('Unknown client');
   const code = form.get('code');
   if (!code) return oauthError('invalid_request', 'code is required');
-  const grant = ctx.codes.redeem(code);
+  const grant = await ctx.codes.redeem(code);
   if (!grant) return oauthError('invalid_grant', 'The code is unknown, expired or already used');
   if (grant.clientId !== clientId)
     return oauthError('invalid_grant', 'The code was issued to another client');
@@ -121,7 +121,7 @@ export async function handleTokenRequest(request: Request, ctx: TokenEndpointCon
   if (!CODE_VERIFIER.test(verifier) || toBase64Url(await sha256(verifier)) !== grant.codeChallenge) {
     return oauthError('invalid_grant', 'code_verifier does not match the code_challenge');
   }
-  const accessToken = ctx.accessTokens.issue({
+  const accessToken = await ctx.accessTokens.issue({
     clientId: grant.clientId,
     scope: grant.scope,
     person: grant.person,

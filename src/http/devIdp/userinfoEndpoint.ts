@@ -38,7 +38,7 @@ export async function handleUserinfoRequest(
   const token = await presentedToken(request);
   if (token === null) return bearerError(400, 'invalid_request', 'Malformed or repeated access token');
   if (token === undefined) return bearerError(401);
-  const grant = accessTokens.find(token);
+  const grant = await accessTokens.find(token);
   if (!grant) return bearerError(401, 'invalid_token', 'The access token is unknown or expired');
   const { person } = grant;
   // The profile scope releases the names and birth date (§5.4); the national ID, this

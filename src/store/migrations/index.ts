@@ -11,6 +11,7 @@ import * as m0007 from './0007_exchange_interest.js';
 import * as m0008 from './0008_webhook_dispatch.js';
 import * as m0009 from './0009_chain_publications.js';
 import * as m0010 from './0010_egov_mobile_signings.js';
+import * as m0011 from './0011_shared_instance_state.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -23,6 +24,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0008_webhook_dispatch': m0008,
   '0009_chain_publications': m0009,
   '0010_egov_mobile_signings': m0010,
+  '0011_shared_instance_state': m0011,
 };
 
 export const migrationProvider: MigrationProvider = {
