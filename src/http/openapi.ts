@@ -1,5 +1,6 @@
 // OpenAPI 3.1 generated from the route table and the JSON Schemas in schemas/. The schema
 // files use relative `$ref`s ("binding.json"); here they become component references.
+import { LOCALES } from '../i18n/locale.js';
 import { type Access, type ResponseSpec, ROUTES } from './contract.js';
 import { SCHEMAS, type SchemaName } from './schemas.js';
 
@@ -18,6 +19,12 @@ function toComponentRefs(value: unknown): unknown {
 }
 
 const ref = (name: SchemaName) => ({ $ref: `#/components/schemas/${name}` });
+
+/** Problem documents (and batch results with per-item problems) name their language. */
+const CONTENT_LANGUAGE = {
+  description: 'The language of the texts: the lang cookie, else the best Accept-Language match, else en',
+  schema: { type: 'string', enum: [...LOCALES] },
+};
 
 const SECURITY: Record<Access, Record<string, string[]>[] | undefined> = {
   public: [],
@@ -67,7 +74,9 @@ export function openApiDocument(serverUrl: string) {
     for (const [status, spec] of Object.entries(route.responses))
       responses[status] = response(Number(status), spec);
     responses['4XX'] = {
-      description: 'Refused: RFC 9457 problem details',
+      description:
+        'Refused: RFC 9457 problem details, with title and detail in the language Accept-Language asks for (kk, ru or en; English otherwise). The type and the extensions are the same in every language.',
+      headers: { 'Content-Language': CONTENT_LANGUAGE },
       content: { 'application/problem+json': { schema: ref('problem') } },
     };
     const scopes = route.scope ? [route.scope] : [];
