@@ -13,6 +13,8 @@ import {
   ProblemError,
   SigningNotFinishedError,
 } from '../domain/errors.js';
+import { t } from '../i18n/catalogue.js';
+import { FALLBACK_LOCALE, type Locale } from '../i18n/locale.js';
 import type { SigexDocument } from '../identity/sigexClient.js';
 import type { EgovSigningRow } from '../store/database.js';
 import {
@@ -53,32 +55,30 @@ export const signaturePurpose = (id: string) => `egov.signature.${id}`;
 /**
  * What eGov Mobile shows the citizen before they sign: the service's address first, so
  * that a QR passed on by someone else is recognised for what it is (a sign-in elsewhere).
+ * SIGEX takes one description (in the citizen's language) and a name per language.
  */
-export function egovSigningTexts(publicUrl: string): {
-  description: string;
-  names: Omit<SigexDocument, 'id' | 'data'>;
-} {
+export function egovSigningTexts(publicUrl: string, locale: Locale = FALLBACK_LOCALE) {
   const host = new URL(publicUrl).host;
   return {
-    description: `${host}: жеке басын растау / подтверждение личности / identity verification`,
+    description: t(locale, 'egov.sigex.description', { host }),
     names: {
-      nameKz: `${host} сайтына кіру үшін жеке басын растау`,
-      nameRu: `Подтверждение личности для входа на ${host}`,
-      nameEn: `Identity verification to sign in at ${host}`,
-    },
+      nameKz: t('kk', 'egov.sigex.document', { host }),
+      nameRu: t('ru', 'egov.sigex.document', { host }),
+      nameEn: t('en', 'egov.sigex.document', { host }),
+    } satisfies Omit<SigexDocument, 'id' | 'data'>,
   };
 }
 
 export async function startEgovMobileSigning(
   ctx: ServiceContext,
   sources: IdentitySources,
-  flowBinding: string,
+  p: { flowBinding: string; locale: Locale },
 ) {
   const sigex = sources.x509?.egovMobile;
   if (!sigex) throw new IdentitySourceUnavailableError('Signing with eGov Mobile is not enabled');
   // SIGEX first: when it is away the citizen gets a 503 and nothing is stored.
-  const registration = await sigex.register(egovSigningTexts(ctx.config.publicUrl).description);
-  const challenge = await issueChallenge(ctx, { purpose: 'x509', binding: flowBinding });
+  const registration = await sigex.register(egovSigningTexts(ctx.config.publicUrl, p.locale).description);
+  const challenge = await issueChallenge(ctx, { purpose: 'x509', binding: p.flowBinding });
   const id = newToken(16);
   const now = ctx.clock.now();
   const expiresAt = new Date(
@@ -91,7 +91,7 @@ export async function startEgovMobileSigning(
   };
   await insertEgovSigning(ctx.db, {
     id,
-    binding: await hashToken(flowBinding, ctx.digests),
+    binding: await hashToken(p.flowBinding, ctx.digests),
     status: 'pending',
     step: 'send-data',
     sealed_flow: await ctx.protector.encrypt(JSON.stringify(flow), flowPurpose(id)),

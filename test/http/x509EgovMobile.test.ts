@@ -121,7 +121,9 @@ describe('signing in with eGov Mobile', () => {
     expect(started.qrCode).toMatch(/^data:image\/png;base64,iVBORw0KGgo/);
     expect(started.eGovMobileLaunchLink).toMatch(/^https:\/\//);
     const procedure = sigex.latest();
-    expect(procedure.description).toContain(new URL(server.baseUrl).host);
+    const host = new URL(server.baseUrl).host;
+    // What eGov Mobile shows: the service's address first, in the page's language.
+    expect(procedure.description).toBe(`${host}: identity verification to sign in`);
     expect(await statusOf(browser, started.id)).toMatchObject({ status: 'waiting' });
 
     // eGov Mobile scans the QR and takes the challenge: one document, to be signed detached.
@@ -129,7 +131,11 @@ describe('signing in with eGov Mobile', () => {
     expect(procedure.signMethod).toBe('CMS_SIGN_ONLY');
     expect(documents).toHaveLength(1);
     expect(documents[0]).toMatchObject({ id: 1, meta: [], document: { file: { mime: '' } } });
-    expect(documents[0]!.nameKz).not.toBe(documents[0]!.nameRu);
+    expect(documents[0]).toMatchObject({
+      nameKz: `${host} сайтына кіру үшін жеке басын растау`,
+      nameRu: `Подтверждение личности для входа на ${host}`,
+      nameEn: `Identity verification to sign in at ${host}`,
+    });
     const challenge = Buffer.from(documents[0]!.document.file.data, 'base64').toString('utf8');
     expect(challenge).toMatch(/^[A-Za-z0-9_-]{43}$/);
     await reaches(browser, started.id, 'scanned');
@@ -156,6 +162,14 @@ describe('signing in with eGov Mobile', () => {
       familyName: 'САПАРОВА',
       patronymic: 'ҚАНАТҚЫЗЫ',
     });
+  });
+
+  it('describes the signing to SIGEX in the language of the page', async () => {
+    const response = await server.browser().post('/v1/identity/egov-mobile', undefined, {
+      headers: { 'accept-language': 'kk-KZ, ru;q=0.8' },
+    });
+    expect(response.status).toBe(201);
+    expect(sigex.latest().description).toBe(`${new URL(server.baseUrl).host}: кіру үшін жеке басын растау`);
   });
 
   it('completes once: a second completion creates nothing and says the signing is used', async () => {

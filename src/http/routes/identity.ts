@@ -92,11 +92,10 @@ export function identityRoutes() {
   });
 
   app.post('/egov-mobile', async (c) => {
-    const started = await startEgovMobileSigning(
-      c.get('deps').services,
-      c.get('deps').identitySources,
-      ensureFlow(c),
-    );
+    const started = await startEgovMobileSigning(c.get('deps').services, c.get('deps').identitySources, {
+      flowBinding: ensureFlow(c),
+      locale: c.get('locale'),
+    });
     c.header('location', `/v1/identity/egov-mobile/${started.id}`);
     return c.json({ ...started, status: 'waiting', expiresAt: started.expiresAt.toISOString() }, 201);
   });

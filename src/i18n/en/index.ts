@@ -1,8 +1,10 @@
 // The English catalogue: one import and one spread per area.
 import { common } from './common.js';
+import { egov } from './egov.js';
 import { problems } from './problems.js';
 
 export const en = {
   ...common,
+  ...egov,
   ...problems,
 } as const;

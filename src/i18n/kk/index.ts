@@ -1,8 +1,10 @@
 // The Kazakh catalogue: one import and one spread per area.
 import { common } from './common.js';
+import { egov } from './egov.js';
 import { problems } from './problems.js';
 
 export const kk = {
   ...common,
+  ...egov,
   ...problems,
 };

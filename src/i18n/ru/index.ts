@@ -1,8 +1,10 @@
 // The Russian catalogue: one import and one spread per area.
 import { common } from './common.js';
+import { egov } from './egov.js';
 import { problems } from './problems.js';
 
 export const ru = {
   ...common,
+  ...egov,
   ...problems,
 };
