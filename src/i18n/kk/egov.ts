@@ -1,16 +1,6 @@
 import type { egov as english } from '../en/egov.js';
 
 export const egov: Record<keyof typeof english, string> = {
-  'egov.sign': 'eGov Mobile арқылы қол қою',
-  'egov.qrAlt': 'eGov Mobile арқылы сканерлеуге арналған QR-код',
-  'egov.waiting':
-    'Телефоныңызда eGov Mobile қосымшасын ашып, QR-код арқылы қол қоюды таңдаңыз да, осы кодты сканерлеңіз. Оны бір рет қана қолдануға болады.',
-  'egov.launch': 'Осы телефондасыз ба? eGov Mobile қосымшасын ашыңыз',
-  'egov.scanned': 'eGov Mobile сұрауды алды. Қолтаңбаны қосымшада растаңыз.',
-  'egov.verifying': 'Қолтаңба келді. Тексеріп жатырмыз…',
-  'egov.expired': 'QR-кодтың мерзімі өтті. Қайталап көру үшін жаңасын көрсетіңіз.',
-  'egov.failed': 'eGov Mobile арқылы қол қою сәтсіз аяқталды: {reason}',
-  'egov.again': 'Жаңа QR-кодты көрсету',
   'egov.sigex.description': '{host}: кіру үшін жеке басын растау',
   'egov.sigex.document': '{host} сайтына кіру үшін жеке басын растау',
 };
