@@ -284,12 +284,21 @@ export interface JobLeasesTable {
   until: string;
 }
 
+/** Per-day counts of the audited events the dashboard charts (migration 0012). */
+export interface DailyActivityTable {
+  /** YYYY-MM-DD, UTC */
+  day: string;
+  action: string;
+  count: number;
+}
+
 export interface Database {
   identities: IdentitiesTable;
   passkeys: PasskeysTable;
   sessions: SessionsTable;
   challenges: ChallengesTable;
   audit_log: AuditLogTable;
+  daily_activity: DailyActivityTable;
   wallet_challenges: WalletChallengesTable;
   bindings: BindingsTable;
   conflict_reports: ConflictReportsTable;

@@ -7,6 +7,7 @@ import {
 } from '../../domain/audit/auditChain.js';
 import type { AuditRow, Database } from '../database.js';
 import { lockWrites } from '../transaction.js';
+import { countActivity } from './dailyActivity.js';
 
 /**
  * Appends one entry to the hash chain. Call it inside the transaction that makes the state
@@ -49,6 +50,7 @@ export async function appendAudit(db: Kysely<Database>, event: AuditEvent, at: D
       hash: entry.hash,
     })
     .execute();
+  await countActivity(db, entry.action, entry.at);
   return entry;
 }
 
