@@ -17,7 +17,12 @@ const KEYS = Object.keys(english) as MessageKey[];
  * Texts that are the same in every language: names and codes, not words. Any other
  * Kazakh or Russian text equal to the English one is an untranslated copy.
  */
-const SAME_IN_EVERY_LANGUAGE: ReadonlySet<string> = new Set<MessageKey>(['common.brand']);
+const SAME_IN_EVERY_LANGUAGE: ReadonlySet<string> = new Set([
+  'common.brand',
+  'citizen.network.solana',
+  'citizen.network.tron',
+  'citizen.network.bip122',
+]);
 
 /** Whether a text has words to translate, not only placeholders and punctuation. */
 function hasWords(text: string): boolean {
@@ -85,16 +90,34 @@ const PROBLEM_SLUGS = new Set(PROBLEM_CLASSES.flatMap((cls) => cls.slug ?? []));
  * Keys the code builds instead of naming them: from a template literal
  * (`` `error.${kind}.title` ``) or by joining a prefix literal to a value
  * (`'console.reason.' + code`). Each is declared here as `area.*.name` with where the
- * values of its `*` come from: the files holding the union the code picks them from
- * (each value must be a string literal there), or, for problem keys, which are built
- * from a problem document's type, the slugs of the ProblemError classes. A key that fits
- * a template but whose value the union does not offer counts as unused.
+ * values of its `*` come from: the files (or folders, ending in '/') holding the union
+ * the code picks them from, where each value must be a string literal; for problem
+ * keys, built from a problem document's type, the slugs of the ProblemError classes.
+ * A key that fits a template but whose value the code does not offer counts as unused.
  */
 const DYNAMIC_KEYS: { template: string; valuesIn: readonly string[] | 'problem slugs' }[] = [
   { template: 'problem.*.title', valuesIn: 'problem slugs' },
   { template: 'problem.*.detail', valuesIn: 'problem slugs' },
   { template: 'error.*.title', valuesIn: ['src/http/pages/errorPage.tsx'] },
   { template: 'error.*.body', valuesIn: ['src/http/pages/errorPage.tsx'] },
+  // The regulator console names domain values: statuses, reasons, audit events, actors.
+  { template: 'console.refusal.*', valuesIn: 'problem slugs' },
+  { template: 'console.action.*', valuesIn: ['src/services/regulator.ts', 'src/http/routes/regulator.ts'] },
+  { template: 'console.act.target.*', valuesIn: ['src/services/regulator.ts', 'src/http/pages/console/'] },
+  { template: 'console.kind.*', valuesIn: ['src/services/regulator.ts', 'src/http/pages/console/'] },
+  {
+    template: 'console.conflicts.*',
+    valuesIn: ['src/services/regulator.ts', 'src/store/repositories/regulator.ts'],
+  },
+  { template: 'console.dashboard.*', valuesIn: ['src/services/dashboard.ts'] },
+  { template: 'console.source.*', valuesIn: ['src/domain/identity/'] },
+  { template: 'console.level.*', valuesIn: ['src/domain/identity/'] },
+  { template: 'console.reason.*', valuesIn: ['src/services/regulator.ts', 'src/services/walletsBinding.ts'] },
+  { template: 'console.status.*', valuesIn: ['src/domain/', 'src/services/'] },
+  { template: 'console.method.*', valuesIn: ['src/domain/accounts/', 'src/chains/'] },
+  { template: 'console.event.*', valuesIn: ['src/services/'] },
+  { template: 'console.actor.*', valuesIn: ['src/domain/audit/', 'src/services/'] },
+  { template: 'console.lookupBy.*', valuesIn: ['src/services/regulator.ts'] },
 ];
 
 const AREAS = new Set(KEYS.map((key) => key.split('.')[0]!));
@@ -118,8 +141,28 @@ function keyTemplatesInCode(): { template: string; path: string }[] {
   return found;
 }
 
+/** A file is in `path` when it is that file, or inside that folder (a path ending in '/'). */
+function inPath(file: SourceFile, path: string): boolean {
+  return path.endsWith('/') ? file.path.startsWith(path) : file.path === path;
+}
+
 function literalIn(text: string, value: string): boolean {
   return [`'${value}'`, `"${value}"`, `\`${value}\``].some((quoted) => text.includes(quoted));
+}
+
+/**
+ * Whether the code in `text` can produce `value`: as a string literal, or from a template
+ * literal with one `${…}` (`` `conflict.${status}` ``) whose part is a literal there too.
+ */
+function valueIn(text: string, value: string): boolean {
+  if (literalIn(text, value)) return true;
+  for (const match of text.matchAll(/`([\w.-]*)\$\{[^}`]*\}([\w.-]*)`/g)) {
+    const [, head = '', tail = ''] = match;
+    if (value.length > head.length + tail.length && value.startsWith(head) && value.endsWith(tail)) {
+      if (literalIn(text, value.slice(head.length, value.length - tail.length))) return true;
+    }
+  }
+  return false;
 }
 
 describe('every key in every language', () => {
@@ -144,9 +187,12 @@ describe('every key in every language', () => {
   });
 
   it('names in SAME_IN_EVERY_LANGUAGE really are the same everywhere', () => {
+    // An entry whose key is not (or no longer) in the catalogue exempts nothing.
     for (const key of SAME_IN_EVERY_LANGUAGE) {
-      for (const locale of LOCALES)
+      if (!Object.hasOwn(english, key)) continue;
+      for (const locale of LOCALES) {
         expect(CATALOGUES[locale][key as MessageKey], `${locale} ${key}`).toBe(english[key as MessageKey]);
+      }
     }
   });
 
@@ -193,10 +239,14 @@ describe('every key used in the code', () => {
       const built =
         templates.some((found) => found.template === template) ||
         (prefix !== undefined && literalIn(code, prefix));
-      expect(built, `${template} is built nowhere any more: remove it from DYNAMIC_KEYS`).toBe(true);
+      // Keys that fit a template the code no longer builds would pass as used; an entry
+      // that fits no key (its area not written yet, or gone) decides nothing.
+      if (KEYS.some((key) => templatePattern(template).test(key))) {
+        expect(built, `${template} is built nowhere any more: remove it from DYNAMIC_KEYS`).toBe(true);
+      }
       if (valuesIn !== 'problem slugs') {
-        const missing = valuesIn.filter((path) => !SOURCES.some((file) => file.path === path));
-        expect(missing, 'files named in valuesIn').toEqual([]);
+        const missing = valuesIn.filter((path) => !SOURCES.some((file) => inPath(file, path)));
+        expect(missing, 'files or folders named in valuesIn').toEqual([]);
       }
     },
   );
@@ -205,7 +255,7 @@ describe('every key used in the code', () => {
     const offered = (valuesIn: readonly string[] | 'problem slugs', value: string) =>
       valuesIn === 'problem slugs'
         ? PROBLEM_SLUGS.has(value)
-        : SOURCES.some((file) => valuesIn.includes(file.path) && literalIn(file.text, value));
+        : SOURCES.some((file) => valuesIn.some((path) => inPath(file, path)) && valueIn(file.text, value));
     const patterns = DYNAMIC_KEYS.map((dynamic) => ({
       ...dynamic,
       pattern: templatePattern(dynamic.template),
