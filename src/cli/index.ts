@@ -29,7 +29,8 @@ Commands:
                    (scopes: attestations:read, identity:match, webhooks:manage)
   clients list     list exchange API clients (never their keys)
   clients revoke <client id>
-                   revoke a client's key (running services notice within 30 seconds)
+                   revoke a client's key (every instance on PostgreSQL refuses it within
+                   a second; a running SQLite service within 30 seconds)
                    (a regulator system gets a client with scopes regulator:read,regulator:act)
   regulators add <national ID>
                    give the regulator role to an identity (the officer verifies first)

@@ -33,6 +33,21 @@ describe('loadConfig', () => {
     });
   });
 
+  it('keeps rate-limit buckets in memory unless REDIS_URL names a shared store', () => {
+    expect(loadConfig({}).rateLimitStore).toEqual({ kind: 'memory' });
+    expect(loadConfig({ REDIS_URL: 'redis://10.0.0.5:6379/2' }).rateLimitStore).toEqual({
+      kind: 'redis',
+      url: 'redis://10.0.0.5:6379/2',
+      keyPrefix: 'wallet-attest:',
+    });
+    expect(
+      loadConfig({ REDIS_URL: 'rediss://cache.internal', REDIS_KEY_PREFIX: 'attest-kz:' }).rateLimitStore,
+    ).toMatchObject({ keyPrefix: 'attest-kz:' });
+    expect(problemsOf({ REDIS_URL: 'http://cache:6379' })).toEqual([
+      'REDIS_URL must start with redis:// or rediss://',
+    ]);
+  });
+
   it('names every bad variable at once', () => {
     const problems = problemsOf({
       PORT: 'eighty',

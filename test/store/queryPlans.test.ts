@@ -30,8 +30,10 @@ import { TEST_PERSONS } from '../../src/http/devIdp/index.js';
 import { rotateSigningKey } from '../../src/runtime/fileKeyStore.js';
 import { changeBinding } from '../../src/services/bindingStatus.js';
 import { ChainPublisher } from '../../src/services/chainPublisher.js';
+import { databaseGrantStores } from '../../src/services/devIdpGrants.js';
 import { deliverDueWebhooks } from '../../src/services/webhooks.js';
 import type { Database } from '../../src/store/database.js';
+import { purgeExpiredDevIdpGrants } from '../../src/store/repositories/devIdpGrants.js';
 import {
   dueEgovSignings,
   endEgovSigning,
@@ -43,6 +45,7 @@ import {
   releaseEgovSigning,
 } from '../../src/store/repositories/egovSignings.js';
 import { purgeInterestBefore } from '../../src/store/repositories/interest.js';
+import { claimJobLease, releaseJobLease } from '../../src/store/repositories/jobLeases.js';
 import { findWalletChallengeByHash } from '../../src/store/repositories/walletChallenges.js';
 import { dueDeliveries } from '../../src/store/repositories/webhooks.js';
 import { deployEas, type EasDeployment, grantAttesterRole } from '../chain/eas.js';
@@ -80,10 +83,13 @@ const ROWS = {
  * Tables that stay tiny whatever the country's size, so scanning them is fine:
  * - status_lists: one row per STATUS_LIST_SIZE (131,072) attestations, ~150 rows at 20M;
  * - api_clients: one row per licensed exchange (dozens);
- * - webhooks: a few per exchange.
+ * - webhooks: a few per exchange;
+ * - job_leases: one row per background job;
+ * - dev_idp_grants: the development IdP's (refused in production) unexpired codes and
+ *   tokens, five minutes of sign-ins at most once housekeeping has run.
  * Every other table counts as large, including any table added later.
  */
-const SMALL_TABLES = new Set(['status_lists', 'api_clients', 'webhooks']);
+const SMALL_TABLES = new Set(['status_lists', 'api_clients', 'webhooks', 'job_leases', 'dev_idp_grants']);
 
 interface Statement {
   sql: string;
@@ -738,6 +744,30 @@ describe('query plans on a filled database', () => {
       expect(await purgeEgovSigningsExpiredBefore(db, at(-3000))).toBeGreaterThan(0);
     });
     await expectIndexedOnly(statements, ['egov_signings']);
+  });
+
+  it('dev IdP: a sign-in’s code issued, redeemed once, its access token read, expired ones purged', async () => {
+    const statements = await statementsOf(async () => {
+      await signedInCitizens(server, 1);
+      // What UserInfo asks for a presented access token.
+      expect(
+        await databaseGrantStores(server.assembled.services).accessTokens.find('unknown'),
+      ).toBeUndefined();
+      await purgeExpiredDevIdpGrants(server.assembled.db, new Date(Date.now() - 3600_000));
+    });
+    await expectIndexedOnly(statements, ['dev_idp_grants']);
+  });
+
+  it('job leases: claimed, renewed and released by one statement each', async () => {
+    const db = server.assembled.db;
+    const now = new Date();
+    const until = new Date(now.getTime() + 60_000);
+    const statements = await statementsOf(async () => {
+      expect(await claimJobLease(db, 'plan-job', 'plan-holder', now, until)).toBe(true);
+      expect(await claimJobLease(db, 'plan-job', 'plan-holder', now, until)).toBe(true);
+      await releaseJobLease(db, 'plan-job', 'plan-holder');
+    });
+    await expectIndexedOnly(statements, ['job_leases']);
   });
 
   it('status lists: publication after a change, cached fetch, a full list', async () => {
