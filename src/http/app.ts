@@ -19,6 +19,7 @@ import { originCheck } from './middleware/originCheck.js';
 import { securityHeaders } from './middleware/securityHeaders.js';
 import { loadSession } from './middleware/session.js';
 import { refuseNulCharacters } from './middleware/textInput.js';
+import { consoleRoutes } from './pages/console/routes.js';
 import { errorPage, isBrowserNavigation } from './pages/errorPage.js';
 import { pageRoutes } from './pages/routes.js';
 import { problemResponse } from './problem.js';
@@ -80,6 +81,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       return devIdp.fetch(new Request(url, c.req.raw));
     });
   }
+  app.route('/regulator', consoleRoutes());
   app.route('/', pageRoutes());
 
   app.notFound((c) =>

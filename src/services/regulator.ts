@@ -150,6 +150,17 @@ export async function lookupByBinding(ctx: ServiceContext, actor: RegulatorActor
   return { binding: described!, identities: identity ? [await describeIdentity(ctx, identity)] : [] };
 }
 
+/** An identity by its id (the console's identity page); audited like every lookup. */
+export async function lookupByIdentity(ctx: ServiceContext, actor: RegulatorActor, identityId: string) {
+  const identity = await findIdentityById(ctx.db, identityId);
+  if (!identity) throw new NotFoundError('No such identity');
+  await auditLookup(ctx, actor, 'identity', [identity.id]);
+  return {
+    identity: await describeIdentity(ctx, identity),
+    bindings: await describeBindings(ctx, await listBindingsOfIdentity(ctx.db, identity.id)),
+  };
+}
+
 // ---------------------------------------------------------------- actions
 
 export type ActionTarget = { attestation: string } | { account: string } | { identity: string };
@@ -256,6 +267,86 @@ export async function applyRegulatorAction(
       ? `Nothing changed: the target is already ${RESULT_STATE[action].binding}`
       : `${action}: ${result.changed.bindings.length} binding(s), ${result.changed.attestations.length} single attestation(s) changed`;
   return result;
+}
+
+/** One row an action would change: a binding or a single attestation, from and to. */
+export interface PlannedChange {
+  kind: 'binding' | 'attestation';
+  id: string;
+  account: string;
+  from: string;
+  to: string;
+}
+
+export interface ActionPreview {
+  changes: PlannedChange[];
+  unchanged: { kind: 'binding' | 'attestation'; id: string; account: string; status: string }[];
+  /** Revoking an identity also stops it linking accounts until the block is lifted. */
+  blocksLinking: boolean;
+}
+
+/**
+ * What `applyRegulatorAction` would change, read without changing anything (the console's
+ * confirmation step). It follows the same rules; a revoked target that cannot be
+ * reinstated or suspended is refused the same way.
+ */
+export async function previewRegulatorAction(
+  ctx: ServiceContext,
+  action: BindingTransition,
+  target: ActionTarget,
+): Promise<ActionPreview> {
+  const preview: ActionPreview = { changes: [], unchanged: [], blocksLinking: false };
+  const wanted = RESULT_STATE[action];
+  const onBinding = (binding: BindingRow) => {
+    const entry = { kind: 'binding' as const, id: binding.id, account: binding.account };
+    if (binding.status === wanted.binding || (action === 'reinstate' && binding.status === 'active')) {
+      preview.unchanged.push({ ...entry, status: binding.status });
+      return;
+    }
+    if (binding.status === 'revoked') refuseReinstatingRevoked(action, `Binding ${binding.id}`);
+    preview.changes.push({ ...entry, from: binding.status, to: wanted.binding });
+  };
+  if ('attestation' in target) {
+    const attestation = await findAttestation(ctx.db, target.attestation);
+    if (!attestation) throw new NotFoundError('No such attestation');
+    const binding = (await findBinding(ctx.db, attestation.binding_id))!;
+    const entry = { kind: 'attestation' as const, id: attestation.id, account: binding.account };
+    if (
+      attestation.status === wanted.attestation ||
+      (action === 'reinstate' && attestation.status === 'valid')
+    ) {
+      preview.unchanged.push({ ...entry, status: attestation.status });
+    } else {
+      if (attestation.status === 'invalid') refuseReinstatingRevoked(action, `Attestation ${attestation.id}`);
+      preview.changes.push({ ...entry, from: attestation.status, to: wanted.attestation });
+    }
+  } else if ('account' in target) {
+    const account = ACCOUNT_NAMESPACES.parse(target.account).id;
+    const bindings = await bindingsOfAccounts(ctx.db, [account]);
+    if (bindings.length === 0) throw new NotFoundError(`No binding of ${account}`);
+    const live = bindings.find((b) => b.status !== 'revoked');
+    if (live) onBinding(live);
+    else {
+      refuseReinstatingRevoked(action, `Every binding of ${account}`);
+      for (const b of bindings)
+        preview.unchanged.push({ kind: 'binding', id: b.id, account: b.account, status: b.status });
+    }
+  } else {
+    const identity = await findIdentityById(ctx.db, target.identity);
+    if (!identity) throw new NotFoundError('No such identity');
+    for (const binding of await listBindingsOfIdentity(ctx.db, identity.id)) {
+      if (binding.status === 'revoked')
+        preview.unchanged.push({
+          kind: 'binding',
+          id: binding.id,
+          account: binding.account,
+          status: 'revoked',
+        });
+      else onBinding(binding);
+    }
+    preview.blocksLinking = action === 'revoke' && !identity.link_blocked_at;
+  }
+  return preview;
 }
 
 async function onAttestation(

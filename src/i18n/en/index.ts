@@ -1,10 +1,12 @@
 // The English catalogue: one import and one spread per area.
 import { common } from './common.js';
+import { regulatorConsole } from './console.js';
 import { egov } from './egov.js';
 import { problems } from './problems.js';
 
 export const en = {
   ...common,
   ...egov,
+  ...regulatorConsole,
   ...problems,
 } as const;

@@ -1,10 +1,12 @@
 // The Russian catalogue: one import and one spread per area.
 import { common } from './common.js';
+import { regulatorConsole } from './console.js';
 import { egov } from './egov.js';
 import { problems } from './problems.js';
 
 export const ru = {
   ...common,
   ...egov,
+  ...regulatorConsole,
   ...problems,
 };

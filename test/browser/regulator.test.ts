@@ -1,0 +1,285 @@
+// The regulator journey in Chromium, in Kazakh, Russian and English: an officer (made with
+// the same service function as `npm run cli -- regulators add`) signs in to the console
+// with a passkey, finds a citizen by national ID, suspends their account with a reason and
+// a legal reference (the confirmation step shows what will change), the citizen sees the
+// suspension with its reason, an exchange's lookup sees `suspended`, the officer
+// reinstates, then revokes the identity, and the citizen sees the block; a conflict report
+// is resolved from the console. Every action is confirmed with a fresh passkey assertion.
+import { mkdirSync } from 'node:fs';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cookiePolicy } from '../../src/http/cookies.js';
+import { TEST_PERSONS } from '../../src/http/devIdp/index.js';
+import type { Locale } from '../../src/i18n/locale.js';
+import { setRegulatorRole } from '../../src/services/regulator.js';
+import { api, apiClient, citizenWithAccounts } from '../exchange/exchangeFlow.js';
+import {
+  CHROMIUM,
+  type ChromiumPage,
+  launchChromiumWithPasskeys,
+  skipBrowserSuite,
+} from '../helpers/chromium.js';
+import { startTestServer, type TestBrowser, type TestServer } from '../helpers/server.js';
+import { json } from '../http/citizenFlow.js';
+import { askChallenge, signedInCitizens, submitSignature } from '../http/walletFlow.js';
+
+if (skipBrowserSuite) {
+  console.warn(`Chromium not found at ${CHROMIUM}: skipping the regulator browser suite.`);
+}
+
+const SCREENSHOTS = 'test-results/regulator';
+
+/** Words each language's console shows, to check the page really is in that language. */
+const WORDS: Record<Locale, { search: string; suspended: string; fraud: string }> = {
+  kk: { search: 'Адамды немесе шотты табу', suspended: 'тоқтатылған', fraud: 'Алаяқтық' },
+  ru: { search: 'Найти человека или счёт', suspended: 'приостановлен', fraud: 'Мошенничество' },
+  en: { search: 'Find a person or an account', suspended: 'suspended', fraud: 'Fraud' },
+};
+
+describe.skipIf(skipBrowserSuite)('the regulator console in Chromium', () => {
+  let server: TestServer;
+  let officerBrowser: ChromiumPage | undefined;
+  let officer: Page;
+  let citizenBrowser: Browser | undefined;
+  let exchange: { key: string };
+  const officerPerson = TEST_PERSONS[0]!;
+  /** What could not be seen on the citizen's page and was checked through /v1/me instead. */
+  const checkedThroughApi: string[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    server = await startTestServer();
+    exchange = await apiClient(server, ['attestations:read']);
+    officerBrowser = await launchChromiumWithPasskeys();
+    officer = officerBrowser.page;
+    // The officer verifies with the dev IdP and registers a passkey, as a newcomer would…
+    await officer.goto(
+      `${server.baseUrl}/v1/identity/oidc/start?source=dev&login_hint=${officerPerson.nationalId}`,
+    );
+    await officer.waitForURL(/\/enroll$/);
+    await officer.fill('#passkey-name', 'Office laptop');
+    await officer.click('#passkey-register');
+    await officer.waitForURL(/\/account$/);
+    // …and the operator gives them the role (what `regulators add <national ID>` runs).
+    await setRegulatorRole(server.assembled.services, officerPerson.nationalId, true);
+    citizenBrowser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+    });
+  }, 90_000);
+
+  afterAll(async () => {
+    if (checkedThroughApi.length) console.info(`Checked through /v1/me: ${checkedThroughApi.join('; ')}`);
+    await citizenBrowser?.close();
+    await officerBrowser?.close();
+    await server?.close();
+  });
+
+  /** The citizen's own browser, signed in with the session the HTTP helpers opened. */
+  async function citizenPage(browser: TestBrowser, locale: Locale) {
+    const context = await citizenBrowser!.newContext({ locale });
+    const name = cookiePolicy(server.assembled.services.config).session;
+    await context.addCookies([
+      // A __Host- cookie is Secure with path / and no domain attribute (localhost counts as secure).
+      {
+        name,
+        value: browser.cookies.get(name)!,
+        domain: 'localhost',
+        path: '/',
+        secure: true,
+        httpOnly: true,
+      },
+      { name: 'lang', value: locale, domain: 'localhost', path: '/' },
+    ]);
+    return { context, page: await context.newPage() };
+  }
+
+  async function signInToConsole(locale: Locale) {
+    await officer.context().clearCookies();
+    await officer.goto(`${server.baseUrl}/regulator?lang=${locale}`);
+    await officer.waitForURL(/\/regulator\/sign-in\?next=%2Fregulator$/);
+    expect(await officer.getAttribute('html', 'lang')).toBe(locale);
+    await officer.click('#console-sign-in');
+    await officer.waitForURL(`${server.baseUrl}/regulator`);
+    expect(await officer.textContent('h1')).toBe(WORDS[locale].search);
+  }
+
+  /** Reason, legal reference, the confirmation step, the passkey, the answer next to it. */
+  async function act(locale: Locale, expectedInPlan: string[], shot: string) {
+    await officer.waitForSelector('#action-form');
+    expect(await officer.isVisible('#action-confirm-step')).toBe(false);
+    await officer.selectOption('#action-reason', 'fraud');
+    await officer.fill('#action-legal', 'Court of Astana, case 2-1234/2026');
+    await officer.click('#action-review');
+    await officer.waitForSelector('#action-confirm-step', { state: 'visible' });
+    const plan = (await officer.textContent('#action-confirm-step')) ?? '';
+    for (const text of expectedInPlan) expect(plan).toContain(text);
+    expect(await officer.textContent('#action-confirm-reason')).toBe(WORDS[locale].fraud);
+    expect(await officer.textContent('#action-confirm-legal')).toBe('Court of Astana, case 2-1234/2026');
+    await officer.screenshot({ path: `${SCREENSHOTS}/${shot}-${locale}.png`, fullPage: true });
+    await officer.click('#action-confirm');
+    await officer.waitForSelector('#action-result', { state: 'visible', timeout: 15_000 });
+    expect(await officer.getAttribute('#action-result', 'role')).toBe('status');
+    await officer.click('#action-back-to-detail');
+  }
+
+  async function statusOnAccountPage(page: Page, bindingId: string) {
+    await page.goto(`${server.baseUrl}/account`);
+    const item = page.locator(`li[data-binding-id="${bindingId}"]`);
+    try {
+      await item.first().waitFor({ timeout: 5_000 });
+      return { status: await item.first().getAttribute('data-status'), item };
+    } catch {
+      return { status: undefined, item };
+    }
+  }
+
+  async function me(page: Page) {
+    return page.evaluate(async () => (await fetch('/v1/me')).json()) as Promise<{
+      identity: { linkBlock?: { reason: string } };
+      bindings: { id: string; status: string; suspensionReason?: string; revocationReason?: string }[];
+    }>;
+  }
+
+  for (const locale of ['kk', 'ru', 'en'] as const) {
+    it(`suspends, reinstates and revokes from the console (${locale})`, async () => {
+      const [person] = await signedInCitizens(server, 1);
+      const {
+        linked: [linkedAccount],
+      } = await citizenWithAccounts(server, 1, person!.browser);
+      const { account, bindingId } = linkedAccount!;
+      const citizen = await citizenPage(person!.browser, locale);
+
+      await signInToConsole(locale);
+      await officer.fill('#search-query', person!.nationalId);
+      await officer.click('#search-submit');
+      const row = officer.locator(`#console-bindings li[data-binding-id="${bindingId}"]`);
+      await row.waitFor();
+      expect(await officer.textContent('#console-identity .national-id')).toBe(person!.nationalId);
+      expect(await row.getAttribute('data-status')).toBe('active');
+      await officer.screenshot({ path: `${SCREENSHOTS}/search-${locale}.png`, fullPage: true });
+
+      // Suspend the account.
+      await row.locator('a[data-action="suspend"][data-target="account"]').click();
+      await act(locale, [account, '→'], 'confirm-suspend');
+      await officer.waitForURL(/\/regulator\/identities\//);
+      await expect
+        .poll(() =>
+          officer.getAttribute(`#console-bindings li[data-binding-id="${bindingId}"]`, 'data-status'),
+        )
+        .toBe('suspended');
+
+      // The citizen sees the suspension and its reason.
+      const seen = await statusOnAccountPage(citizen.page, bindingId);
+      if (seen.status !== undefined) {
+        expect(seen.status).toBe('suspended');
+        expect((await seen.item.locator('.binding-reason').textContent())?.trim()).toBeTruthy();
+      } else {
+        checkedThroughApi.push(`suspended binding (${locale})`);
+        const { bindings } = await me(citizen.page);
+        expect(bindings.find((b) => b.id === bindingId)).toMatchObject({
+          status: 'suspended',
+          suspensionReason: 'fraud',
+        });
+      }
+
+      // An exchange's lookup sees it too.
+      const lookup = await json<{ status: string }>(
+        await api(server, exchange.key).get(`/v1/attestations/${account}`),
+      );
+      expect(lookup.status).toBe('suspended');
+
+      // Reinstate it.
+      await officer
+        .locator(
+          `#console-bindings li[data-binding-id="${bindingId}"] a[data-action="reinstate"][data-target="account"]`,
+        )
+        .click();
+      await act(locale, [account], 'confirm-reinstate');
+      await expect
+        .poll(() =>
+          officer.getAttribute(`#console-bindings li[data-binding-id="${bindingId}"]`, 'data-status'),
+        )
+        .toBe('active');
+      expect(
+        (await json<{ status: string }>(await api(server, exchange.key).get(`/v1/attestations/${account}`)))
+          .status,
+      ).toBe('active');
+
+      // Revoke the whole identity: every account, and new links blocked.
+      await officer.locator('#console-identity a[data-action="revoke"][data-target="identity"]').click();
+      await act(locale, [account], 'confirm-revoke-identity');
+      await expect.poll(() => officer.getAttribute('#console-identity', 'data-status')).toBe('blocked');
+      expect(await officer.isVisible('#lift-link-block')).toBe(true);
+
+      await citizen.page.goto(`${server.baseUrl}/account`);
+      const identity = citizen.page.locator('#identity[data-status]');
+      try {
+        await identity.waitFor({ timeout: 5_000 });
+        expect(await identity.getAttribute('data-status')).toBe('revoked');
+        expect(await citizen.page.isVisible('#identity-notice')).toBe(true);
+      } catch {
+        checkedThroughApi.push(`revoked identity (${locale})`);
+        const answer = await me(citizen.page);
+        expect(answer.bindings.find((b) => b.id === bindingId)?.status).toBe('revoked');
+        const blocked = await person!.browser.post('/v1/wallets/challenges', {
+          account: 'eip155:1:0x000000000000000000000000000000000000dEaD',
+        });
+        expect(blocked.status).toBe(403);
+      }
+      await citizen.context.close();
+    }, 120_000);
+
+    it(`resolves a conflict report from the console (${locale})`, async () => {
+      const [holder, claimant] = await signedInCitizens(server, 2);
+      const signer = privateKeyToAccount(generatePrivateKey());
+      const account = `eip155:1:${signer.address}`;
+      const sign = async (browser: TestBrowser) => {
+        const challenge = await askChallenge(browser, account);
+        return submitSignature(
+          browser,
+          challenge.message,
+          await signer.signMessage({ message: challenge.message }),
+        );
+      };
+      expect((await sign(holder!.browser)).status).toBe(201);
+      expect((await sign(claimant!.browser)).status).toBe(409);
+
+      await signInToConsole(locale);
+      await officer.click('nav.console-nav a[href="/regulator/conflicts"]');
+      const report = officer.locator('#console-conflicts li[data-status="open"]', { hasText: account });
+      await report.waitFor();
+      await officer.screenshot({ path: `${SCREENSHOTS}/conflicts-${locale}.png`, fullPage: true });
+      await report.locator('a[data-action="revoke_existing"]').click();
+      await act(locale, [account, '→'], 'confirm-conflict');
+      await officer.waitForURL(/\/regulator\/conflicts$/);
+      expect(await officer.locator('#console-conflicts li', { hasText: account }).count()).toBe(0);
+      // The claimant can now link the account.
+      expect((await sign(claimant!.browser)).status).toBe(201);
+    }, 120_000);
+  }
+
+  it('shows the dashboard, the query log and the audit log with a verified inclusion proof', async () => {
+    await signInToConsole('en');
+    await officer.goto(`${server.baseUrl}/regulator/dashboard`);
+    await officer.waitForSelector('#activity-chart');
+    expect(
+      Number(await officer.textContent('#activity-table tbody tr:first-child td[data-series="links"]')),
+    ).toBeGreaterThan(0);
+    await officer.screenshot({ path: `${SCREENSHOTS}/dashboard-en.png`, fullPage: true });
+    // Exchange queries reach the log through its buffered writer (flushed every few seconds).
+    await server.assembled.services.queryLog.flush();
+    await officer.goto(`${server.baseUrl}/regulator/query-log`);
+    expect(await officer.locator('#query-log-table tbody tr').count()).toBeGreaterThan(0);
+    const csv = await officer.evaluate(async () => {
+      const href = document.querySelector<HTMLAnchorElement>('#query-log-csv')!.href;
+      return (await fetch(href)).text();
+    });
+    expect(csv.split('\r\n')[0]).toBe('at,client_id,kind,account,result');
+    await officer.goto(`${server.baseUrl}/regulator/audit`);
+    await officer.click('#audit-table tbody tr:first-child a');
+    await officer.waitForSelector('#inclusion-proof[data-verified="true"]');
+  }, 60_000);
+});
