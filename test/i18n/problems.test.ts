@@ -200,3 +200,24 @@ describe('the dev IdP', () => {
     expectInLanguage(await problemOf(refused, 400), 'malformed-request', locale);
   });
 });
+
+describe('refusals a browser navigated to', () => {
+  it.each(LOCALES)('shows the explanation of the problem type on a page in %s', async (locale) => {
+    // A stale OIDC callback opened in the browser: the state is unknown.
+    const response = await fetch(`${server.baseUrl}/v1/identity/oidc/callback?code=x&state=y`, {
+      headers: { accept: 'text/html', 'accept-language': locale },
+    });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(response.headers.get('content-language')).toBe(locale);
+    const page = await response.text();
+    expect(page).toContain(`<html lang="${locale}"`);
+    // Every language, English included, gets the human text, never the service's detail.
+    expect(page).toContain(escapeHtml(t(locale, 'problem.challenge-invalid.title')));
+    expect(page).toContain(escapeHtml(t(locale, 'problem.challenge-invalid.detail')));
+  });
+});
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
