@@ -27,6 +27,7 @@ const DATABASE_SUITES = [
   'test/regulator/**/*.test.ts',
   'test/attestations/**/*.test.ts',
   'test/audit/transparency.test.ts',
+  'test/audit/tlogTiles.test.ts',
   'test/property/httpRefusals.test.ts',
   'test/contract.test.ts',
   'test/badInput.test.ts',

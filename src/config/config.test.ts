@@ -91,6 +91,7 @@ describe('loadConfig', () => {
     expect(problems).toContain('LOOKUP_HASH_KEY is required when NODE_ENV=production');
     expect(problems).toContain('ATTESTATION_SIGNING_KEYS is required when NODE_ENV=production');
     expect(problems).toContain('ATTESTER_PRIVATE_KEY is required when NODE_ENV=production');
+    expect(problems).toContain('LOG_SIGNING_KEY is required when NODE_ENV=production');
     expect(problemsOf({ NODE_ENV: 'production' })).toContain(
       'IDENTITY_SOURCES must name at least one of oidc, x509',
     );
@@ -106,8 +107,14 @@ describe('loadConfig', () => {
       LOOKUP_HASH_KEY: 'BBBB',
       ATTESTATION_SIGNING_KEYS: '{"keys":[]}',
       ATTESTER_PRIVATE_KEY: `0x${'11'.repeat(32)}`,
+      LOG_SIGNING_KEY: 'A'.repeat(43),
     });
     expect(config.production).toBe(true);
+    expect(config.transparencyLog).toEqual({
+      origin: 'attest.example.kz/log',
+      witnesses: [],
+      integrateIntervalMs: 1000,
+    });
     expect(config.rpId).toBe('attest.example.kz');
     expect(config.x509).toMatchObject({
       verifier: 'pkijs',
@@ -117,6 +124,19 @@ describe('loadConfig', () => {
       revocation: ['crl'],
       level: 'high',
     });
+  });
+
+  it("reads the log's origin, key and witnesses, and refuses malformed ones", () => {
+    // The verifier key of the example in c2sp.org/signed-note is Ed25519 (0x01), not a witness key.
+    const noteKey = 'example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k';
+    const witnessKey = 'w.example/a+ed35d3c9+BP0XJDhaoMdbZPt4zWAvodmR/ev3axPFjtcC6sg16fYY';
+    expect(
+      loadConfig({ LOG_ORIGIN: 'log.example/one', LOG_WITNESSES: witnessKey }).transparencyLog,
+    ).toMatchObject({ origin: 'log.example/one', witnesses: [witnessKey] });
+    expect(problemsOf({ LOG_WITNESSES: noteKey })[0]).toMatch(/not a cosignature\/v1 \(0x04\) key/);
+    expect(problemsOf({ LOG_WITNESSES: `${noteKey.slice(0, -2)}AA` })[0]).toMatch(/LOG_WITNESSES/);
+    expect(problemsOf({ LOG_ORIGIN: 'a+b' })[0]).toMatch(/LOG_ORIGIN must have no spaces/);
+    expect(problemsOf({ LOG_SIGNING_KEY: 'short' })[0]).toMatch(/LOG_SIGNING_KEY/);
   });
 
   it('refuses an unknown national ID country', () => {

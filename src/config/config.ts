@@ -2,6 +2,12 @@
 // missing value stops the service with a message naming the variable; nothing is guessed
 // in production. Pure: takes the environment as a record, so Workers can pass `env`.
 import { NAMESPACE_ADAPTERS } from '../domain/accounts/index.js';
+import {
+  isKeyName,
+  parseLogSigningSeed,
+  parseVerifierKey,
+  SIGNATURE_TYPE,
+} from '../domain/audit/signedNote.js';
 import type { AssuranceLevel, IdentitySourceKind } from '../domain/identity/identitySource.js';
 import { NATIONAL_ID_RULES } from '../domain/identity/nationalId.js';
 
@@ -176,6 +182,8 @@ export interface Config {
     /** Webhook requests in flight at once per instance (at most one per webhook). */
     webhookConcurrency: number;
   };
+  /** The audit log served as C2SP tlog-tiles (/log/…) and the witnesses that cosign it. */
+  transparencyLog: TransparencyLogConfig;
   /** From the environment; when absent (development only) the runtime generates them under DATA_DIR. */
   secrets: {
     dataEncryptionKeys?: string;
@@ -184,7 +192,18 @@ export interface Config {
     attestationSigningKeys?: string;
     /** 0x-prefixed secp256k1 private key of the EIP-712 attester. */
     attesterPrivateKey?: string;
+    /** The log's Ed25519 note key: a base64url seed or PRIVATE+KEY+… (Go's note format). */
+    logSigningKey?: string;
   };
+}
+
+export interface TransparencyLogConfig {
+  /** The checkpoint's origin line and the log key's name, e.g. `attest.example.kz/log`. */
+  origin: string;
+  /** Verifier keys (cosignature/v1, type 0x04) of the witnesses whose cosignatures are accepted. */
+  witnesses: string[];
+  /** Period of the background integration of new entries into the tiles. */
+  integrateIntervalMs: number;
 }
 
 const LEVELS: readonly AssuranceLevel[] = ['low', 'substantial', 'high'];
@@ -265,6 +284,26 @@ function parsePublicUrl(read: Reader, port: number, production: boolean) {
     read.problems.push('PUBLIC_URL must be an origin without a path, query or fragment');
   }
   return { publicUrl: url.origin, origin: url.origin, rpId: url.hostname };
+}
+
+function parseTransparencyLog(read: Reader, publicUrl: string): TransparencyLogConfig {
+  const origin = read.string('LOG_ORIGIN', `${new URL(publicUrl).host}/log`)!;
+  if (!isKeyName(origin)) read.problems.push(`LOG_ORIGIN must have no spaces or "+" (got "${origin}")`);
+  const witnesses = read.list('LOG_WITNESSES', []);
+  for (const witness of witnesses) {
+    try {
+      if (parseVerifierKey(witness).type !== SIGNATURE_TYPE.cosignatureV1) {
+        read.problems.push(`LOG_WITNESSES has "${witness}", which is not a cosignature/v1 (0x04) key`);
+      }
+    } catch (error) {
+      read.problems.push(`LOG_WITNESSES has "${witness}": ${(error as Error).message}`);
+    }
+  }
+  return {
+    origin,
+    witnesses,
+    integrateIntervalMs: read.integer('LOG_INTEGRATE_INTERVAL_MS', 1000, 50, 3_600_000),
+  };
 }
 
 function parseRateLimitStore(read: Reader): RateLimitStoreConfig {
@@ -568,6 +607,7 @@ export function loadConfig(env: Environment): Config {
     lookupHashKey: read.string('LOOKUP_HASH_KEY'),
     attestationSigningKeys: read.string('ATTESTATION_SIGNING_KEYS'),
     attesterPrivateKey: read.string('ATTESTER_PRIVATE_KEY'),
+    logSigningKey: read.string('LOG_SIGNING_KEY'),
   };
   if (production) {
     for (const [name, value] of [
@@ -575,8 +615,16 @@ export function loadConfig(env: Environment): Config {
       ['LOOKUP_HASH_KEY', secrets.lookupHashKey],
       ['ATTESTATION_SIGNING_KEYS', secrets.attestationSigningKeys],
       ['ATTESTER_PRIVATE_KEY', secrets.attesterPrivateKey],
+      ['LOG_SIGNING_KEY', secrets.logSigningKey],
     ] as const) {
       if (!value) read.problems.push(`${name} is required when NODE_ENV=production`);
+    }
+  }
+  if (secrets.logSigningKey !== undefined) {
+    try {
+      parseLogSigningSeed(secrets.logSigningKey);
+    } catch (error) {
+      read.problems.push(`LOG_SIGNING_KEY: ${(error as Error).message}`);
     }
   }
   if (secrets.attesterPrivateKey !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(secrets.attesterPrivateKey)) {
@@ -595,6 +643,7 @@ export function loadConfig(env: Environment): Config {
     read.problems.push('HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS');
   }
 
+  const urls = parsePublicUrl(read, port, production);
   const config: Config = {
     production,
     port,
@@ -603,7 +652,7 @@ export function loadConfig(env: Environment): Config {
     dataDir,
     database: parseDatabase(read, dataDir),
     rateLimitStore: parseRateLimitStore(read),
-    ...parsePublicUrl(read, port, production),
+    ...urls,
     rpName: read.string('WEBAUTHN_RP_NAME', 'wallet-attest')!,
     logLevel: read.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
     bodyLimitBytes: read.integer('BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
@@ -654,6 +703,7 @@ export function loadConfig(env: Environment): Config {
       ttlSeconds: read.integer('STATUS_LIST_TTL_SECONDS', 300, 1, 24 * 3600),
       publishDelaySeconds: read.integer('STATUS_LIST_PUBLISH_DELAY_SECONDS', 0, 0, 3600),
     },
+    transparencyLog: parseTransparencyLog(read, urls.publicUrl),
     secrets,
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);

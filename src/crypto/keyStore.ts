@@ -14,6 +14,7 @@ import {
 } from 'jose';
 import type { Address, Hex, TypedDataDefinition } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
+import { ed25519NoteSigner, type NoteSigner, parseLogSigningSeed } from '../domain/audit/signedNote.js';
 
 export type AttestationAlg = 'ES256' | 'EdDSA';
 
@@ -31,6 +32,8 @@ export interface KeyMaterial {
   /** Current key first. */
   signingKeys: StoredSigningKey[];
   attesterPrivateKey: Hex;
+  /** The audit log's Ed25519 note key (base64url seed or PRIVATE+KEY+…); a key of its own. */
+  logSigningKey?: string;
 }
 
 export interface PublicSigningKey {
@@ -49,6 +52,11 @@ export interface KeyStore {
   signJwt(typ: string, payload: JWTPayload): Promise<{ token: string; kid: string }>;
   attesterAddress(): Promise<Address>;
   signTypedData(typedData: TypedDataDefinition): Promise<Hex>;
+  /**
+   * Signs the audit log's checkpoints as signed notes under the key name `origin`. Absent
+   * from stores that hold no log key (the log's checkpoint then answers 503).
+   */
+  logSigner?(origin: string): Promise<NoteSigner>;
 }
 
 export class KeyStoreError extends Error {
@@ -134,7 +142,17 @@ export function keyStoreFromMaterial(load: () => KeyMaterial): KeyStore {
     return attesterAccount.account;
   };
 
+  let logSigner: { key: string; origin: string; signer: NoteSigner } | undefined;
+
   return {
+    async logSigner(origin) {
+      const key = load().logSigningKey;
+      if (!key) throw new KeyStoreError('The key store holds no log signing key (LOG_SIGNING_KEY)');
+      if (logSigner?.key !== key || logSigner.origin !== origin) {
+        logSigner = { key, origin, signer: ed25519NoteSigner(origin, parseLogSigningSeed(key)) };
+      }
+      return logSigner.signer;
+    },
     async signingKeys() {
       return load().signingKeys.map((key) => ({
         kid: key.kid,

@@ -11,6 +11,7 @@ import attestationQueryResponse from '../../schemas/attestation-query-response.j
 import attestationResponse from '../../schemas/attestation-response.json' with { type: 'json' };
 import auditCheckpoint from '../../schemas/audit-checkpoint.json' with { type: 'json' };
 import auditConsistencyProof from '../../schemas/audit-consistency-proof.json' with { type: 'json' };
+import auditCosignatureResponse from '../../schemas/audit-cosignature-response.json' with { type: 'json' };
 import auditEntry from '../../schemas/audit-entry.json' with { type: 'json' };
 import auditInclusionProof from '../../schemas/audit-inclusion-proof.json' with { type: 'json' };
 import auditLogResponse from '../../schemas/audit-log-response.json' with { type: 'json' };
@@ -144,6 +145,7 @@ export const SCHEMAS = {
   'audit-entry': auditEntry,
   'audit-log-response': auditLogResponse,
   'audit-checkpoint': auditCheckpoint,
+  'audit-cosignature-response': auditCosignatureResponse,
   'audit-inclusion-proof': auditInclusionProof,
   'audit-consistency-proof': auditConsistencyProof,
 } as const satisfies Record<string, object>;

@@ -35,6 +35,7 @@ import { ChainPublisher } from '../services/chainPublisher.js';
 import type { ServiceContext } from '../services/context.js';
 import { EgovMobilePoller } from '../services/egovMobilePoller.js';
 import { purgeExpired } from '../services/housekeeping.js';
+import { INTEGRATION_BATCH, integrate } from '../services/logIntegrator.js';
 import { type DeliveryReport, WebhookDispatcher } from '../services/webhooks.js';
 import { claimJobLease, releaseJobLease } from '../store/repositories/jobLeases.js';
 
@@ -60,7 +61,11 @@ export interface BackgroundWorkOptions {
 }
 
 /** Leased jobs: one instance at a time runs each. */
-export const LEASED_JOBS = { housekeeping: 'housekeeping', chainPublisher: 'chain-publisher' } as const;
+export const LEASED_JOBS = {
+  housekeeping: 'housekeeping',
+  chainPublisher: 'chain-publisher',
+  logIntegrator: 'log-integrator',
+} as const;
 
 export function startBackgroundWork(
   services: ServiceContext,
@@ -143,6 +148,18 @@ export function startBackgroundWork(
       )
     : undefined;
 
+  // The audit log's tiles and subject index follow the committed entries, a bounded
+  // number per run so that stop() never waits on a long backlog (services/logIntegrator.ts).
+  const integrateIntervalMs = services.config.transparencyLog.integrateIntervalMs;
+  const integration = startLoop(
+    'log integrator',
+    leases.run(LEASED_JOBS.logIntegrator, 3 * integrateIntervalMs, async () => {
+      const report = await integrate(services, { maxEntries: 20 * INTEGRATION_BATCH });
+      if (report.to - report.from === 20 * INTEGRATION_BATCH) integration.wake();
+    }),
+    { intervalMs: integrateIntervalMs, maxBackoffMs, logger },
+  );
+
   // SIGEX away fails no run: each signing waits out its own backoff, kept in its row.
   const egovMobile = services.config.x509?.egovMobile;
   let egov: Loop | undefined;
@@ -168,7 +185,13 @@ export function startBackgroundWork(
 
   return {
     async stop() {
-      await Promise.all([dispatch.stop(), housekeeping.stop(), publish?.stop(), egov?.stop()]);
+      await Promise.all([
+        dispatch.stop(),
+        housekeeping.stop(),
+        publish?.stop(),
+        egov?.stop(),
+        integration.stop(),
+      ]);
       await poller?.close();
       await leases.releaseAll();
       await dispatcher.close();

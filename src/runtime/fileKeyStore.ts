@@ -17,6 +17,7 @@ import {
   keyStoreFromMaterial,
   parseSigningKeySet,
 } from '../crypto/keyStore.js';
+import { randomBytes, toBase64Url } from '../domain/encoding.js';
 import type { Database } from '../store/database.js';
 import { appendAudit } from '../store/repositories/auditLog.js';
 import { inTransaction } from '../store/transaction.js';
@@ -46,7 +47,15 @@ async function createMaterial(path: string, alg: AttestationAlg, now: Date): Pro
   writeMaterial(path, {
     signingKeys: [await generateSigningKey(alg, now)],
     attesterPrivateKey: generatePrivateKey(),
+    logSigningKey: toBase64Url(randomBytes(32)),
   });
+}
+
+/** Files written before the audit log had a key of its own get one, once. */
+function addLogSigningKey(path: string): void {
+  const material = readMaterial(path);
+  if (material.logSigningKey) return;
+  writeMaterial(path, { ...material, logSigningKey: toBase64Url(randomBytes(32)) });
 }
 
 export function fileKeyStore(path: string): KeyStore {
@@ -67,11 +76,13 @@ export async function openKeyStore(config: Config, now: Date): Promise<KeyStore>
     const material: KeyMaterial = {
       signingKeys: parseSigningKeySet(attestationSigningKeys, now),
       attesterPrivateKey: attesterPrivateKey as Hex,
+      ...(config.secrets.logSigningKey ? { logSigningKey: config.secrets.logSigningKey } : {}),
     };
     return keyStoreFromMaterial(() => material);
   }
   const path = keyFilePath(config.dataDir);
   if (!existsSync(path)) await createMaterial(path, config.attestations.alg, now);
+  else addLogSigningKey(path);
   return fileKeyStore(path);
 }
 

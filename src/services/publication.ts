@@ -8,6 +8,7 @@ import { latestExpiryByKid } from '../store/repositories/attestations.js';
 import { eip712DomainFor } from './attestations.js';
 import type { ServiceContext } from './context.js';
 import { STATUS_LIST_BITS, STATUS_LIST_TYP } from './statusLists.js';
+import { logVerifierKey } from './tlogTiles.js';
 
 /**
  * A retired key stays published while any token it signed is unexpired, and for two
@@ -96,6 +97,16 @@ export async function issuerMetadata(ctx: ServiceContext) {
     })),
     proof_methods: proofMethods,
     attester_address: await ctx.keys.attesterAddress(),
+    ...(ctx.keys.logSigner
+      ? {
+          transparency_log: {
+            origin: ctx.config.transparencyLog.origin,
+            verifier_key: await logVerifierKey(ctx),
+            prefix: `${publicUrl}/log`,
+            witnesses: ctx.config.transparencyLog.witnesses,
+          },
+        }
+      : {}),
   };
 }
 

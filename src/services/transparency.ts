@@ -12,66 +12,31 @@ import {
   findChainBreak,
 } from '../domain/audit/auditChain.js';
 import { leafHash, MerkleTree } from '../domain/audit/merkle.js';
+import { TiledTree } from '../domain/audit/tiles.js';
+import { toHex } from '../domain/encoding.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
 import type { AuditCheckpointRow, Database } from '../store/database.js';
 import { auditEntryFromRow, listAudit } from '../store/repositories/auditLog.js';
+import { auditRowsAbout, readTile, readTreeHead } from '../store/repositories/auditTiles.js';
 import type { ServiceContext } from './context.js';
+import { integrate, integratedHead, subjectHash } from './logIntegrator.js';
 
 export const CHECKPOINT_TYP = 'audit-checkpoint+jwt';
 
-/**
- * The service's Merkle tree, extended as the log grows (the log is append-only). It keeps
- * every complete subtree's hash, so after the first use a root or a proof for any size
- * costs O(log n) hashes.
- */
-class TreeCache {
-  readonly tree = new MerkleTree();
-  private pending: Promise<void> | undefined;
-
-  async upTo(db: Kysely<Database>, size: number): Promise<MerkleTree> {
-    while (this.tree.size < size) {
-      this.pending ??= this.extend(db).finally(() => {
-        this.pending = undefined;
-      });
-      const before = this.tree.size;
-      await this.pending;
-      if (this.tree.size === before) throw new NotFoundError(`The audit log has fewer than ${size} entries`);
-    }
-    return this.tree;
-  }
-
-  private async extend(db: Kysely<Database>): Promise<void> {
-    const rows = await db
-      .selectFrom('audit_log')
-      .select(['seq', 'hash'])
-      .where('seq', '>', this.tree.size)
-      .orderBy('seq', 'asc')
-      .execute();
-    const leaves: string[] = [];
-    for (const row of rows) {
-      if (Number(row.seq) !== this.tree.size + leaves.length + 1) break;
-      leaves.push(await leafHash(row.hash));
-    }
-    this.tree.append(leaves);
-  }
+/** The tree of the first `size` entries, read from the stored tiles (size ≤ the integrated size). */
+export function storedTree(db: Kysely<Database>, size: number): TiledTree {
+  return new TiledTree(async (level, index, width) => {
+    const tile = await readTile(db, level, index);
+    return tile && tile.width >= width ? tile.hashes : undefined;
+  }, size);
 }
 
-const caches = new WeakMap<Kysely<Database>, TreeCache>();
-function treeOf(db: Kysely<Database>, size: number): Promise<MerkleTree> {
-  let cache = caches.get(db);
-  if (!cache) {
-    cache = new TreeCache();
-    caches.set(db, cache);
-  }
-  return cache.upTo(db, size);
-}
-
-async function treeSize(db: Kysely<Database>): Promise<number> {
-  const row = await db
-    .selectFrom('audit_log')
-    .select((eb) => eb.fn.max('seq').as('size'))
-    .executeTakeFirst();
-  return Number(row?.size ?? 0);
+/** The stored tree covering at least `size` entries, integrating them first if needed. */
+async function treeCovering(ctx: ServiceContext, size: number): Promise<TiledTree> {
+  let head = await readTreeHead(ctx.db);
+  if (head.size < size) head = (await integrate(ctx, { upTo: size })).head;
+  if (head.size < size) throw new NotFoundError(`The audit log has fewer than ${size} entries`);
+  return storedTree(ctx.db, head.size);
 }
 
 export interface Checkpoint {
@@ -93,14 +58,15 @@ function toCheckpoint(row: AuditCheckpointRow): Checkpoint {
 
 /** The checkpoint of the log as it is now, signed and stored the first time it is asked for. */
 export async function currentCheckpoint(ctx: ServiceContext): Promise<Checkpoint> {
-  const size = await treeSize(ctx.db);
+  const head = await integratedHead(ctx);
+  const size = head.size;
   const stored = await ctx.db
     .selectFrom('audit_checkpoints')
     .selectAll()
     .where('tree_size', '=', size)
     .executeTakeFirst();
   if (stored) return toCheckpoint(stored);
-  const root = await (await treeOf(ctx.db, size)).root(size);
+  const root = head.rootHash;
   const now = ctx.clock.now();
   const { token } = await ctx.keys.signJwt(CHECKPOINT_TYP, {
     iss: ctx.config.publicUrl,
@@ -158,14 +124,14 @@ export async function inclusion(
   }
   const size = positiveInteger(rawTreeSize, 'treeSize') ?? (await currentCheckpoint(ctx)).treeSize;
   if (size < seq) throw new ValidationError(`treeSize ${size} does not contain entry ${seq}`);
-  const tree = await treeOf(ctx.db, size);
+  const tree = await treeCovering(ctx, size);
   return {
     entry: row,
     leafIndex: seq - 1,
     leafHash: await leafHash(row.hash),
     treeSize: size,
-    rootHash: await tree.root(size),
-    proof: await tree.inclusion(seq - 1, size),
+    rootHash: toHex(await tree.root(size)),
+    proof: (await tree.inclusion(seq - 1, size)).map(toHex),
   };
 }
 
@@ -184,20 +150,24 @@ export async function consistency(ctx: ServiceContext, rawFirst?: string, rawSec
     throw new ValidationError('first is required', { errors: [{ pointer: '/first' }] });
   const second = treeSizeParameter(rawSecond, 'second') ?? (await currentCheckpoint(ctx)).treeSize;
   if (first > second) throw new ValidationError('first must not exceed second');
-  const tree = await treeOf(ctx.db, second);
+  const tree = await treeCovering(ctx, second);
   return {
     first,
     second,
-    firstRoot: await tree.root(first),
-    secondRoot: await tree.root(second),
-    proof: await tree.consistency(first, second),
+    firstRoot: toHex(await tree.root(first)),
+    secondRoot: toHex(await tree.root(second)),
+    proof: (await tree.consistency(first, second)).map(toHex),
   };
 }
 
+/**
+ * The entries about an identity, through the subject index (an index range, not a scan).
+ * Entries are integrated first, so the citizen sees what was committed before asking; the
+ * check after the read guards against a collision of the keyed hash, however unlikely.
+ */
 export async function entriesAbout(ctx: ServiceContext, identityId: string): Promise<AuditEntry[]> {
-  // The log is scanned: entries name identities in several places. Fine at this scale;
-  // an index table would serve a larger log.
-  const rows = await ctx.db.selectFrom('audit_log').selectAll().orderBy('seq', 'asc').execute();
+  const head = await integratedHead(ctx);
+  const rows = await auditRowsAbout(ctx.db, await subjectHash(ctx, identityId), head.size);
   return rows.map(auditEntryFromRow).filter((entry) => entryConcerns(entry, identityId));
 }
 

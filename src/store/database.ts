@@ -292,6 +292,39 @@ export interface DailyActivityTable {
   count: number;
 }
 
+/** How far the tiles cover the audit log (one row, id 1; migration 0013). */
+export interface AuditTreeTable {
+  id: number;
+  size: number;
+  root_hash: string;
+  integrated_at: string;
+}
+
+/** A C2SP tlog-tiles hash tile: `width` hashes of 32 bytes. */
+export interface AuditTilesTable {
+  level: number;
+  tile_index: number;
+  width: number;
+  hashes: Uint8Array;
+}
+
+/** An entry about an identity, by the keyed hash of the identity's ID. */
+export interface AuditSubjectsTable {
+  subject_hash: string;
+  seq: number;
+}
+
+/** A witness's cosignature/v1 line on the checkpoint of `tree_size`. */
+export interface AuditCosignaturesTable {
+  tree_size: number;
+  witness: string;
+  root_hash: string;
+  /** POSIX seconds the witness signed at (bigint: pg may return it as a string). */
+  signed_at: number | string;
+  line: string;
+  received_at: string;
+}
+
 export interface Database {
   identities: IdentitiesTable;
   passkeys: PasskeysTable;
@@ -312,6 +345,10 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   audit_checkpoints: AuditCheckpointsTable;
+  audit_tree: AuditTreeTable;
+  audit_tiles: AuditTilesTable;
+  audit_subjects: AuditSubjectsTable;
+  audit_cosignatures: AuditCosignaturesTable;
   chain_publications: ChainPublicationsTable;
   chain_attestations: ChainAttestationsTable;
   egov_signings: EgovSigningsTable;

@@ -92,6 +92,73 @@ export async function nodeHash(left: string, right: string): Promise<string> {
   return toHex(await node(l, r));
 }
 
+/**
+ * The hash of the complete subtree of 2^height leaves number `index` (leaves
+ * index·2^height … (index+1)·2^height − 1): what a tree stores; everything else is derived.
+ */
+export type SubtreeHash = (height: number, index: number) => Promise<Uint8Array>;
+
+/**
+ * MTH of leaves [start, start + n), where start is a multiple of the smallest power of two
+ * ≥ n (true of every subtree in an RFC 6962 tree). Only the right spine is incomplete, so
+ * this is O(log n) complete subtrees.
+ */
+export async function rangeHash(complete: SubtreeHash, start: number, n: number): Promise<Uint8Array> {
+  if (isPowerOfTwo(n)) return complete(Math.log2(n), start / n);
+  const k = split(n);
+  return node(await complete(Math.log2(k), start / k), await rangeHash(complete, start + k, n - k));
+}
+
+/** PATH(index, D[size]) of RFC 6962 §2.1.1 over stored subtrees: siblings from the leaf up. */
+export async function pathThrough(complete: SubtreeHash, index: number, size: number): Promise<Uint8Array[]> {
+  const path: Uint8Array[] = [];
+  let start = 0;
+  let n = size;
+  let m = index;
+  // Walk down from the root, recording siblings top-down; PATH lists them bottom-up.
+  while (n > 1) {
+    const k = split(n);
+    if (m < k) {
+      path.push(await rangeHash(complete, start + k, n - k));
+      n = k;
+    } else {
+      path.push(await rangeHash(complete, start, k));
+      start += k;
+      m -= k;
+      n -= k;
+    }
+  }
+  return path.reverse();
+}
+
+/** PROOF(first, D[second]) of RFC 6962 §2.1.2 over stored subtrees, 0 < first ≤ second. */
+export async function proofThrough(
+  complete: SubtreeHash,
+  first: number,
+  second: number,
+): Promise<Uint8Array[]> {
+  const proof: Uint8Array[] = [];
+  let start = 0;
+  let n = second;
+  let m = first;
+  let whole = true; // SUBPROOF's b: the range [start, start + m) is the whole old tree
+  while (m !== n) {
+    const k = split(n);
+    if (m <= k) {
+      proof.push(await rangeHash(complete, start + k, n - k));
+      n = k;
+    } else {
+      proof.push(await rangeHash(complete, start, k));
+      start += k;
+      m -= k;
+      n -= k;
+      whole = false;
+    }
+  }
+  if (!whole) proof.push(await rangeHash(complete, start, n));
+  return proof.reverse();
+}
+
 /** Hashes of one level of complete subtrees, 32 bytes each, packed in one growing buffer. */
 class Level {
   bytes = new Uint8Array(0);
@@ -152,7 +219,7 @@ export class MerkleTree {
     this.checkSize(size, 0);
     if (size === 0) return toHex(await digest(new Uint8Array(0)));
     await this.fill(size);
-    return toHex(await this.subtree(0, size));
+    return toHex(await rangeHash(this.complete, 0, size));
   }
 
   /** PATH(index, D[size]) of RFC 6962 §2.1.1: sibling hashes from the leaf up. */
@@ -162,24 +229,7 @@ export class MerkleTree {
       throw new RangeError(`leaf ${index} is outside a tree of ${size}`);
     }
     await this.fill(size);
-    const path: Uint8Array[] = [];
-    let start = 0;
-    let n = size;
-    let m = index;
-    // Walk down from the root, recording siblings top-down; PATH lists them bottom-up.
-    while (n > 1) {
-      const k = split(n);
-      if (m < k) {
-        path.push(await this.subtree(start + k, n - k));
-        n = k;
-      } else {
-        path.push(await this.subtree(start, k));
-        start += k;
-        m -= k;
-        n -= k;
-      }
-    }
-    return path.reverse().map(toHex);
+    return (await pathThrough(this.complete, index, size)).map(toHex);
   }
 
   /**
@@ -196,26 +246,7 @@ export class MerkleTree {
       throw new RangeError(`first size ${first} must be within 1..${second}`);
     }
     await this.fill(second);
-    const proof: Uint8Array[] = [];
-    let start = 0;
-    let n = second;
-    let m = first;
-    let whole = true; // SUBPROOF's b: the range [start, start + m) is the whole old tree
-    while (m !== n) {
-      const k = split(n);
-      if (m <= k) {
-        proof.push(await this.subtree(start + k, n - k));
-        n = k;
-      } else {
-        proof.push(await this.subtree(start, k));
-        start += k;
-        m -= k;
-        n -= k;
-        whole = false;
-      }
-    }
-    if (!whole) proof.push(await this.subtree(start, n));
-    return proof.reverse().map(toHex);
+    return (await proofThrough(this.complete, first, second)).map(toHex);
   }
 
   private checkSize(size: number, min: number): void {
@@ -224,16 +255,8 @@ export class MerkleTree {
     }
   }
 
-  /**
-   * MTH of leaves [start, start + n), where start is a multiple of the smallest power of two
-   * ≥ n (true of every subtree in an RFC 6962 tree) and fill(start + n) has completed.
-   * Only the right spine is incomplete, so this is O(log n) hashes.
-   */
-  private async subtree(start: number, n: number): Promise<Uint8Array> {
-    if (isPowerOfTwo(n)) return this.levels[Math.log2(n)]!.get(start / n);
-    const k = split(n);
-    return node(this.levels[Math.log2(k)]!.get(start / k), await this.subtree(start + k, n - k));
-  }
+  /** The complete subtree of 2^height leaves number `index`; fill() must have covered it. */
+  private readonly complete: SubtreeHash = async (height, index) => this.levels[height]!.get(index);
 
   /** Ensures every complete subtree within the first `size` leaves is hashed; one fill at a time. */
   private fill(size: number): Promise<void> {

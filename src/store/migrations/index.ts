@@ -13,6 +13,7 @@ import * as m0009 from './0009_chain_publications.js';
 import * as m0010 from './0010_egov_mobile_signings.js';
 import * as m0011 from './0011_shared_instance_state.js';
 import * as m0012 from './0012_daily_activity.js';
+import * as m0013 from './0013_audit_tiles.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -27,6 +28,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0010_egov_mobile_signings': m0010,
   '0011_shared_instance_state': m0011,
   '0012_daily_activity': m0012,
+  '0013_audit_tiles': m0013,
 };
 
 export const migrationProvider: MigrationProvider = {
