@@ -28,6 +28,7 @@ const DATABASE_SUITES = [
   'test/attestations/**/*.test.ts',
   'test/audit/transparency.test.ts',
   'test/audit/tlogTiles.test.ts',
+  'test/store/auditLogQueryPlans.test.ts',
   'test/property/httpRefusals.test.ts',
   'test/contract.test.ts',
   'test/badInput.test.ts',
