@@ -148,6 +148,28 @@ describe('problem documents in the request language', () => {
       expectInLanguage(await problemOf(response, status), slug, 'kk');
     }
   });
+
+  it('keeps Retry-After in every language', async () => {
+    const limited = await apiClient(server, ['attestations:read'], { perSecond: 1, burst: 1 });
+    server.clock.freeze();
+    try {
+      const lookup = (locale: Locale) =>
+        api(server, limited.key).get(`/v1/attestations/${UNBOUND}`, { 'accept-language': locale });
+      expect((await lookup('en')).status).toBe(200);
+      const english = await lookup('en');
+      const kazakh = await lookup('kk');
+      for (const [response, locale] of [
+        [english, 'en'],
+        [kazakh, 'kk'],
+      ] as const) {
+        expect(response.headers.get('retry-after')).toMatch(/^\d+$/);
+        expect(response.headers.get('content-language')).toBe(locale);
+        expectInLanguage(await problemOf(response, 429), 'rate-limited', locale);
+      }
+    } finally {
+      server.clock.thaw();
+    }
+  });
 });
 
 describe('batch lookups', () => {
