@@ -22,7 +22,7 @@ import type { Database } from '../store/database.js';
 import { migrateToLatest } from '../store/migrate.js';
 import type { OpenDatabaseOptions } from '../store/sqlite.js';
 import { loadBrowserAssets } from './browserAssets.js';
-import { buildApp } from './buildApp.js';
+import { buildApp, queryLogOptions } from './buildApp.js';
 import { startChangeListener } from './changeListener.js';
 import { openDatabase } from './database.js';
 import { openKeyStore } from './fileKeyStore.js';
@@ -57,23 +57,7 @@ function openWriters(
   db: Kysely<Database>,
   logger: Logger,
 ): { queryLog: QueryLogWriter; interest: InterestWriter } {
-  // Logged once when writes start failing (the database is away, the disk is full) and
-  // once when they succeed again, not on every retry in between.
-  let failing = false;
-  const options = {
-    maxBuffered: 1000,
-    onError: (error: unknown) => {
-      if (failing) return;
-      failing = true;
-      logger.log('error', 'query log write failed; entries stay buffered and are retried', {
-        error: error instanceof Error ? error.message : String(error),
-      });
-    },
-    onRecovered: () => {
-      failing = false;
-      logger.log('info', 'query log written again');
-    },
-  };
+  const options = queryLogOptions(logger);
   if (config.database.kind === 'sqlite' && config.database.filename !== ':memory:') {
     const thread = writerThread(config.database.filename, options);
     return { queryLog: thread.queryLog, interest: rememberingInterestWriter(thread.interest) };

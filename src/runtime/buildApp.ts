@@ -22,7 +22,7 @@ import type { ServiceContext } from '../services/context.js';
 import { databaseGrantStores } from '../services/devIdpGrants.js';
 import type { IdentitySources } from '../services/identityVerification.js';
 import type { InterestWriter } from '../services/interest.js';
-import type { QueryLogWriter } from '../services/queryLog.js';
+import type { QueryLogOptions, QueryLogWriter } from '../services/queryLog.js';
 import { MemoryRateLimiter, type RateLimiter } from '../services/rateLimiter.js';
 import type { Database } from '../store/database.js';
 import { databaseReadiness } from '../store/readiness.js';
@@ -60,6 +60,28 @@ export interface AppPorts {
 }
 
 type AppDevIdpKey = Parameters<typeof createDevIdp>[0]['signingKey'];
+
+/**
+ * How a runtime's query-log writer reports: once when writes start failing (the database
+ * is away, the disk is full) and once when they succeed again, not on every retry between.
+ */
+export function queryLogOptions(logger: Logger): QueryLogOptions {
+  let failing = false;
+  return {
+    maxBuffered: 1000,
+    onError: (error: unknown) => {
+      if (failing) return;
+      failing = true;
+      logger.log('error', 'query log write failed; entries stay buffered and are retried', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    },
+    onRecovered: () => {
+      failing = false;
+      logger.log('info', 'query log written again');
+    },
+  };
+}
 
 export interface BuiltApp {
   app: ReturnType<typeof createApp>;

@@ -5,45 +5,16 @@ import { join } from 'node:path';
 import type { JWK } from 'jose';
 import type { Config } from '../config/config.js';
 import type { DataKeys } from '../crypto/dataProtector.js';
-import { fromBase64Url, randomBytes, toBase64Url } from '../domain/encoding.js';
+import { randomBytes, toBase64Url } from '../domain/encoding.js';
 import { generateDevIdpSigningKey } from '../http/devIdp/index.js';
+import { parseDataEncryptionKeys, parseLookupHashKey, SecretsError } from './secretValues.js';
+
+export { parseDataEncryptionKeys, SecretsError };
 
 interface DevSecretsFile {
   dataEncryptionKeys: string;
   lookupHashKey: string;
   devIdpSigningKey?: JWK;
-}
-
-export class SecretsError extends Error {
-  override name = 'SecretsError';
-}
-
-/** Parses `id:base64url[,id:base64url...]`; the first key encrypts, all decrypt. */
-export function parseDataEncryptionKeys(value: string): DataKeys['encryption'] {
-  return value.split(',').map((entry, i) => {
-    const [id, encoded] = entry.trim().split(':');
-    if (!id || !encoded)
-      throw new SecretsError(`DATA_ENCRYPTION_KEYS entry ${i + 1} must look like "id:base64url"`);
-    let key: Uint8Array<ArrayBuffer>;
-    try {
-      key = fromBase64Url(encoded);
-    } catch {
-      throw new SecretsError(`DATA_ENCRYPTION_KEYS entry ${id} is not base64url`);
-    }
-    if (key.length !== 32) throw new SecretsError(`DATA_ENCRYPTION_KEYS entry ${id} must decode to 32 bytes`);
-    return { id, key };
-  });
-}
-
-function parseLookupKey(value: string): Uint8Array<ArrayBuffer> {
-  let key: Uint8Array<ArrayBuffer>;
-  try {
-    key = fromBase64Url(value);
-  } catch {
-    throw new SecretsError('LOOKUP_HASH_KEY is not base64url');
-  }
-  if (key.length !== 32) throw new SecretsError('LOOKUP_HASH_KEY must decode to 32 bytes');
-  return key;
 }
 
 function writePrivateFile(path: string, content: string) {
@@ -92,7 +63,7 @@ export async function loadSecrets(config: Config): Promise<RuntimeSecrets> {
   const encryption = config.secrets.dataEncryptionKeys ?? dev!.dataEncryptionKeys;
   const lookup = config.secrets.lookupHashKey ?? dev!.lookupHashKey;
   return {
-    dataKeys: { encryption: parseDataEncryptionKeys(encryption), lookup: parseLookupKey(lookup) },
+    dataKeys: { encryption: parseDataEncryptionKeys(encryption), lookup: parseLookupHashKey(lookup) },
     ...(dev?.devIdpSigningKey ? { devIdpSigningKey: dev.devIdpSigningKey } : {}),
   };
 }
