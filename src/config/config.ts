@@ -61,7 +61,7 @@ export interface EgovMobileConfig {
   sigexUrl: string;
   /** How long registering a signing with SIGEX may take before the citizen gets a 503. */
   timeoutSeconds: number;
-  /** How long one long-poll to SIGEX is held open before it is sent again. */
+  /** How long one request for the signature is held open before it is sent again. */
   pollSeconds: number;
   /** Signings one instance follows at once (each holds one connection to SIGEX). */
   concurrency: number;

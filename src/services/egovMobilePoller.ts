@@ -1,9 +1,15 @@
 // The service's side of each eGov Mobile signing at SIGEX, in the background: hand SIGEX
 // the challenge (a request SIGEX holds until eGov Mobile has scanned the QR), then wait for
-// the signature (held until the citizen has signed). Each step is one long-poll under a
+// the signature (held until the citizen has signed). Each step is one long request under a
 // lease on the signing's row, and what it learns is written before the next step starts,
 // so a restart, or another instance, carries on where the last one stopped. SIGEX being
 // away is retried with backoff until the signing expires; SIGEX refusing ends it.
+//
+// The challenge is posted once and the request left open until eGov Mobile takes it or the
+// signing expires, as SIGEX's own client does (it sends again only when the connection
+// fails): whether SIGEX accepts the documents a second time after the service gave up on a
+// request it was still holding is not documented. The signature is asked for again every
+// SIGEX_POLL_SECONDS, which only reads.
 import { toBase64Url, utf8 } from '../domain/encoding.js';
 import { type SigexClient, SigexRefusedError, SigexUnreachableError } from '../identity/sigexClient.js';
 import type { EgovSigningRow } from '../store/database.js';
@@ -71,9 +77,9 @@ export class EgovMobilePoller {
     const free = settings.concurrency - this.inFlight.size;
     if (free <= 0) return 0;
     const now = this.ctx.clock.now();
-    const until = new Date(now.getTime() + settings.pollSeconds * 1000 + LEASE_MARGIN_MS);
     let started = 0;
     for (const row of await dueEgovSignings(this.ctx.db, now, free, [...this.inFlight.keys()])) {
+      const until = new Date(now.getTime() + this.requestMs(row) + LEASE_MARGIN_MS);
       if (this.closed || !(await leaseEgovSigning(this.ctx.db, row.id, 'pending', now, until))) continue;
       const controller = new AbortController();
       const done = this.step(row, controller.signal).then(
@@ -103,12 +109,17 @@ export class EgovMobilePoller {
     await Promise.all(running.map(({ done }) => done));
   }
 
+  /** How long the step's request may stay open: the documents until expiry, a poll for the signature less. */
+  private requestMs(row: EgovSigningRow): number {
+    const untilExpiry = Date.parse(row.expires_at) - this.ctx.clock.now().getTime();
+    const pollMs = (this.ctx.config.x509?.egovMobile?.pollSeconds ?? 60) * 1000;
+    return Math.max(1000, row.step === 'send-data' ? untilExpiry : Math.min(pollMs, untilExpiry));
+  }
+
   private async step(row: EgovSigningRow, stop: AbortSignal): Promise<EgovStepOutcome> {
     const { db, clock, protector, config } = this.ctx;
-    const pollMs = (config.x509?.egovMobile?.pollSeconds ?? 60) * 1000;
     const flow = JSON.parse(await protector.decrypt(row.sealed_flow, flowPurpose(row.id))) as EgovFlow;
-    const untilExpiry = Date.parse(row.expires_at) - clock.now().getTime();
-    const pollEnd = AbortSignal.timeout(Math.max(1000, Math.min(pollMs, untilExpiry)));
+    const pollEnd = AbortSignal.timeout(this.requestMs(row));
     const signal = AbortSignal.any([stop, pollEnd]);
     try {
       if (row.step === 'send-data') {
