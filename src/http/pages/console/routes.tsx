@@ -115,7 +115,7 @@ function dayParam(raw: string | undefined, name: string, endOfDay: boolean): str
   if (!/^\d{4}-\d{2}-\d{2}$/.test(raw) || Number.isNaN(Date.parse(`${raw}T00:00:00Z`))) {
     throw new ValidationError(`${name} must be a date (YYYY-MM-DD)`, { errors: [{ pointer: `/${name}` }] });
   }
-  return new Date(Date.parse(`${raw}T00:00:00Z`) + (endOfDay ? 86_400_000 - 1 : 0)).toISOString();
+  return new Date(Date.parse(`${raw}T00:00:00Z`) + (endOfDay ? 86_400_000 : 0)).toISOString();
 }
 
 const ACTIONS = ['suspend', 'reinstate', 'revoke'] as const;
