@@ -12,6 +12,10 @@
 // keeps those hashes level by level (n − 1 hashes for n leaves, computed once, on first
 // use, in concurrent batches); after that a root or a proof for any size costs O(log n)
 // hashes. The free functions build a throw-away tree, i.e. O(n) hashes per call.
+//
+// The service's request paths do not hold a tree in memory: they read the stored tiles
+// (tiles.ts) through the same proof algorithms (`pathThrough`, `proofThrough`); MerkleTree
+// serves `audit verify`, which recomputes everything from the rows, and browsers.
 
 const HASH_BYTES = 32;
 const HEX_HASH = /^[0-9a-f]{64}$/;
