@@ -5,7 +5,6 @@
 // suspension with its reason, an exchange's lookup sees `suspended`, the officer
 // reinstates, then revokes the identity, and the citizen sees the block; a conflict report
 // is resolved from the console. Every action is confirmed with a fresh passkey assertion.
-import { mkdirSync } from 'node:fs';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +19,7 @@ import {
   launchChromiumWithPasskeys,
   skipBrowserSuite,
 } from '../helpers/chromium.js';
+import { checkPage, saveDocScreenshot, writeDocScreenshots } from '../helpers/pageChecks.js';
 import { startTestServer, type TestBrowser, type TestServer } from '../helpers/server.js';
 import { json } from '../http/citizenFlow.js';
 import { askChallenge, signedInCitizens, submitSignature } from '../http/walletFlow.js';
@@ -27,8 +27,6 @@ import { askChallenge, signedInCitizens, submitSignature } from '../http/walletF
 if (skipBrowserSuite) {
   console.warn(`Chromium not found at ${CHROMIUM}: skipping the regulator browser suite.`);
 }
-
-const SCREENSHOTS = 'test-results/regulator';
 
 /** Words each language's console shows, to check the page really is in that language. */
 const WORDS: Record<Locale, { search: string; suspended: string; fraud: string }> = {
@@ -48,7 +46,6 @@ describe.skipIf(skipBrowserSuite)('the regulator console in Chromium', () => {
   const checkedThroughApi: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     server = await startTestServer();
     exchange = await apiClient(server, ['attestations:read']);
     officerBrowser = await launchChromiumWithPasskeys();
@@ -101,6 +98,7 @@ describe.skipIf(skipBrowserSuite)('the regulator console in Chromium', () => {
     await officer.goto(`${server.baseUrl}/regulator?lang=${locale}`);
     await officer.waitForURL(/\/regulator\/sign-in\?next=%2Fregulator$/);
     expect(await officer.getAttribute('html', 'lang')).toBe(locale);
+    await checkPage(officer, { lang: locale, page: 'regulator-sign-in', state: 'signed-out' });
     await officer.click('#console-sign-in');
     await officer.waitForURL(`${server.baseUrl}/regulator`);
     expect(await officer.textContent('h1')).toBe(WORDS[locale].search);
@@ -118,7 +116,9 @@ describe.skipIf(skipBrowserSuite)('the regulator console in Chromium', () => {
     for (const text of expectedInPlan) expect(plan).toContain(text);
     expect(await officer.textContent('#action-confirm-reason')).toBe(WORDS[locale].fraud);
     expect(await officer.textContent('#action-confirm-legal')).toBe('Court of Astana, case 2-1234/2026');
-    await officer.screenshot({ path: `${SCREENSHOTS}/${shot}-${locale}.png`, fullPage: true });
+    await checkPage(officer, { lang: locale, page: 'regulator-act', state: shot });
+    if (writeDocScreenshots && shot === 'confirm-suspend')
+      await saveDocScreenshot(officer, 'regulator-confirm', locale);
     await officer.click('#action-confirm');
     await officer.waitForSelector('#action-result', { state: 'visible', timeout: 15_000 });
     expect(await officer.getAttribute('#action-result', 'role')).toBe('status');
@@ -159,7 +159,8 @@ describe.skipIf(skipBrowserSuite)('the regulator console in Chromium', () => {
       await row.waitFor();
       expect(await officer.textContent('#console-identity .national-id')).toBe(person!.nationalId);
       expect(await row.getAttribute('data-status')).toBe('active');
-      await officer.screenshot({ path: `${SCREENSHOTS}/search-${locale}.png`, fullPage: true });
+      await checkPage(officer, { lang: locale, page: 'regulator-identity', state: 'found' });
+      if (writeDocScreenshots) await saveDocScreenshot(officer, 'regulator-search', locale);
 
       // Suspend the account.
       await row.locator('a[data-action="suspend"][data-target="account"]').click();
@@ -251,7 +252,7 @@ describe.skipIf(skipBrowserSuite)('the regulator console in Chromium', () => {
       await officer.click('nav.console-nav a[href="/regulator/conflicts"]');
       const report = officer.locator('#console-conflicts li[data-status="open"]', { hasText: account });
       await report.waitFor();
-      await officer.screenshot({ path: `${SCREENSHOTS}/conflicts-${locale}.png`, fullPage: true });
+      await checkPage(officer, { lang: locale, page: 'regulator-conflicts', state: 'open' });
       await report.locator('a[data-action="revoke_existing"]').click();
       await act(locale, [account, '→'], 'confirm-conflict');
       await officer.waitForURL(/\/regulator\/conflicts$/);
@@ -265,10 +266,11 @@ describe.skipIf(skipBrowserSuite)('the regulator console in Chromium', () => {
     await signInToConsole('en');
     await officer.goto(`${server.baseUrl}/regulator/dashboard`);
     await officer.waitForSelector('#activity-chart');
-    expect(
-      Number(await officer.textContent('#activity-table tbody tr:first-child td[data-series="links"]')),
-    ).toBeGreaterThan(0);
-    await officer.screenshot({ path: `${SCREENSHOTS}/dashboard-en.png`, fullPage: true });
+    const today = server.clock.now().toISOString().slice(0, 10);
+    const links = await officer.textContent(
+      `#activity-table tr[data-day="${today}"] td[data-series="links"]`,
+    );
+    expect(Number(links)).toBeGreaterThan(0);
     // Exchange queries reach the log through its buffered writer (flushed every few seconds).
     await server.assembled.services.queryLog.flush();
     await officer.goto(`${server.baseUrl}/regulator/query-log`);
@@ -282,4 +284,37 @@ describe.skipIf(skipBrowserSuite)('the regulator console in Chromium', () => {
     await officer.click('#audit-table tbody tr:first-child a');
     await officer.waitForSelector('#inclusion-proof[data-verified="true"]');
   }, 60_000);
+
+  for (const locale of ['kk', 'ru', 'en'] as const) {
+    it(`keeps every console page accessible and within a phone's width (${locale})`, async () => {
+      await signInToConsole(locale);
+      const { seq } = await server.assembled.db
+        .selectFrom('audit_log')
+        .select((eb) => eb.fn.max('seq').as('seq'))
+        .executeTakeFirstOrThrow();
+      for (const [path, name, state] of [
+        ['/regulator', 'regulator-search', 'empty'],
+        ['/regulator/conflicts?status=resolved', 'regulator-conflicts', 'resolved'],
+        ['/regulator/query-log', 'regulator-queries', 'all'],
+        ['/regulator/audit', 'regulator-audit', 'tail'],
+        [`/regulator/audit/${seq}`, 'regulator-proof', 'verified'],
+        ['/regulator/dashboard', 'regulator-dashboard', '30-days'],
+        ['/regulator/identities/nobody', 'regulator-identity', 'not-found'],
+      ] as const) {
+        await officer.goto(`${server.baseUrl}${path}`);
+        expect(await officer.getAttribute('html', 'lang')).toBe(locale);
+        await checkPage(officer, { lang: locale, page: name, state });
+        if (writeDocScreenshots && name === 'regulator-dashboard') {
+          await saveDocScreenshot(officer, 'regulator-dashboard', locale);
+        }
+      }
+      // A citizen who opens the console sees why not.
+      const [person] = await signedInCitizens(server, 1);
+      const citizen = await citizenPage(person!.browser, locale);
+      const response = await citizen.page.goto(`${server.baseUrl}/regulator`);
+      expect(response?.status()).toBe(403);
+      await checkPage(citizen.page, { lang: locale, page: 'regulator-forbidden', state: 'citizen' });
+      await citizen.context.close();
+    }, 120_000);
+  }
 });

@@ -89,7 +89,7 @@ export function ActivityChart(props: { texts: Texts; days: DayActivity[] }) {
 export function ActivityTable(props: { texts: Texts; days: DayActivity[] }) {
   const { texts, days } = props;
   return (
-    <table class="console-table" id="activity-table">
+    <table class="console-table" tabindex={0} id="activity-table">
       <caption>{texts.t('console.dashboard.tableCaption')}</caption>
       <thead>
         <tr>

@@ -144,7 +144,7 @@ export function BindingsTable(props: { texts: Texts; bindings: Binding[]; back: 
               back={props.back}
             />
             {binding.attestations.length > 0 && (
-              <table class="console-table">
+              <table class="console-table" tabindex={0}>
                 <caption>{texts.t('console.attestations.caption')}</caption>
                 <thead>
                   <tr>
@@ -194,7 +194,7 @@ export function HistoryTable(props: { texts: Texts; entries: AuditEntry[] }) {
       {entries.length === 0 ? (
         <p>{texts.t('console.history.none')}</p>
       ) : (
-        <table class="console-table">
+        <table class="console-table" tabindex={0}>
           <caption>{texts.t('console.history.caption')}</caption>
           <thead>
             <tr>

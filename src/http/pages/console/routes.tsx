@@ -448,7 +448,7 @@ export function consoleRoutes() {
         {queries.length === 0 ? (
           <p id="queries-none">{texts.t('console.queries.none')}</p>
         ) : (
-          <table class="console-table" id="query-log-table">
+          <table class="console-table" tabindex={0} id="query-log-table">
             <caption>{texts.t('console.queries.caption', { count: queries.length })}</caption>
             <thead>
               <tr>
@@ -527,7 +527,7 @@ export function consoleRoutes() {
             )}
           </ul>
         </nav>
-        <table class="console-table" id="audit-table">
+        <table class="console-table" tabindex={0} id="audit-table">
           <caption>{texts.t('console.audit.caption')}</caption>
           <thead>
             <tr>
