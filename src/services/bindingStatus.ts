@@ -72,7 +72,9 @@ export async function transitionBinding(
     from: binding.status,
     to: rule.to,
     at: now,
-    ...(rule.to === 'revoked' ? { reason: p.reason } : {}),
+    // The reason of the state the binding is now in (suspended or revoked), for the holder's
+    // page; reinstating clears it.
+    ...(rule.to === 'active' ? {} : { reason: p.reason }),
   });
   if (!changed) throw new BindingNotActiveError('The binding changed status meanwhile; reload and retry');
   const lists = await setAttestationStatus(trx, {
@@ -111,7 +113,7 @@ export async function transitionBinding(
     ...binding,
     status: rule.to,
     status_changed_at: now.toISOString(),
-    revocation_reason: rule.to === 'revoked' ? p.reason : binding.revocation_reason,
+    revocation_reason: rule.to === 'active' ? null : p.reason,
   };
 }
 

@@ -103,6 +103,8 @@ export interface IdentitySummary {
   nationalId?: string;
   /** The last four digits, enough for a person to recognise their own ID. */
   nationalIdHint: string;
+  /** Set while a regulator's revocation of the identity keeps it from linking accounts. */
+  linkBlock?: { at: string; reason: string };
 }
 
 export async function summariseIdentity(
@@ -123,5 +125,8 @@ export async function summariseIdentity(
     ...personal,
     ...(options.revealNationalId ? { nationalId } : {}),
     nationalIdHint: `••••••••${nationalId.slice(-4)}`,
+    ...(identity.link_blocked_at
+      ? { linkBlock: { at: identity.link_blocked_at, reason: identity.link_blocked_reason ?? '' } }
+      : {}),
   };
 }

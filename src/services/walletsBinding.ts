@@ -46,6 +46,8 @@ export interface BindingSummary {
   createdAt: string;
   statusChangedAt: string;
   revocationReason?: string;
+  /** Why a regulator suspended the binding (a reason code), while it is suspended. */
+  suspensionReason?: string;
 }
 
 /** The revocation reason of a holder's own unlink; every other reason is a regulator's. */
@@ -106,7 +108,10 @@ export function summariseBinding(row: BindingRow): BindingSummary {
     status: row.status as BindingStatus,
     createdAt: row.created_at,
     statusChangedAt: row.status_changed_at,
-    ...(row.revocation_reason ? { revocationReason: row.revocation_reason } : {}),
+    ...(row.revocation_reason && row.status === 'revoked' ? { revocationReason: row.revocation_reason } : {}),
+    ...(row.revocation_reason && row.status === 'suspended'
+      ? { suspensionReason: row.revocation_reason }
+      : {}),
   };
 }
 

@@ -96,6 +96,7 @@ export interface BindingsTable {
   status: string;
   created_at: string;
   status_changed_at: string;
+  /** The reason code of the present state while suspended or revoked (`holder_request` for an unlink). */
   revocation_reason: string | null;
 }
 

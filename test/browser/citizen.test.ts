@@ -1,11 +1,16 @@
-// The citizen's pages in a real browser: headless Chromium with a CDP virtual
-// authenticator (real WebAuthn ceremonies) and an injected EIP-1193 wallet whose
+// The citizen's pages in a real browser, in each language: headless Chromium with a CDP
+// virtual authenticator (real WebAuthn ceremonies) and an injected EIP-1193 wallet whose
 // signatures come from a viem account. Dev IdP → passkey registration → link the wallet
-// → unlink → sign out → sign in with the passkey.
+// → download its attestation → passkeys added, renamed (inline, no prompt()) and removed
+// (after a confirmation; a warning before the last) → a failed manual link gets a fresh
+// challenge → unlink → sign out → sign in with the passkey. Texts are checked against the
+// catalogue of the language, feedback by its role next to the action.
 // Without Chromium the suite is skipped with a message, except in CI (CI=true).
 import type { Page } from 'playwright-core';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type MessageKey, type MessageParams, t } from '../../src/i18n/catalogue.js';
+import type { Locale } from '../../src/i18n/locale.js';
 import {
   CHROMIUM,
   type ChromiumPage,
@@ -20,65 +25,237 @@ if (skipBrowserSuite) {
   );
 }
 
+/** An injected EIP-1193 wallet on Ethereum mainnet; personal_sign is done by a viem account in Node. */
+async function injectWallet(page: Page, wallet: ReturnType<typeof privateKeyToAccount>) {
+  await page.exposeFunction('__walletSign', (hex: `0x${string}`) =>
+    wallet.signMessage({ message: { raw: hex } }),
+  );
+  await page.addInitScript((address: string) => {
+    (window as unknown as { ethereum: unknown }).ethereum = {
+      request: async ({ method, params }: { method: string; params?: unknown[] }) => {
+        if (method === 'eth_requestAccounts') return [address];
+        if (method === 'eth_chainId') return '0x1';
+        if (method === 'personal_sign') {
+          return (window as unknown as { __walletSign: (hex: string) => Promise<string> }).__walletSign(
+            params![0] as string,
+          );
+        }
+        throw new Error(`unsupported: ${method}`);
+      },
+    };
+  }, wallet.address);
+}
+
+/** The feedback shown in the group of the control `selector`. */
+function feedbackNear(page: Page, selector: string) {
+  return page.locator(`[data-feedback]:has(${selector}) > .feedback-slot > .feedback`);
+}
+
+const LANGUAGES: { locale: Locale; person: number }[] = [
+  { locale: 'kk', person: 0 },
+  { locale: 'ru', person: 1 },
+  { locale: 'en', person: 2 },
+];
+
 describe.skipIf(skipBrowserSuite)('the citizen pages in Chromium', () => {
   let server: TestServer;
-  let page: Page;
-  let chromiumPage: ChromiumPage | undefined;
-  const wallet = privateKeyToAccount(generatePrivateKey());
 
   beforeAll(async () => {
     server = await startTestServer();
-    chromiumPage = await launchChromiumWithPasskeys();
-    page = chromiumPage.page;
-    // An EIP-1193 wallet on Ethereum mainnet; personal_sign is done by a viem account in Node.
-    await page.exposeFunction('__walletSign', (hex: `0x${string}`) =>
-      wallet.signMessage({ message: { raw: hex } }),
-    );
-    await page.addInitScript((address: string) => {
-      (window as unknown as { ethereum: unknown }).ethereum = {
-        request: async ({ method, params }: { method: string; params?: unknown[] }) => {
-          if (method === 'eth_requestAccounts') return [address];
-          if (method === 'eth_chainId') return '0x1';
-          if (method === 'personal_sign') {
-            return (window as unknown as { __walletSign: (hex: string) => Promise<string> }).__walletSign(
-              params![0] as string,
-            );
-          }
-          throw new Error(`unsupported: ${method}`);
-        },
-      };
-    }, wallet.address);
   }, 60_000);
+  afterAll(() => server?.close());
 
-  afterAll(async () => {
-    await chromiumPage?.close();
-    await server?.close();
+  describe.each(LANGUAGES)('in $locale', ({ locale, person }) => {
+    let page: Page;
+    let chromiumPage: ChromiumPage | undefined;
+    const wallet = privateKeyToAccount(generatePrivateKey());
+    const text = (key: MessageKey, params?: MessageParams) => t(locale, key, params);
+    const dialogs: string[] = [];
+
+    beforeAll(async () => {
+      chromiumPage = await launchChromiumWithPasskeys();
+      page = chromiumPage.page;
+      page.on('dialog', (dialog) => {
+        dialogs.push(dialog.type());
+        void dialog.dismiss();
+      });
+      await injectWallet(page, wallet);
+    }, 60_000);
+    afterAll(() => chromiumPage?.close());
+
+    it('sends a visitor without a session to the home page, in the chosen language', async () => {
+      await page.goto(`${server.baseUrl}/account`);
+      expect(new URL(page.url()).pathname).toBe('/');
+      await page.goto(`${server.baseUrl}/enroll`);
+      expect(new URL(page.url()).pathname).toBe('/');
+      await page.goto(`${server.baseUrl}/?lang=${locale}`);
+      expect(await page.getAttribute('html', 'lang')).toBe(locale);
+      expect(await page.textContent('h1')).toBe(text('citizen.home.heading'));
+      expect(await page.textContent('#passkey-sign-in')).toBe(text('citizen.home.signIn'));
+    }, 30_000);
+
+    it('verifies the identity and registers a named passkey', async () => {
+      await page.click('a[href*="source=dev"]');
+      await page.click(`button[name="person"] >> nth=${person}`);
+      await page.waitForURL(/\/enroll$/);
+      expect(await page.textContent('h1')).toBe(text('citizen.enroll.heading'));
+      // A passkey needs a name: the refusal is an alert next to the button.
+      await page.click('#passkey-register');
+      const refusal = feedbackNear(page, '#passkey-register');
+      await expect.poll(() => refusal.getAttribute('role')).toBe('alert');
+      expect(await refusal.textContent()).toBe(text('citizen.passkeys.nameMissing'));
+      await page.fill('#passkey-name', 'Laptop');
+      await page.click('#passkey-register');
+      await page.waitForURL(/\/account$/);
+      expect(await page.textContent('#passkeys')).toContain('Laptop');
+      expect(await page.getAttribute('#identity', 'data-status')).toBe('active');
+      expect(await page.textContent('#identity')).toContain(text('citizen.identity.source.dev'));
+      expect(await page.textContent('#identity')).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
+      // Signed in, the home page and the enrolment page send the citizen to the account.
+      await page.goto(`${server.baseUrl}/`);
+      expect(new URL(page.url()).pathname).toBe('/account');
+      await page.goto(`${server.baseUrl}/enroll`);
+      expect(new URL(page.url()).pathname).toBe('/account');
+    }, 30_000);
+
+    it('links the wallet in the browser and downloads the attestation', async () => {
+      const account = `eip155:1:${wallet.address}`;
+      await page.click('#link-wallet');
+      const feedback = feedbackNear(page, '#link-wallet');
+      await expect
+        .poll(() => feedback.textContent(), { timeout: 15_000 })
+        .toBe(text('citizen.link.linked', { account }));
+      expect(await feedback.getAttribute('role')).toBe('status');
+      expect(await feedback.getAttribute('data-kind')).toBe('success');
+      const item = page.locator(`#bindings li[data-account="${account}"]`);
+      expect(await item.getAttribute('data-status')).toBe('active');
+      const shown = (await item.textContent()) ?? '';
+      expect(shown).toContain(text('citizen.bindings.status.active'));
+      expect(shown).toContain(text('citizen.method.eip191'));
+      // Renewal opens only near expiry: not offered to a fresh attestation.
+      expect(await item.locator('[data-action="binding-renew"]').count()).toBe(0);
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        item.locator('a[href*="format=jwt"]').click(),
+      ]);
+      expect(download.suggestedFilename()).toBeTruthy();
+    }, 30_000);
+
+    it('adds, renames and removes passkeys, with a confirmation and a warning before the last', async () => {
+      const { cdp, authenticatorId } = chromiumPage!;
+      const credentials = async () =>
+        (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials;
+      await page.click('#passkey-add');
+      const feedback = feedbackNear(page, '#passkey-add');
+      await expect.poll(() => feedback.getAttribute('role')).toBe('alert');
+      expect(await feedback.textContent()).toBe(text('citizen.passkeys.nameMissing'));
+      // This authenticator already holds the account's passkey: the browser refuses, told plainly.
+      await page.fill('#passkey-add-name', 'Phone');
+      await page.click('#passkey-add');
+      await expect
+        .poll(() => feedback.textContent(), { timeout: 10_000 })
+        .toBe(text('citizen.webauthn.alreadyRegistered'));
+      expect(await feedback.getAttribute('role')).toBe('alert');
+      // As if on another device: this authenticator forgets the first passkey and makes a new one.
+      await cdp.send('WebAuthn.clearCredentials', { authenticatorId });
+      await page.click('#passkey-add');
+      await expect
+        .poll(() => feedback.textContent(), { timeout: 10_000 })
+        .toBe(text('citizen.passkeys.addDone', { name: 'Phone' }));
+      expect(await page.locator('#passkeys > li').count()).toBe(2);
+      expect(await credentials()).toHaveLength(1);
+
+      const phone = page.locator('#passkeys > li[data-name="Phone"]');
+      await phone.locator('[data-action="passkey-rename"]').click();
+      await phone.locator('form.rename input').fill('Work phone');
+      await phone.locator('form.rename button[type="submit"]').click();
+      await expect
+        .poll(() => feedback.textContent())
+        .toBe(text('citizen.passkeys.renamed', { name: 'Work phone' }));
+      expect(await page.textContent('#passkeys')).toContain('Work phone');
+
+      // The first passkey lives on the other device now: removing it asks first, without a warning.
+      const laptop = page.locator('#passkeys > li[data-name="Laptop"]');
+      await laptop.locator('[data-action="passkey-remove"]').click();
+      expect(await laptop.locator('.confirm p').first().textContent()).toBe(
+        text('citizen.passkeys.removeConfirm', { name: 'Laptop' }),
+      );
+      expect(await laptop.locator('.confirm .warning').count()).toBe(0);
+      await laptop.locator('[data-confirm="no"]').click();
+      expect(await page.locator('#passkeys > li').count()).toBe(2);
+      await laptop.locator('[data-action="passkey-remove"]').click();
+      await laptop.locator('[data-confirm="yes"]').click();
+      await expect
+        .poll(() => feedback.textContent())
+        .toBe(text('citizen.passkeys.removed', { name: 'Laptop' }));
+      expect(await page.locator('#passkeys > li').count()).toBe(1);
+
+      const last = page.locator('#passkeys > li');
+      await last.locator('[data-action="passkey-remove"]').click();
+      expect(await last.locator('.confirm .warning').textContent()).toBe(text('citizen.passkeys.removeLast'));
+      await last.locator('[data-confirm="no"]').click();
+      expect(await page.locator('#passkeys > li').count()).toBe(1);
+      expect(dialogs).toEqual([]);
+    }, 30_000);
+
+    it('gives a fresh message to sign after a failed manual link, without on-chain fields', async () => {
+      const other = privateKeyToAccount(generatePrivateKey());
+      await page.click('#link-manual summary');
+      await page.fill('#link-account', other.address);
+      await page.click('#link-challenge');
+      await expect.poll(() => page.isVisible('#link-message')).toBe(true);
+      const first = (await page.textContent('#link-message')) ?? '';
+      expect(first).toContain(other.address);
+      // No registry on this chain: no on-chain proof offered.
+      expect(await page.isVisible('#link-tx')).toBe(false);
+      // A signature of another message: refused, and the used challenge is replaced.
+      await page.fill('#link-signature', await other.signMessage({ message: 'something else' }));
+      await page.click('#link-submit-signature');
+      const feedback = feedbackNear(page, '#link-submit-signature');
+      await expect.poll(() => feedback.getAttribute('role'), { timeout: 10_000 }).toBe('alert');
+      expect(await feedback.textContent()).toContain(text('citizen.link.fresh'));
+      const second = (await page.textContent('#link-message')) ?? '';
+      expect(second).not.toBe(first);
+      expect(second).toContain(other.address);
+      // The fresh one works.
+      await page.fill('#link-signature', await other.signMessage({ message: second }));
+      await page.click('#link-submit-signature');
+      const account = `eip155:1:${other.address}`;
+      await expect
+        .poll(() => feedbackNear(page, '#link-challenge').textContent(), { timeout: 10_000 })
+        .toBe(text('citizen.link.linked', { account }));
+    }, 60_000);
+
+    it('unlinks after a confirmation and keeps the ended link apart', async () => {
+      const account = `eip155:1:${wallet.address}`;
+      const item = page.locator(`#bindings li[data-account="${account}"]`);
+      await item.locator('[data-action="binding-unlink"]').click();
+      expect(await item.locator('.confirm p').first().textContent()).toBe(
+        text('citizen.bindings.unlinkConfirm', { account }),
+      );
+      await item.locator('[data-confirm="yes"]').click();
+      await expect
+        .poll(() => feedbackNear(page, '#bindings').textContent(), { timeout: 10_000 })
+        .toBe(text('citizen.bindings.unlinked'));
+      const ended = page.locator(`#bindings-history li[data-account="${account}"]`);
+      expect(await ended.getAttribute('data-status')).toBe('revoked');
+      expect(await ended.locator('.binding-reason').textContent()).toContain(
+        text('citizen.bindings.unlinkedNext'),
+      );
+      expect(await page.locator(`#bindings li[data-account="${account}"]`).count()).toBe(0);
+      expect(dialogs).toEqual([]);
+    }, 30_000);
+
+    it('signs out and back in with the passkey', async () => {
+      await page.click('#sign-out');
+      await page.waitForURL(`${server.baseUrl}/`);
+      await page.goto(`${server.baseUrl}/account`);
+      expect(new URL(page.url()).pathname).toBe('/');
+      await page.click('#passkey-sign-in');
+      await page.waitForURL(/\/account$/);
+      expect(await page.getAttribute('html', 'lang')).toBe(locale);
+      expect(await page.textContent('#passkeys')).toContain('Work phone');
+      expect(await page.textContent('h1')).toBe(text('citizen.account.title'));
+    }, 30_000);
   });
-
-  it('verifies, registers a passkey, links and unlinks a wallet, signs out and back in', async () => {
-    await page.goto(`${server.baseUrl}/`);
-    await page.click('text=Verify with the development identity provider');
-    await page.click('button[name="person"] >> nth=0');
-    await page.waitForURL(/\/enroll$/);
-    await page.fill('#passkey-name', 'Test laptop');
-    await page.click('#passkey-register');
-    await page.waitForURL(/\/account$/);
-    await expect.poll(() => page.textContent('#passkeys')).toContain('Test laptop');
-
-    await page.click('#link-wallet');
-    const account = `eip155:1:${wallet.address}`;
-    await expect.poll(() => page.textContent('#bindings'), { timeout: 10_000 }).toContain(account);
-    expect(await page.textContent('#bindings')).toContain('active (eip191)');
-    expect(await page.textContent('#status')).toContain(`Linked ${account}`);
-
-    page.once('dialog', (dialog) => void dialog.accept());
-    await page.click('#bindings li >> text=Unlink');
-    await expect.poll(() => page.textContent('#bindings')).toContain('revoked');
-
-    await page.click('#sign-out');
-    await page.waitForURL(`${server.baseUrl}/`);
-    await page.click('#passkey-sign-in');
-    await page.waitForURL(/\/account$/);
-    await expect.poll(() => page.textContent('#passkeys')).toContain('Test laptop');
-  }, 60_000);
 });

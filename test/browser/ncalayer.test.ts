@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { t } from '../../src/i18n/catalogue.js';
 import {
   CHROMIUM,
   type ChromiumPage,
@@ -57,7 +58,9 @@ describe.skipIf(skipBrowserSuite)('signing in with NCALayer in Chromium', () => 
     ncalayer.citizen = undefined;
     await page.goto(`${server.baseUrl}/`);
     await page.click('#ncalayer-sign');
-    await expect.poll(() => page.textContent('#status')).toContain('action.canceled');
+    const feedback = page.locator('[data-feedback]:has(#ncalayer-sign) > .feedback-slot > .feedback');
+    await expect.poll(() => feedback.textContent()).toBe(t('en', 'citizen.ncalayer.cancelled'));
+    expect(await feedback.getAttribute('role')).toBe('alert');
     expect(page.url()).toBe(`${server.baseUrl}/`);
   }, 30_000);
 
@@ -76,7 +79,8 @@ describe.skipIf(skipBrowserSuite)('signing in with NCALayer in Chromium', () => 
     await page.fill('#passkey-name', 'NCALayer laptop');
     await page.click('#passkey-register');
     await page.waitForURL(/\/account$/);
-    await expect.poll(() => page.textContent('#identity')).toContain('АЙГЕРИМ САПАРОВА');
-    expect(await page.textContent('#identity')).toContain('x509, high');
+    await expect.poll(() => page.textContent('#identity')).toContain('АЙГЕРИМ ҚАНАТҚЫЗЫ САПАРОВА');
+    expect(await page.textContent('#identity')).toContain(t('en', 'citizen.identity.source.x509'));
+    expect(await page.textContent('#identity')).toContain(t('en', 'citizen.identity.level.high'));
   }, 30_000);
 });

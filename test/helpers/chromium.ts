@@ -4,7 +4,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type BrowserContext, type CDPSession, chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Without Chromium a browser suite is skipped with a message, except in CI (CI=true). */
@@ -14,6 +14,9 @@ export const skipBrowserSuite = !chromiumAvailable && process.env.CI !== 'true';
 export interface ChromiumPage {
   context: BrowserContext;
   page: Page;
+  /** The page's CDP session and its virtual authenticator, to inspect or change its credentials. */
+  cdp: CDPSession;
+  authenticatorId: string;
   close(): Promise<void>;
 }
 
@@ -37,7 +40,7 @@ export async function launchChromiumWithPasskeys(): Promise<ChromiumPage> {
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send('WebAuthn.enable');
-  await cdp.send('WebAuthn.addVirtualAuthenticator', {
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
     options: {
       protocol: 'ctap2',
       transport: 'internal',
@@ -50,6 +53,8 @@ export async function launchChromiumWithPasskeys(): Promise<ChromiumPage> {
   return {
     context,
     page,
+    cdp,
+    authenticatorId,
     async close() {
       await context.close();
       rmSync(profile, { recursive: true, force: true });

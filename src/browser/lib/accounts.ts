@@ -1,6 +1,15 @@
 // Which chains a plain address can belong to, by its shape and decoded length (the
 // service checks the checksum), and the chains the service accepts (its metadata).
 
+/** A namespace's name in the page's language, as the page lists them (data-networks). */
+export function networkName(namespace: string): string {
+  const names = JSON.parse(document.getElementById('link')?.dataset.networks ?? '{}') as Record<
+    string,
+    string
+  >;
+  return names[namespace] ?? namespace;
+}
+
 let accepted: Promise<string[]> | undefined;
 export function acceptedChains(): Promise<string[]> {
   accepted ??= fetch('/.well-known/wallet-attestation')

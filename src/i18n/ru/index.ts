@@ -1,4 +1,5 @@
 // The Russian catalogue: one import and one spread per area.
+import { citizen } from './citizen.js';
 import { common } from './common.js';
 import { regulatorConsole } from './console.js';
 import { egov } from './egov.js';
@@ -8,5 +9,6 @@ export const ru = {
   ...common,
   ...egov,
   ...regulatorConsole,
+  ...citizen,
   ...problems,
 };

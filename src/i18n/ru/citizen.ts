@@ -1,0 +1,173 @@
+// Тексты страниц гражданина и сообщения их сценария.
+import type { citizen as english } from '../en/citizen.js';
+
+export const citizen: Record<keyof typeof english, string> = {
+  'citizen.home.title': 'Вход',
+  'citizen.home.heading': 'Привяжите свои криптосчета к подтверждённой личности',
+  'citizen.home.intro':
+    'После привязки биржа может проверить, что счёт принадлежит подтверждённому человеку. Биржи не видят ни вашего имени, ни ИИН.',
+  'citizen.home.returning': 'Уже зарегистрированы?',
+  'citizen.home.signIn': 'Войти с ключом доступа',
+  'citizen.home.new': 'Впервые здесь или потеряли ключ доступа?',
+  'citizen.home.newIntro':
+    'Сначала подтвердите личность, затем зарегистрируйте ключ доступа на этом устройстве.',
+  'citizen.home.oidc': 'Подтвердить личность через национального провайдера идентификации',
+  'citizen.home.dev': 'Подтвердить через тестового провайдера идентификации (только тестовые личности)',
+  'citizen.home.ncalayer': 'Подписать в NCALayer',
+  'citizen.home.x509':
+    'С сертификатом национального удостоверения личности ваша программа подписи может подтвердить вас через API:',
+  'citizen.home.signedIn': 'Вход выполнен. Открываем ваш кабинет…',
+
+  'citizen.enroll.title': 'Регистрация ключа доступа',
+  'citizen.enroll.heading': 'Ваша личность подтверждена',
+  'citizen.enroll.intro':
+    'Зарегистрируйте ключ доступа на этом устройстве. С ним вы будете входить и подтверждать привязку счетов.',
+  'citizen.enroll.register': 'Зарегистрировать ключ доступа',
+  'citizen.enroll.done': 'Ключ доступа зарегистрирован. Открываем ваш кабинет…',
+
+  'citizen.account.title': 'Ваш кабинет',
+  'citizen.identity.heading': 'Ваша личность',
+  'citizen.identity.nationalId': 'ИИН: {hint}',
+  'citizen.identity.verified': 'Подтверждена {date} через {source}.',
+  'citizen.identity.level.low': 'Уровень достоверности: базовый.',
+  'citizen.identity.level.substantial': 'Уровень достоверности: значительный.',
+  'citizen.identity.level.high': 'Уровень достоверности: высокий (квалифицированный сертификат).',
+  'citizen.identity.source.oidc': 'национального провайдера идентификации',
+  'citizen.identity.source.x509': 'сертификат вашего удостоверения личности',
+  'citizen.identity.source.dev': 'тестового провайдера идентификации (тестовые данные, не реальный человек)',
+  'citizen.identity.revoked': 'Регулятор отозвал вашу личность {date}. Причина: {reason}.',
+  'citizen.identity.revokedNext':
+    'Ваши привязанные счета отозваны, и новые счета привязать нельзя, пока регулятор не снимет блокировку. Если вы считаете это ошибкой, обратитесь к регулятору и укажите причину выше.',
+  'citizen.identity.suspended':
+    'Регулятор приостановил все привязанные к вам счета. Биржи видят их приостановленными, пока регулятор их не восстановит.',
+  'citizen.identity.suspendedNext': 'Причина и дата указаны под каждым счётом ниже.',
+
+  'citizen.reason.fraud': 'подозрение в мошенничестве',
+  'citizen.reason.court_order': 'решение суда',
+  'citizen.reason.sanctions': 'санкции',
+  'citizen.reason.identity_compromised': 'вашей личностью мог воспользоваться кто-то другой',
+  'citizen.reason.key_compromise': 'ключи счёта могли быть скомпрометированы',
+  'citizen.reason.other': 'причина, записанная регулятором',
+  'citizen.reason.unknown': 'не указана',
+
+  'citizen.passkeys.heading': 'Ключи доступа',
+  'citizen.passkeys.intro':
+    'Каждый ключ доступа позволяет войти с устройства или из менеджера паролей, где он хранится.',
+  'citizen.passkeys.added': 'Добавлен {date}.',
+  'citizen.passkeys.lastUsed': 'Последний вход: {date}.',
+  'citizen.passkeys.unnamed': 'Ключ без названия',
+  'citizen.passkeys.rename': 'Переименовать',
+  'citizen.passkeys.renameLabel': 'Новое название',
+  'citizen.passkeys.save': 'Сохранить',
+  'citizen.passkeys.renamed': 'Ключ доступа переименован в «{name}».',
+  'citizen.passkeys.remove': 'Удалить',
+  'citizen.passkeys.removeConfirm': 'Удалить ключ доступа «{name}»? Войти с ним больше не получится.',
+  'citizen.passkeys.removeLast':
+    'Это ваш единственный ключ доступа. Без него войти нельзя: придётся снова подтвердить личность и зарегистрировать новый ключ. Если можете, сначала добавьте другой ключ.',
+  'citizen.passkeys.removeYes': 'Удалить этот ключ',
+  'citizen.passkeys.removed': 'Ключ доступа «{name}» удалён.',
+  'citizen.passkeys.nameLabel': 'Название ключа доступа',
+  'citizen.passkeys.namePlaceholder': 'например, Мой телефон',
+  'citizen.passkeys.nameMissing': 'Сначала дайте ключу название, чтобы потом отличать его от других.',
+  'citizen.passkeys.add': 'Добавить ключ доступа',
+  'citizen.passkeys.addDone': 'Ключ доступа «{name}» добавлен.',
+
+  'citizen.bindings.heading': 'Привязанные счета',
+  'citizen.bindings.none': 'Пока ни один счёт не привязан.',
+  'citizen.bindings.historyHeading': 'Прекращённые привязки',
+  'citizen.bindings.historyIntro': 'Эти привязки прекращены; биржи видят эти счета отозванными.',
+  'citizen.bindings.status.active': 'Действует',
+  'citizen.bindings.status.suspended': 'Приостановлен',
+  'citizen.bindings.status.revoked': 'Отозван',
+  'citizen.bindings.status.expired': 'Срок аттестации истёк',
+  'citizen.bindings.network': 'Сеть: {network}',
+  'citizen.bindings.linkedOn': 'Привязан {date}; способ: {method}.',
+  'citizen.bindings.validUntil': 'Аттестация действует до {date}.',
+  'citizen.bindings.renewFrom': 'Продлить её можно с {date}.',
+  'citizen.bindings.expiredOn': 'Срок аттестации истёк {date}. Продлите её, чтобы получить новую.',
+  'citizen.bindings.renew': 'Продлить',
+  'citizen.bindings.renewed': 'Аттестация продлена: действует до {date}.',
+  'citizen.bindings.download': 'Скачать аттестацию ({format})',
+  'citizen.bindings.unlink': 'Отвязать',
+  'citizen.bindings.unlinkConfirm':
+    'Отвязать {account}? Его аттестации сразу отзываются, и биржи увидят счёт отозванным. Позже его можно привязать снова.',
+  'citizen.bindings.unlinkYes': 'Отвязать этот счёт',
+  'citizen.bindings.unlinked': 'Счёт отвязан.',
+  'citizen.bindings.suspendedReason': 'Приостановлен регулятором {date}. Причина: {reason}.',
+  'citizen.bindings.suspendedNext':
+    'Пока счёт приостановлен, биржи видят его приостановленным, и его нельзя продлить или отвязать. Если вы считаете это ошибкой, обратитесь к регулятору.',
+  'citizen.bindings.unlinkedOn': 'Отвязан вами {date}.',
+  'citizen.bindings.unlinkedNext': 'Этот счёт можно привязать снова в любое время.',
+  'citizen.bindings.revokedReason': 'Отозван регулятором {date}. Причина: {reason}.',
+  'citizen.bindings.revokedNext':
+    'Отзыв окончателен. Чтобы снова привязать этот счёт, попросите регулятора пересмотреть решение.',
+
+  'citizen.method.eip191': 'подписанное сообщение',
+  'citizen.method.erc1271': 'подпись смарт-счёта',
+  'citizen.method.erc6492': 'подпись ещё не развёрнутого смарт-счёта',
+  'citizen.method.onchain': 'транзакция в блокчейне',
+  'citizen.method.bip322-simple': 'подписанное сообщение',
+  'citizen.method.bip322-full': 'подписанное сообщение',
+  'citizen.method.bip137': 'подписанное сообщение',
+  'citizen.method.tip191': 'подписанное сообщение',
+  'citizen.method.siws': 'вход через Solana (Sign in with Solana)',
+
+  'citizen.network.eip155': 'Ethereum и совместимые сети',
+  'citizen.network.solana': 'Solana',
+  'citizen.network.tron': 'TRON',
+  'citizen.network.bip122': 'Bitcoin',
+
+  'citizen.link.heading': 'Привязать счёт',
+  'citizen.link.intro':
+    'Для привязки нужен ваш ключ доступа, а затем доказательство, что счёт ваш: подпись из кошелька или транзакция со счёта на наш контракт-реестр.',
+  'citizen.link.blocked': 'Пока ваша личность отозвана, привязать новые счета нельзя.',
+  'citizen.link.ethereum': 'Привязать счёт Ethereum из кошелька в браузере',
+  'citizen.link.solana': 'Привязать кошелёк Solana',
+  'citizen.link.tron': 'Привязать через TronLink',
+  'citizen.link.manual': 'Другой кошелёк или доказательство в блокчейне',
+  'citizen.link.accountLabel': 'Адрес или счёт (CAIP-10)',
+  'citizen.link.chainLabel': 'Сеть',
+  'citizen.link.challenge': 'Получить сообщение для подписи',
+  'citizen.link.messageLabel': 'Сообщение для подписи — точно в таком виде',
+  'citizen.link.digest': 'Хеш сообщения: {digest}',
+  'citizen.link.digestOnchain': 'Хеш сообщения (аргумент proveControl): {digest}',
+  'citizen.link.registry':
+    'Или отправьте proveControl со счёта на реестр {registry} в сети {chain}. Нужно подтверждений: {confirmations}.',
+  'citizen.link.expires': 'Подпишите сообщение точно в таком виде до {time}.',
+  'citizen.link.signatureLabel': 'Подпись',
+  'citizen.link.signaturePlaceholder': '0x… (hex), base64 или base58',
+  'citizen.link.submitSignature': 'Отправить подпись',
+  'citizen.link.txLabel': 'Хеш вашей транзакции proveControl',
+  'citizen.link.submitTx': 'Отправить транзакцию',
+  'citizen.link.linked': 'Счёт {account} привязан.',
+  'citizen.link.existing': 'Счёт {account} уже был привязан к вам; ничего не изменилось.',
+  'citizen.link.existingSuspended':
+    'Счёт {account} привязан к вам, но регулятор его приостановил: причина указана в списке привязанных счетов.',
+  'citizen.link.fresh': 'Показано новое сообщение для подписи; прежним воспользоваться уже нельзя.',
+  'citizen.link.noEthereum': 'Кошелёк в браузере не найден. Воспользуйтесь разделом «Другой кошелёк» ниже.',
+  'citizen.link.noSolana': 'Кошелёк Solana не найден. Воспользуйтесь разделом «Другой кошелёк» ниже.',
+  'citizen.link.noTron': 'TronLink не найден. Воспользуйтесь разделом «Другой кошелёк» ниже.',
+  'citizen.link.walletRefused': 'Кошелёк не подписал: запрос отклонён или отменён.',
+  'citizen.link.notAccepted': 'Это не адрес в сети, которую здесь принимают.',
+  'citizen.link.severalChains':
+    'Этот адрес подходит к нескольким сетям: выберите одну и снова запросите сообщение.',
+  'citizen.link.networkNotAccepted': 'Счета сети {network} здесь привязать нельзя.',
+  'citizen.link.accountMissing': 'Сначала введите адрес счёта.',
+  'citizen.link.messageMissing': 'Сначала получите сообщение для подписи.',
+  'citizen.link.signatureMissing': 'Сначала вставьте подпись.',
+  'citizen.link.txMissing': 'Сначала вставьте хеш транзакции.',
+
+  'citizen.webauthn.cancelled':
+    'Запрос ключа доступа отменён, истекло время ожидания или ключ для этого сайта не найден. Попробуйте снова, когда будете готовы.',
+  'citizen.webauthn.unsupported':
+    'Этот браузер не поддерживает ключи доступа. Попробуйте обновлённый браузер или другое устройство.',
+  'citizen.webauthn.alreadyRegistered': 'На этом устройстве уже есть ключ доступа к вашему кабинету.',
+  'citizen.webauthn.insecure': 'Ключи доступа работают только на защищённом адресе самого сервиса.',
+  'citizen.webauthn.failed': 'Не удалось воспользоваться ключом доступа. Попробуйте ещё раз.',
+
+  'citizen.ncalayer.confirm': 'Подтвердите подпись в NCALayer…',
+  'citizen.ncalayer.notRunning': 'NCALayer не запущен на этом компьютере. Запустите его и попробуйте снова.',
+  'citizen.ncalayer.cancelled': 'Подпись в NCALayer отменена.',
+  'citizen.ncalayer.failed':
+    'NCALayer не подписал. Проверьте, доступен ли ваш сертификат, и попробуйте снова.',
+};
