@@ -226,6 +226,18 @@ describe.skipIf(skipBrowserSuite)('the citizen pages in Chromium', () => {
         .toBe(text('citizen.link.linked', { account }));
     }, 60_000);
 
+    it('fits a 390 px wide screen without sideways scrolling', async () => {
+      await page.setViewportSize({ width: 390, height: 844 });
+      try {
+        await page.reload();
+        await page.click('#link-manual summary');
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        expect(overflow).toBeLessThanOrEqual(0);
+      } finally {
+        await page.setViewportSize({ width: 1280, height: 900 });
+      }
+    }, 30_000);
+
     it('unlinks after a confirmation and keeps the ended link apart', async () => {
       const account = `eip155:1:${wallet.address}`;
       const item = page.locator(`#bindings li[data-account="${account}"]`);
@@ -251,6 +263,16 @@ describe.skipIf(skipBrowserSuite)('the citizen pages in Chromium', () => {
       await page.waitForURL(`${server.baseUrl}/`);
       await page.goto(`${server.baseUrl}/account`);
       expect(new URL(page.url()).pathname).toBe('/');
+      // A passkey prompt that does not complete is told in words, never in the browser's.
+      const { cdp, authenticatorId } = chromiumPage!;
+      await cdp.send('WebAuthn.setUserVerified', { authenticatorId, isUserVerified: false });
+      await page.click('#passkey-sign-in');
+      const feedback = feedbackNear(page, '#passkey-sign-in');
+      await expect
+        .poll(() => feedback.textContent(), { timeout: 15_000 })
+        .toBe(text('citizen.webauthn.cancelled'));
+      expect(await feedback.getAttribute('role')).toBe('alert');
+      await cdp.send('WebAuthn.setUserVerified', { authenticatorId, isUserVerified: true });
       await page.click('#passkey-sign-in');
       await page.waitForURL(/\/account$/);
       expect(await page.getAttribute('html', 'lang')).toBe(locale);
