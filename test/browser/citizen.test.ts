@@ -231,6 +231,12 @@ describe.skipIf(skipBrowserSuite)('the citizen pages in Chromium', () => {
       try {
         await page.reload();
         await page.click('#link-manual summary');
+        // The longest things the page shows: a message to sign and feedback naming an account.
+        await page.fill('#link-account', `eip155:1:${privateKeyToAccount(generatePrivateKey()).address}`);
+        await page.click('#link-challenge');
+        await expect.poll(() => page.isVisible('#link-message')).toBe(true);
+        await page.click('#link-wallet');
+        await expect.poll(() => feedbackNear(page, '#link-wallet').count(), { timeout: 10_000 }).toBe(1);
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         expect(overflow).toBeLessThanOrEqual(0);
       } finally {

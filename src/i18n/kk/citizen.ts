@@ -82,11 +82,11 @@ export const citizen: Record<keyof typeof english, string> = {
   'citizen.bindings.status.expired': 'Аттестацияның мерзімі өтті',
   'citizen.bindings.network': 'Желі: {network}',
   'citizen.bindings.linkedOn': '{date} күні байланыстырылды; тәсілі: {method}.',
-  'citizen.bindings.validUntil': 'Аттестация {date} дейін жарамды.',
-  'citizen.bindings.renewFrom': 'Оны {date} бастап жаңартуға болады.',
+  'citizen.bindings.validUntil': 'Аттестацияның жарамдылық мерзімі: {date}.',
+  'citizen.bindings.renewFrom': 'Жаңарту мүмкін болатын күн: {date}.',
   'citizen.bindings.expiredOn': 'Аттестацияның мерзімі {date} күні өтті. Жаңасын алу үшін оны жаңартыңыз.',
   'citizen.bindings.renew': 'Жаңарту',
-  'citizen.bindings.renewed': 'Аттестация жаңартылды: {date} дейін жарамды.',
+  'citizen.bindings.renewed': 'Аттестация жаңартылды, жарамдылық мерзімі: {date}.',
   'citizen.bindings.download': 'Аттестацияны жүктеп алу ({format})',
   'citizen.bindings.unlink': 'Ажырату',
   'citizen.bindings.unlinkConfirm':
@@ -133,7 +133,7 @@ export const citizen: Record<keyof typeof english, string> = {
   'citizen.link.digestOnchain': 'Хабарламаның хеші (proveControl аргументі): {digest}',
   'citizen.link.registry':
     'Немесе шоттан {chain} желісіндегі {registry} тізіліміне proveControl жіберіңіз. Қажетті растаулар саны: {confirmations}.',
-  'citizen.link.expires': 'Хабарламаға дәл осы күйінде {time} дейін қол қойыңыз.',
+  'citizen.link.expires': 'Хабарламаға дәл осы күйінде қол қойыңыз; соңғы мерзімі: {time}.',
   'citizen.link.signatureLabel': 'Қолтаңба',
   'citizen.link.signaturePlaceholder': '0x… (hex), base64 немесе base58',
   'citizen.link.submitSignature': 'Қолтаңбаны жіберу',

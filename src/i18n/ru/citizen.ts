@@ -35,7 +35,7 @@ export const citizen: Record<keyof typeof english, string> = {
   'citizen.identity.source.oidc': 'национального провайдера идентификации',
   'citizen.identity.source.x509': 'сертификат вашего удостоверения личности',
   'citizen.identity.source.dev': 'тестового провайдера идентификации (тестовые данные, не реальный человек)',
-  'citizen.identity.revoked': 'Регулятор отозвал вашу личность {date}. Причина: {reason}.',
+  'citizen.identity.revoked': 'Регулятор отозвал вашу личность {date} Причина: {reason}.',
   'citizen.identity.revokedNext':
     'Ваши привязанные счета отозваны, и новые счета привязать нельзя, пока регулятор не снимет блокировку. Если вы считаете это ошибкой, обратитесь к регулятору и укажите причину выше.',
   'citizen.identity.suspended':
@@ -53,8 +53,8 @@ export const citizen: Record<keyof typeof english, string> = {
   'citizen.passkeys.heading': 'Ключи доступа',
   'citizen.passkeys.intro':
     'Каждый ключ доступа позволяет войти с устройства или из менеджера паролей, где он хранится.',
-  'citizen.passkeys.added': 'Добавлен {date}.',
-  'citizen.passkeys.lastUsed': 'Последний вход: {date}.',
+  'citizen.passkeys.added': 'Добавлен {date}',
+  'citizen.passkeys.lastUsed': 'Последний вход: {date}',
   'citizen.passkeys.unnamed': 'Ключ без названия',
   'citizen.passkeys.rename': 'Переименовать',
   'citizen.passkeys.renameLabel': 'Новое название',
@@ -82,23 +82,23 @@ export const citizen: Record<keyof typeof english, string> = {
   'citizen.bindings.status.expired': 'Срок аттестации истёк',
   'citizen.bindings.network': 'Сеть: {network}',
   'citizen.bindings.linkedOn': 'Привязан {date}; способ: {method}.',
-  'citizen.bindings.validUntil': 'Аттестация действует до {date}.',
-  'citizen.bindings.renewFrom': 'Продлить её можно с {date}.',
-  'citizen.bindings.expiredOn': 'Срок аттестации истёк {date}. Продлите её, чтобы получить новую.',
+  'citizen.bindings.validUntil': 'Аттестация действует до {date}',
+  'citizen.bindings.renewFrom': 'Продлить её можно с {date}',
+  'citizen.bindings.expiredOn': 'Срок аттестации истёк {date} Продлите её, чтобы получить новую.',
   'citizen.bindings.renew': 'Продлить',
-  'citizen.bindings.renewed': 'Аттестация продлена: действует до {date}.',
+  'citizen.bindings.renewed': 'Аттестация продлена: действует до {date}',
   'citizen.bindings.download': 'Скачать аттестацию ({format})',
   'citizen.bindings.unlink': 'Отвязать',
   'citizen.bindings.unlinkConfirm':
     'Отвязать {account}? Его аттестации сразу отзываются, и биржи увидят счёт отозванным. Позже его можно привязать снова.',
   'citizen.bindings.unlinkYes': 'Отвязать этот счёт',
   'citizen.bindings.unlinked': 'Счёт отвязан.',
-  'citizen.bindings.suspendedReason': 'Приостановлен регулятором {date}. Причина: {reason}.',
+  'citizen.bindings.suspendedReason': 'Приостановлен регулятором {date} Причина: {reason}.',
   'citizen.bindings.suspendedNext':
     'Пока счёт приостановлен, биржи видят его приостановленным, и его нельзя продлить или отвязать. Если вы считаете это ошибкой, обратитесь к регулятору.',
-  'citizen.bindings.unlinkedOn': 'Отвязан вами {date}.',
+  'citizen.bindings.unlinkedOn': 'Отвязан вами {date}',
   'citizen.bindings.unlinkedNext': 'Этот счёт можно привязать снова в любое время.',
-  'citizen.bindings.revokedReason': 'Отозван регулятором {date}. Причина: {reason}.',
+  'citizen.bindings.revokedReason': 'Отозван регулятором {date} Причина: {reason}.',
   'citizen.bindings.revokedNext':
     'Отзыв окончателен. Чтобы снова привязать этот счёт, попросите регулятора пересмотреть решение.',
 
