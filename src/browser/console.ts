@@ -126,5 +126,18 @@ function setUpAction() {
   });
 }
 
+function setUpSignOut() {
+  const button = byId<HTMLButtonElement>('console-sign-out');
+  button?.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      await api('POST', '/v1/session/logout');
+    } finally {
+      window.location.assign('/regulator/sign-in');
+    }
+  });
+}
+
 setUpSignIn();
 setUpAction();
+setUpSignOut();

@@ -262,7 +262,10 @@ describe.skipIf(skipBrowserSuite)('the regulator console in Chromium', () => {
     }, 120_000);
   }
 
-  it('shows the dashboard, the query log and the audit log with a verified inclusion proof', async () => {
+  it('shows the dashboard, the query log and the audit log with a verified inclusion proof, and signs out', async () => {
+    // Something to count and a query to log, whichever tests ran before.
+    const { linked } = await citizenWithAccounts(server, 1);
+    expect((await api(server, exchange.key).get(`/v1/attestations/${linked[0]!.account}`)).status).toBe(200);
     await signInToConsole('en');
     await officer.goto(`${server.baseUrl}/regulator/dashboard`);
     await officer.waitForSelector('#activity-chart');
@@ -283,6 +286,12 @@ describe.skipIf(skipBrowserSuite)('the regulator console in Chromium', () => {
     await officer.goto(`${server.baseUrl}/regulator/audit`);
     await officer.click('#audit-table tbody tr:first-child a');
     await officer.waitForSelector('#inclusion-proof[data-verified="true"]');
+
+    // Signing out ends the session: the console asks for the passkey again.
+    await officer.click('#console-sign-out');
+    await officer.waitForURL(`${server.baseUrl}/regulator/sign-in`);
+    await officer.goto(`${server.baseUrl}/regulator/dashboard`);
+    await officer.waitForURL(/\/regulator\/sign-in\?next=%2Fregulator%2Fdashboard$/);
   }, 60_000);
 
   for (const locale of ['kk', 'ru', 'en'] as const) {

@@ -56,6 +56,11 @@ export function ConsoleFrame(props: {
       scripts={['console']}
       styles={['console']}
       messages={['console.']}
+      header={
+        <button type="button" id="console-sign-out" class="secondary">
+          {t('common.signOut')}
+        </button>
+      }
     >
       <nav class="console-nav" aria-label={t('console.nav.label')}>
         <ul>
