@@ -160,15 +160,29 @@ export function startBackgroundWork(
     { intervalMs: integrateIntervalMs, maxBackoffMs, logger },
   );
 
-  // SIGEX away fails no run: each signing waits out its own backoff, kept in its row.
+  // SIGEX away fails no run: each signing waits out its own backoff, kept in its row. The
+  // outage is logged once when a step first finds SIGEX away, and once when one reaches it.
   const egovMobile = services.config.x509?.egovMobile;
   let egov: Loop | undefined;
+  let sigexAway = false;
   const poller = egovMobile
     ? new EgovMobilePoller(services, sigexFor(egovMobile, options.fetch ?? fetch), (report) => {
         if (report.error !== undefined) {
           logger.log('warn', 'eGov Mobile signing step not recorded; retried when its lease ends', {
             error: report.error instanceof Error ? report.error.message : String(report.error),
           });
+        } else if (report.outcome === 'unreachable' && !sigexAway) {
+          sigexAway = true;
+          logger.log(
+            'warn',
+            'SIGEX cannot be reached; eGov Mobile signings under way are retried until they expire',
+          );
+        } else if (
+          sigexAway &&
+          (report.outcome === 'sent' || report.outcome === 'signed' || report.outcome === 'refused')
+        ) {
+          sigexAway = false;
+          logger.log('info', 'SIGEX reached again');
         }
         egov?.wake();
       })

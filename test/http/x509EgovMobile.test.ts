@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/config.js';
-import { silentLogger } from '../../src/observability/logger.js';
+import { type Logger, silentLogger } from '../../src/observability/logger.js';
 import { type BackgroundWork, startBackgroundWork } from '../../src/runtime/backgroundWork.js';
 import {
   createCitizenCertificate,
@@ -46,8 +46,8 @@ interface Status {
   problem?: { type: string; status: number; reason?: string };
 }
 
-const runBackground = (target: TestServer) =>
-  startBackgroundWork(target.assembled.services, { logger: silentLogger, intervalMs: 25 });
+const runBackground = (target: TestServer, logger: Logger = silentLogger) =>
+  startBackgroundWork(target.assembled.services, { logger, intervalMs: 25 });
 
 beforeAll(async () => {
   pki = await createTestPki();
@@ -351,6 +351,10 @@ describe('SIGEX away or refusing', () => {
   });
 
   it('rides out SIGEX going away mid-signing: the challenge is handed over again once it is back', async () => {
+    // This instance's background work, with its log read: the outage is told once each way.
+    const lines: { level: string; message: string }[] = [];
+    await work.stop();
+    work = runBackground(server, { log: (level, message) => lines.push({ level, message }) });
     const browser = server.browser();
     const started = await start(browser);
     const procedure = sigex.latest();
@@ -372,6 +376,14 @@ describe('SIGEX away or refusing', () => {
     await sigex.start();
     await sigex.sign(phoneOf(pki.citizens.rsa), procedure.id);
     await reaches(browser, started.id, 'signed');
+    const sigexLines = lines.filter((line) => line.message.includes('SIGEX'));
+    expect(sigexLines).toEqual([
+      {
+        level: 'warn',
+        message: 'SIGEX cannot be reached; eGov Mobile signings under way are retried until they expire',
+      },
+      { level: 'info', message: 'SIGEX reached again' },
+    ]);
   });
 
   it.each([
