@@ -179,10 +179,14 @@ async function run(args: string[]): Promise<number> {
             console.error(`Checkpoint at tree size ${checkpoint.treeSize} fails: ${checkpoint.problem}`);
           }
         }
+        if (!report.tiles.ok) {
+          ok = false;
+          console.error(`Tiles at tree size ${report.tiles.treeSize} fail: ${report.tiles.problem}`);
+        }
         if (ok) {
           const issuers = report.issuers.length > 0 ? ` (issuer ${report.issuers.join(', ')})` : '';
           console.log(
-            `Audit log intact: ${report.entries} entries; chain and Merkle tree recomputed; ${report.checkpoints.length} signed checkpoints verified${issuers}`,
+            `Audit log intact: ${report.entries} entries; chain and Merkle tree recomputed; tiles of ${report.tiles.treeSize} entries rebuilt and compared; ${report.checkpoints.length} signed checkpoints verified${issuers}`,
           );
         }
         return ok ? 0 : 1;

@@ -200,6 +200,7 @@ describe('tamper detection', () => {
       const clean = await verifyAuditLog(own.assembled.db, keys, own.baseUrl);
       expect(clean.chainBreak).toBeUndefined();
       expect(clean.checkpoints.every((c) => c.ok)).toBe(true);
+      expect(clean.tiles).toMatchObject({ ok: true, treeSize: clean.entries });
       await tamper(own.assembled.db);
       return await verifyAuditLog(own.assembled.db, keys, own.baseUrl);
     } finally {
@@ -261,6 +262,22 @@ describe('tamper detection', () => {
       ok: false,
       problem: expect.stringMatching(/entries after 5 were removed/),
     });
+  });
+
+  it('finds a forged tile, by its address, though the chain and checkpoints hold', async () => {
+    const report = await tampered(async (db) => {
+      const tile = await db
+        .selectFrom('audit_tiles')
+        .selectAll()
+        .where('level', '=', 0)
+        .executeTakeFirstOrThrow();
+      const forged = new Uint8Array(tile.hashes);
+      forged[40] = forged[40]! ^ 1; // the second leaf hash
+      await db.updateTable('audit_tiles').set({ hashes: forged }).where('level', '=', 0).execute();
+    });
+    expect(report.chainBreak).toBeUndefined();
+    expect(report.checkpoints.every((c) => c.ok)).toBe(true);
+    expect(report.tiles).toMatchObject({ ok: false, problem: 'tile 0/0 is not what the entries hash to' });
   });
 
   it('finds a forged checkpoint', async () => {

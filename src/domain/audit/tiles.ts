@@ -262,6 +262,11 @@ export class TileBuilder {
     return [...this.finished, ...partial];
   }
 
+  /** The full tiles finished since the last call, handed over and forgotten (for long rebuilds). */
+  drain(): BuiltTile[] {
+    return this.finished.splice(0);
+  }
+
   /** A tile source over the right edge alone: enough for the root of the current size. */
   edgeSource(): TileSource {
     return async (level, index) => {
