@@ -262,3 +262,33 @@ export async function checkPage(page: Page, shot: PageShot, options: PageCheckOp
   }
   if (problems.length) throw new Error(`${label}:\n${problems.join('\n')}`);
 }
+
+// ---------------------------------------------------------------- screenshots for the docs
+
+export const DOCS_IMAGE_DIR = fileURLToPath(new URL('../../docs/img/', import.meta.url));
+
+/** SCREENSHOTS=docs: the suites also write the README's screenshots into docs/img/. */
+export const writeDocScreenshots = process.env.SCREENSHOTS === 'docs';
+
+/**
+ * The README's picture of a page: what a 1280 px wide window shows from the top (not the
+ * full page, which keeps each PNG small), at docs/img/<name>-<lang>.png.
+ */
+export async function saveDocScreenshot(
+  page: Page,
+  name: string,
+  lang: string,
+  viewport: { width: number; height: number } = { width: 1280, height: 800 },
+): Promise<string> {
+  const before = page.viewportSize();
+  const path = join(DOCS_IMAGE_DIR, `${name}-${lang}.png`);
+  mkdirSync(dirname(path), { recursive: true });
+  try {
+    await page.setViewportSize(viewport);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path, animations: 'disabled', caret: 'hide' });
+  } finally {
+    if (before) await page.setViewportSize(before);
+  }
+  return path;
+}
