@@ -5,13 +5,10 @@ export const common = {
   'common.language': 'Language',
   'common.signOut': 'Sign out',
   'common.working': 'Working…',
-  'common.close': 'Close',
   'common.cancel': 'Cancel',
-  'common.confirm': 'Confirm',
   'common.copy': 'Copy',
   'common.copied': 'Copied.',
   'common.offline': 'The service cannot be reached. Check your connection and try again.',
-  'common.home': 'Home',
   'error.notFound.title': 'Page not found',
   'error.notFound.body':
     'There is no page at this address. Check the address, or start again from the home page.',
