@@ -39,6 +39,7 @@ describe('loadConfig', () => {
       kind: 'redis',
       url: 'redis://10.0.0.5:6379/2',
       keyPrefix: 'wallet-attest:',
+      timeoutMs: 1000,
     });
     expect(
       loadConfig({ REDIS_URL: 'rediss://cache.internal', REDIS_KEY_PREFIX: 'attest-kz:' }).rateLimitStore,

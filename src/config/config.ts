@@ -99,7 +99,9 @@ export type DatabaseConfig = { kind: 'sqlite'; filename: string } | { kind: 'pos
  * Where the rate-limit buckets live: this instance's memory (one node), or Redis, shared
  * by every instance (REDIS_URL; bucket keys start with `keyPrefix`).
  */
-export type RateLimitStoreConfig = { kind: 'memory' } | { kind: 'redis'; url: string; keyPrefix: string };
+export type RateLimitStoreConfig =
+  | { kind: 'memory' }
+  | { kind: 'redis'; url: string; keyPrefix: string; timeoutMs: number };
 
 export interface HttpServerConfig {
   /** Address to listen on: 127.0.0.1 behind a local reverse proxy, 0.0.0.0 or :: for all. */
@@ -309,9 +311,10 @@ function parseTransparencyLog(read: Reader, publicUrl: string): TransparencyLogC
 function parseRateLimitStore(read: Reader): RateLimitStoreConfig {
   const url = read.string('REDIS_URL');
   const keyPrefix = read.string('REDIS_KEY_PREFIX', 'wallet-attest:')!;
+  const timeoutMs = read.integer('REDIS_TIMEOUT_MS', 1000, 50, 60_000);
   if (url === undefined) return { kind: 'memory' };
   if (!/^rediss?:\/\/[^/]/.test(url)) read.problems.push('REDIS_URL must start with redis:// or rediss://');
-  return { kind: 'redis', url, keyPrefix };
+  return { kind: 'redis', url, keyPrefix, timeoutMs };
 }
 
 function parseDatabase(read: Reader, dataDir: string): DatabaseConfig {

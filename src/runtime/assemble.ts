@@ -157,7 +157,12 @@ export async function assemble(config: Config, options: AssembleOptions = {}): P
 function sharedRateLimiter(config: Config, logger: Logger): RedisRateLimiter | undefined {
   const store = config.rateLimitStore;
   if (store.kind === 'redis')
-    return new RedisRateLimiter({ url: store.url, keyPrefix: store.keyPrefix, logger });
+    return new RedisRateLimiter({
+      url: store.url,
+      keyPrefix: store.keyPrefix,
+      logger,
+      commandTimeoutMs: store.timeoutMs,
+    });
   if (config.database.kind === 'postgres') {
     logger.log(
       'info',

@@ -10,7 +10,7 @@
 // allows at most (instances × the limit) during an outage rather than refusing every
 // exchange request because of a store that only holds counters. Commands fail at once
 // while disconnected (no offline queue) and within `commandTimeoutMs` when Redis hangs;
-// during an outage only one charge at a time waits on Redis, the probe of its return.
+// during an outage only one charge at a time, once a second, tries Redis again.
 import { Redis } from 'ioredis';
 import { type BucketRule, type TakeResult, takeResult } from '../domain/exchange/rateLimit.js';
 import type { Logger } from '../observability/logger.js';
@@ -52,6 +52,8 @@ export interface RedisRateLimiterOptions {
    * a loaded event loop does not pass for an outage, which would loosen the limits).
    */
   commandTimeoutMs?: number;
+  /** During an outage, the pause between a failed try and the next (default 1 s). */
+  probeIntervalMs?: number;
 }
 
 export class RedisRateLimiter implements RateLimiter {
@@ -59,6 +61,7 @@ export class RedisRateLimiter implements RateLimiter {
   private readonly local = new MemoryRateLimiter();
   private shared = true;
   private probing = false;
+  private nextProbeAt = 0;
   private closed = false;
 
   constructor(private readonly options: RedisRateLimiterOptions) {
@@ -99,8 +102,11 @@ export class RedisRateLimiter implements RateLimiter {
   }
 
   async take(key: string, rule: BucketRule, cost: number, now: Date): Promise<TakeResult> {
-    // During an outage one charge at a time asks Redis; the others do not wait on it.
-    if (!this.shared && this.probing) return this.local.take(key, rule, cost, now);
+    // During an outage one charge at a time asks Redis, at most once per
+    // `probeIntervalMs` after a failed try; the others do not wait on it.
+    if (!this.shared && (this.probing || performance.now() < this.nextProbeAt)) {
+      return this.local.take(key, rule, cost, now);
+    }
     const probe = !this.shared;
     if (probe) this.probing = true;
     try {
@@ -115,6 +121,7 @@ export class RedisRateLimiter implements RateLimiter {
       return takeResult(rule, cost, { tokens: Number(tokens), at: Number(at) }, granted === 1);
     } catch (error) {
       if (this.shared) this.failing(error);
+      this.nextProbeAt = performance.now() + (this.options.probeIntervalMs ?? 1000);
       return this.local.take(key, rule, cost, now);
     } finally {
       if (probe) this.probing = false;

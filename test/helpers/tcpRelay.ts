@@ -8,6 +8,11 @@ export interface TcpRelay {
   readonly refused: number;
   /** Drops every relayed connection and refuses new ones until `open()`. */
   shut(): Promise<void>;
+  /**
+   * Keeps every connection open but passes nothing on, either way, until `open()` (a
+   * server that hangs): what was sent meanwhile is lost and those connections are cut.
+   */
+  stall(): Promise<void>;
   open(): Promise<void>;
   close(): Promise<void>;
 }
@@ -16,12 +21,20 @@ export interface TcpRelay {
 export async function tcpRelay(host: string, port: number): Promise<TcpRelay> {
   const sockets = new Set<Socket>();
   let shut = false;
+  let stalled = false;
   let refused = 0;
   const server = createServer((client) => {
     if (shut) {
       refused++;
       client.on('error', () => {});
       client.destroy();
+      return;
+    }
+    client.on('error', () => {});
+    if (stalled) {
+      sockets.add(client);
+      client.on('close', () => sockets.delete(client));
+      client.on('data', () => {});
       return;
     }
     const upstream = connect(port, host);
@@ -34,7 +47,12 @@ export async function tcpRelay(host: string, port: number): Promise<TcpRelay> {
         upstream.destroy();
       });
     }
-    client.pipe(upstream).pipe(client);
+    client.on('data', (chunk) => {
+      if (!stalled) upstream.write(chunk);
+    });
+    upstream.on('data', (chunk) => {
+      if (!stalled) client.write(chunk);
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
@@ -47,7 +65,12 @@ export async function tcpRelay(host: string, port: number): Promise<TcpRelay> {
       refused = 0;
       for (const socket of sockets) socket.destroy();
     },
+    async stall() {
+      stalled = true;
+    },
     async open() {
+      if (stalled) for (const socket of sockets) socket.destroy();
+      stalled = false;
       shut = false;
     },
     async close() {

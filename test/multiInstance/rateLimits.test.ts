@@ -3,7 +3,7 @@
 // back to the shared ones by itself when Redis answers again.
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LogLevel } from '../../src/observability/logger.js';
+import { type LogLevel, silentLogger } from '../../src/observability/logger.js';
 import { RedisRateLimiter } from '../../src/runtime/redisRateLimiter.js';
 import { api, apiClient } from '../exchange/exchangeFlow.js';
 import type { TestServer } from '../helpers/server.js';
@@ -29,8 +29,10 @@ beforeAll(async () => {
   const target = new URL(TEST_REDIS_URL);
   relay = await tcpRelay(target.hostname, Number(target.port || 6379));
   // b reaches Redis through a relay the outage test cuts.
+  // A generous timeout: two instances and the test share one busy event loop here, and a
+  // charge timed out would be counted locally (the outage tests below use their own).
   pair = await startInstancePair(
-    { REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: prefix },
+    { REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: prefix, REDIS_TIMEOUT_MS: '5000' },
     { bEnv: { REDIS_URL: via(TEST_REDIS_URL, relay.port) } },
   );
 });
@@ -120,6 +122,44 @@ describe.skipIf(!withRedis)('rate limits across instances', () => {
       return limiterOf(pair.b).sharing;
     });
     expect(granted(await lookups([pair.a, pair.b], client.key, 10))).toBeLessThanOrEqual(RATE.perSecond * 6);
+  });
+
+  it('keep answering while Redis hangs: a charge in a while tries it, waiting its timeout at most', async () => {
+    const target = new URL(TEST_REDIS_URL);
+    const ownRelay = await tcpRelay(target.hostname, Number(target.port || 6379));
+    const limiter = new RedisRateLimiter({
+      url: via(TEST_REDIS_URL, ownRelay.port),
+      keyPrefix: prefix,
+      logger: silentLogger,
+      commandTimeoutMs: 500,
+    });
+    const rule = { perSecond: 1000, burst: 1000 };
+    try {
+      await limiter.connected();
+      expect((await limiter.take('hang', rule, 1, new Date())).allowed).toBe(true);
+      expect(limiter.sharing).toBe(true);
+      await ownRelay.stall();
+      const started = performance.now();
+      // Forty rounds of five at once, 50 ms apart (about two seconds).
+      for (let round = 0; round < 40; round++) {
+        const taken = await Promise.all(
+          Array.from({ length: 5 }, () => limiter.take('hang', rule, 1, new Date())),
+        );
+        expect(taken.every((result) => result.allowed)).toBe(true);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(limiter.sharing).toBe(false);
+      // Not a timeout per round: a try at most once a second, the other charges local at once.
+      expect(performance.now() - started).toBeLessThan(2000 + 3 * 500 + 1000);
+      await ownRelay.open();
+      await within(5000, async () => {
+        await limiter.take('hang', rule, 1, new Date());
+        return limiter.sharing;
+      });
+    } finally {
+      await limiter.close();
+      await ownRelay.close();
+    }
   });
 
   it('log the outage once when it starts and once when it ends', async () => {
