@@ -138,9 +138,8 @@ export function sigexOverHttp(options: SigexOverHttpOptions): SigexClient {
         signUrl: onSigex(body.signURL, 'signURL'),
         ...launchLink('eGovMobileLaunchLink', body.eGovMobileLaunchLink),
         ...launchLink('eGovBusinessLaunchLink', body.eGovBusinessLaunchLink),
-        // Epoch milliseconds.
-        ...(typeof expireAt === 'number' && Number.isFinite(expireAt)
-          ? { expiresAt: new Date(expireAt) }
+        ...(typeof expireAt === 'number' && Number.isFinite(expireAt) && expireAt > 0
+          ? { expiresAt: new Date(epochMs(expireAt)) }
           : {}),
       };
     },
@@ -184,6 +183,14 @@ export function sigexOverHttp(options: SigexOverHttpOptions): SigexClient {
       return signatures;
     },
   };
+}
+
+/**
+ * SIGEX's expireAt is in epoch milliseconds; a value that can only be seconds (before 1973
+ * as milliseconds) is read as seconds rather than expiring the signing at once.
+ */
+function epochMs(value: number): number {
+  return value < 1e11 ? value * 1000 : value;
 }
 
 /** Only https deep links reach the page: never javascript: or another scheme. */

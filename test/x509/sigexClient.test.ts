@@ -55,6 +55,9 @@ describe('the SIGEX client', () => {
       answering({ ...base, signURL: 'http://169.254.169.254/latest' }).register('d'),
     ).rejects.toThrow(SigexRefusedError);
     await expect(answering({ ...base, qrCode: '<svg/>' }).register('d')).rejects.toThrow(SigexRefusedError);
+    // expireAt in seconds, not the milliseconds SIGEX sends, is read as seconds.
+    const inSeconds = await answering({ ...base, expireAt: 1_900_000_000 }).register('d');
+    expect(inSeconds.expiresAt).toEqual(new Date(1_900_000_000_000));
   });
 
   it('sends the documents to sign as SIGEX’s client does, and resolves once eGov Mobile has them', async () => {
