@@ -349,6 +349,37 @@ export async function previewRegulatorAction(
   return preview;
 }
 
+/** What lifting an identity's link block would change: whether it is blocked now. */
+export async function previewLinkBlockLift(ctx: ServiceContext, identityId: string) {
+  const identity = await findIdentityById(ctx.db, identityId);
+  if (!identity) throw new NotFoundError('No such identity');
+  return { blocked: Boolean(identity.link_blocked_at) };
+}
+
+/** What resolving a conflict report would change: the holding binding it would revoke, if any. */
+export async function previewConflictResolution(
+  ctx: ServiceContext,
+  id: string,
+  resolution: 'revoke_existing' | 'dismiss',
+) {
+  const report = await findConflictReport(ctx.db, id);
+  if (!report) throw new NotFoundError('No such conflict report');
+  const changes: PlannedChange[] = [];
+  if (report.status === 'open' && resolution === 'revoke_existing') {
+    const binding = await findBinding(ctx.db, report.existing_binding_id);
+    if (binding && binding.status !== 'revoked') {
+      changes.push({
+        kind: 'binding',
+        id: binding.id,
+        account: binding.account,
+        from: binding.status,
+        to: 'revoked',
+      });
+    }
+  }
+  return { account: report.account, open: report.status === 'open', changes };
+}
+
 async function onAttestation(
   ctx: ServiceContext,
   trx: Kysely<Database>,
@@ -502,6 +533,18 @@ export async function searchExchangeQueries(ctx: ServiceContext, filter: QueryLo
 
 export async function readAuditLog(ctx: ServiceContext, p: { afterSeq?: number; limit: number }) {
   return listAudit(ctx.db, { ...(p.afterSeq !== undefined ? { afterSeq: p.afterSeq } : {}), limit: p.limit });
+}
+
+/**
+ * The audit entries about any of `subjects` (an identity, its bindings and attestations),
+ * newest first, at most `perSubject` each: the console's history of a person or a binding.
+ */
+export async function auditHistory(ctx: ServiceContext, subjects: string[], perSubject = 500) {
+  const seen = new Map<number, Awaited<ReturnType<typeof listAudit>>[number]>();
+  for (const subjectId of subjects) {
+    for (const entry of await listAudit(ctx.db, { subjectId, limit: perSubject })) seen.set(entry.seq, entry);
+  }
+  return [...seen.values()].sort((a, b) => b.seq - a.seq);
 }
 
 // ---------------------------------------------------------------- officers (operator CLI)

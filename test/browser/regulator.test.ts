@@ -225,13 +225,24 @@ describe.skipIf(skipBrowserSuite)('the regulator console in Chromium', () => {
         checkedThroughApi.push(`revoked identity (${locale})`);
         const answer = await me(citizen.page);
         expect(answer.bindings.find((b) => b.id === bindingId)?.status).toBe('revoked');
-        const blocked = await person!.browser.post('/v1/wallets/challenges', {
+        const blocked = await person!.browser.post('/v1/wallets/challenge', {
           account: 'eip155:1:0x000000000000000000000000000000000000dEaD',
         });
         expect(blocked.status).toBe(403);
       }
+      // Lift the link block: the person may link accounts again (the revoked one stays revoked).
+      await officer.click('#lift-link-block');
+      await act(locale, [], 'confirm-lift');
+      await expect.poll(() => officer.getAttribute('#console-link-block', 'data-blocked')).toBe('false');
+      expect(
+        (
+          await person!.browser.post('/v1/wallets/challenge', {
+            account: 'eip155:1:0x000000000000000000000000000000000000dEaD',
+          })
+        ).status,
+      ).toBe(201);
       await citizen.context.close();
-    }, 120_000);
+    }, 180_000);
 
     it(`resolves a conflict report from the console (${locale})`, async () => {
       const [holder, claimant] = await signedInCitizens(server, 2);
@@ -259,7 +270,7 @@ describe.skipIf(skipBrowserSuite)('the regulator console in Chromium', () => {
       expect(await officer.locator('#console-conflicts li', { hasText: account }).count()).toBe(0);
       // The claimant can now link the account.
       expect((await sign(claimant!.browser)).status).toBe(201);
-    }, 120_000);
+    }, 180_000);
   }
 
   it('shows the dashboard, the query log and the audit log with a verified inclusion proof, and signs out', async () => {
@@ -324,6 +335,6 @@ describe.skipIf(skipBrowserSuite)('the regulator console in Chromium', () => {
       expect(response?.status()).toBe(403);
       await checkPage(citizen.page, { lang: locale, page: 'regulator-forbidden', state: 'citizen' });
       await citizen.context.close();
-    }, 120_000);
+    }, 180_000);
   }
 });

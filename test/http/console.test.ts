@@ -2,13 +2,14 @@
 // console's sign-in and back, a citizen → a 403 page that says why, an officer → the
 // page), bad inputs answered with human pages, every lookup audited, the confirmation
 // step's plan equal to what the action then changes, and the dashboard's daily counts.
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setRegulatorRole } from '../../src/services/regulator.js';
 import { listAudit } from '../../src/store/repositories/auditLog.js';
 import { citizenWithAccounts } from '../exchange/exchangeFlow.js';
 import { startTestServer, type TestBrowser, type TestServer } from '../helpers/server.js';
 import { json } from './citizenFlow.js';
-import { signedInCitizens } from './walletFlow.js';
+import { askChallenge, signedInCitizens, submitSignature } from './walletFlow.js';
 
 let server: TestServer;
 let officer: { browser: TestBrowser; identityId: string; nationalId: string };
@@ -250,6 +251,59 @@ describe('actions', () => {
     expect(await html(response)).toContain('role="alert"');
     const identity = await html(await officer.browser.get(`/regulator/identities/${other!.identityId}`));
     expect(identity).toContain('data-status="revoked"');
+  });
+
+  it('plans a link block lift and a conflict resolution from the current state', async () => {
+    const [holder, claimant] = await signedInCitizens(server, 2);
+    await citizenWithAccounts(server, 1, holder!.browser);
+    await officer.browser.post('/v1/regulator/revocations', {
+      target: { identity: holder!.identityId },
+      reason: 'sanctions',
+      legalReference: LEGAL,
+    });
+    const lift = await html(
+      await officer.browser.get(`/regulator/act?action=lift&target=identity&id=${holder!.identityId}`),
+    );
+    expect(lift).toContain('The person will be able to link accounts again.');
+    expect(lift).toContain('data-endpoint="/v1/regulator/link-block-lifts"');
+    const unblocked = await html(
+      await officer.browser.get(`/regulator/act?action=lift&target=identity&id=${claimant!.identityId}`),
+    );
+    expect(unblocked).toContain('Nothing will change');
+
+    // A second person proves control of an account someone else holds: a report to resolve.
+    const [first, second] = await signedInCitizens(server, 2);
+    const signer = privateKeyToAccount(generatePrivateKey());
+    const account = `eip155:1:${signer.address}`;
+    for (const [browser, status] of [
+      [first!.browser, 201],
+      [second!.browser, 409],
+    ] as const) {
+      const challenge = await askChallenge(browser, account);
+      const response = await submitSignature(
+        browser,
+        challenge.message,
+        await signer.signMessage({ message: challenge.message }),
+      );
+      expect(response.status).toBe(status);
+    }
+    const report = await server.assembled.db
+      .selectFrom('conflict_reports')
+      .select(['id', 'existing_binding_id'])
+      .where('account', '=', account)
+      .executeTakeFirstOrThrow();
+    const revoke = await html(
+      await officer.browser.get(`/regulator/act?action=revoke_existing&target=conflict&id=${report.id}`),
+    );
+    expect(revoke).toContain(`data-id="${report.existing_binding_id}"`);
+    expect(revoke).toContain('active → revoked');
+    const dismiss = await html(
+      await officer.browser.get(`/regulator/act?action=dismiss&target=conflict&id=${report.id}`),
+    );
+    expect(dismiss).not.toContain(`data-id="${report.existing_binding_id}"`);
+    expect(dismiss).toContain('closed as dismissed');
+    const conflicts = await html(await officer.browser.get('/regulator/conflicts'));
+    expect(conflicts).toContain(`data-conflict-id="${report.id}"`);
   });
 
   it('counts links, suspensions and revocations per day on the dashboard', async () => {

@@ -7,20 +7,19 @@ import { verifyInclusion } from '../../../domain/audit/merkle.js';
 import { ProblemError, ValidationError } from '../../../domain/errors.js';
 import { DASHBOARD_MAX_DAYS, dailyActivity } from '../../../services/dashboard.js';
 import {
+  auditHistory,
   listConflicts,
   lookupByAccount,
   lookupByBinding,
   lookupByIdentity,
   lookupByNationalId,
+  previewConflictResolution,
+  previewLinkBlockLift,
   previewRegulatorAction,
   readAuditLog,
   searchExchangeQueries,
 } from '../../../services/regulator.js';
 import { currentCheckpoint, inclusion } from '../../../services/transparency.js';
-import { listAudit } from '../../../store/repositories/auditLog.js';
-import { findBinding } from '../../../store/repositories/bindings.js';
-import { findIdentityById } from '../../../store/repositories/identities.js';
-import { findConflictReport } from '../../../store/repositories/regulator.js';
 import type { AppEnv } from '../../env.js';
 import { Layout } from '../layout.js';
 import { consoleReturnPath, requireOfficerPage } from './access.js';
@@ -60,16 +59,6 @@ function SearchForm(props: { texts: Texts; value?: string; message?: string }) {
   );
 }
 
-/** The history of an identity: entries about it and about each of its bindings and attestations. */
-async function historyOf(c: C, subjects: string[]) {
-  const db = c.get('deps').services.db;
-  const seen = new Map<number, Awaited<ReturnType<typeof listAudit>>[number]>();
-  for (const subjectId of subjects) {
-    for (const entry of await listAudit(db, { subjectId, limit: 500 })) seen.set(entry.seq, entry);
-  }
-  return [...seen.values()].sort((a, b) => b.seq - a.seq);
-}
-
 async function identityPage(c: C, found: Awaited<ReturnType<typeof lookupByIdentity>>, status = 200) {
   const texts = textsOf(c);
   const back = `/regulator/identities/${encodeURIComponent(found.identity.id)}`;
@@ -77,7 +66,7 @@ async function identityPage(c: C, found: Awaited<ReturnType<typeof lookupByIdent
     found.identity.id,
     ...found.bindings.flatMap((b) => [b.id, ...b.attestations.map((a) => a.id)]),
   ];
-  const history = await historyOf(c, subjects);
+  const history = await auditHistory(c.get('deps').services, subjects);
   return c.html(
     <ConsoleFrame c={c} title={texts.t('console.identity.title')} section="search">
       <h1>{texts.t('console.identity.title')}</h1>
@@ -144,8 +133,7 @@ async function planAction(c: C, q: Record<string, string>): Promise<ActionPlan> 
     };
   }
   if (action === 'lift' && target === 'identity') {
-    const identity = await findIdentityById(services.db, id);
-    if (!identity) throw new ValidationError('No such identity', { errors: [{ pointer: '/id' }] });
+    const { blocked } = await previewLinkBlockLift(services, id);
     return {
       action,
       endpoint: '/v1/regulator/link-block-lifts',
@@ -153,36 +141,21 @@ async function planAction(c: C, q: Record<string, string>): Promise<ActionPlan> 
       targetText: texts.t('console.act.target.identity', { id }),
       changes: [],
       unchanged: [],
-      notes: identity.link_blocked_at ? [texts.t('console.act.liftsBlock')] : [],
+      notes: blocked ? [texts.t('console.act.liftsBlock')] : [],
       back,
     };
   }
   if ((action === 'revoke_existing' || action === 'dismiss') && target === 'conflict') {
-    const report = await findConflictReport(services.db, id);
-    if (!report) throw new ValidationError('No such conflict report', { errors: [{ pointer: '/id' }] });
-    const notes: string[] = [];
-    const changes: ActionPlan['changes'] = [];
-    if (report.status === 'open') {
-      const binding = await findBinding(services.db, report.existing_binding_id);
-      if (action === 'revoke_existing' && binding && binding.status !== 'revoked') {
-        changes.push({
-          kind: 'binding',
-          id: binding.id,
-          account: binding.account,
-          from: binding.status,
-          to: 'revoked',
-        });
-      }
-      notes.push(
-        texts.t(action === 'dismiss' ? 'console.act.conflictDismissed' : 'console.act.conflictResolved'),
-      );
-    }
+    const preview = await previewConflictResolution(services, id, action);
+    const notes = preview.open
+      ? [texts.t(action === 'dismiss' ? 'console.act.conflictDismissed' : 'console.act.conflictResolved')]
+      : [];
     return {
       action,
       endpoint: `/v1/regulator/conflicts/${encodeURIComponent(id)}/resolution`,
       body: { resolution: action },
-      targetText: texts.t('console.act.target.conflict', { id, account: report.account }),
-      changes,
+      targetText: texts.t('console.act.target.conflict', { id, account: preview.account }),
+      changes: preview.changes,
       unchanged: [],
       notes,
       back: consoleReturnPath(q.back ?? '/regulator/conflicts'),
@@ -290,7 +263,10 @@ export function consoleRoutes() {
     const texts = textsOf(c);
     const found = await lookupByBinding(c.get('deps').services, c.get('regulator')!, c.req.param('id'));
     const back = `/regulator/bindings/${encodeURIComponent(found.binding.id)}`;
-    const history = await historyOf(c, [found.binding.id, ...found.binding.attestations.map((a) => a.id)]);
+    const history = await auditHistory(c.get('deps').services, [
+      found.binding.id,
+      ...found.binding.attestations.map((a) => a.id),
+    ]);
     return c.html(
       <ConsoleFrame c={c} title={texts.t('console.binding.title')} section="search">
         <h1>{texts.t('console.binding.title')}</h1>
