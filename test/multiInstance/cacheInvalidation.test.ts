@@ -3,12 +3,16 @@
 // within a second, though each caches keys for 30 s; a status change is seen by the other
 // instance's lookup as soon. A listener that lost its connection drops its cache when it
 // is back, since notices sent meanwhile are lost.
+
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { type AssembledApp, assemble } from '../../src/runtime/assemble.js';
 import { revokeApiClient } from '../../src/services/apiClients.js';
 import { changeBinding } from '../../src/services/bindingStatus.js';
+import { announceChange, CHANGE_CHANNEL } from '../../src/store/repositories/changeNotices.js';
+import { inTransaction } from '../../src/store/transaction.js';
 import { api, apiClient, citizenWithAccounts } from '../exchange/exchangeFlow.js';
 import { postgresRelay, type TcpRelay } from '../helpers/postgres.js';
 import type { TestServer } from '../helpers/server.js';
@@ -94,6 +98,29 @@ describe('several instances, one database', () => {
       actor: { type: 'regulator', id: null },
     });
     expect(await within(1000, async () => (await statusOnB()) === 'suspended')).toBeLessThan(1000);
+  });
+
+  it('send a notice when its change commits, and none for a change rolled back', async () => {
+    const listener = new pg.Client({ connectionString: pair.databaseUrl });
+    await listener.connect();
+    const heard: string[] = [];
+    listener.on('notification', (message) => heard.push(message.payload ?? ''));
+    try {
+      await listener.query(`listen ${CHANGE_CHANNEL}`);
+      const { db } = pair.a.assembled.services;
+      await expect(
+        inTransaction(db, async (trx) => {
+          await announceChange(trx, { kind: 'api_client', keyPrefix: 'rolledback' });
+          throw new Error('the change fails after its notice');
+        }),
+      ).rejects.toThrow('the change fails');
+      await inTransaction(db, (trx) => announceChange(trx, { kind: 'api_client', keyPrefix: 'committed' }));
+      await within(1000, async () => heard.length > 0);
+      // Notices arrive in commit order: had the rolled-back one been sent, it would be first.
+      expect(heard.map((payload) => JSON.parse(payload).keyPrefix)).toEqual(['committed']);
+    } finally {
+      await listener.end();
+    }
   });
 
   it('drop the cache of an instance whose listener was away when the notice was sent', async () => {
