@@ -206,6 +206,13 @@ describe.skipIf(skipBrowserSuite)('the citizen pages in Chromium', () => {
       await expect.poll(() => page.isVisible('#link-message')).toBe(true);
       const first = (await page.textContent('#link-message')) ?? '';
       expect(first).toContain(other.address);
+      // The copy button puts the message on the clipboard exactly as issued.
+      await chromiumPage!.context.grantPermissions(['clipboard-read', 'clipboard-write'], {
+        origin: server.baseUrl,
+      });
+      await page.click('#link-copy');
+      await expect.poll(() => feedbackNear(page, '#link-copy').textContent()).toBe(text('common.copied'));
+      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(first);
       // No registry on this chain: no on-chain proof offered.
       expect(await page.isVisible('#link-tx')).toBe(false);
       // A signature of another message: refused, and the used challenge is replaced.
