@@ -15,6 +15,7 @@ import { createJsonLogger, type Logger } from '../observability/logger.js';
 import { ChainPublisher } from '../services/chainPublisher.js';
 import { purgeExpired } from '../services/housekeeping.js';
 import { directInterestWriter, rememberingInterestWriter } from '../services/interest.js';
+import { INTEGRATION_BATCH, integrate } from '../services/logIntegrator.js';
 import { BufferedQueryLog } from '../services/queryLog.js';
 import { deliverDueWebhooks } from '../services/webhooks.js';
 import { openDurableObjectDatabase } from '../store/durableObjectSqlite.js';
@@ -26,12 +27,18 @@ import { loadWorkerSecrets } from './workerSecrets.js';
 interface Env {
   SERVICE: {
     idFromName(name: string): unknown;
-    get(id: unknown): { fetch(request: Request): Promise<Response>; runBackgroundWork(): Promise<void> };
+    get(id: unknown): {
+      fetch(request: Request): Promise<Response>;
+      runBackgroundWork(options?: { housekeeping: boolean }): Promise<void>;
+    };
   };
   [name: string]: unknown;
 }
 
-/** After a request, background work runs this soon (webhooks are due at once). */
+/**
+ * After a request, background work runs this soon (webhooks are due at once), unless
+ * BACKGROUND_ALARM=off (the test suites run it themselves; the cron still runs).
+ */
 const ALARM_DELAY_MS = 1000;
 
 /** The variables and secrets of the Worker, without its bindings. */
@@ -100,23 +107,31 @@ export class WalletAttestService extends DurableObject<Env> {
     const { app, services } = await this.ready;
     const response = await app.fetch(request);
     this.ctx.waitUntil(services.queryLog.flush());
-    if ((await this.ctx.storage.getAlarm()) === null) {
+    if (this.env.BACKGROUND_ALARM !== 'off' && (await this.ctx.storage.getAlarm()) === null) {
       await this.ctx.storage.setAlarm(Date.now() + ALARM_DELAY_MS);
     }
     return response;
   }
 
+  /** Soon after a request: what it may have made due (webhooks, chain publications, tiles). */
   async alarm(): Promise<void> {
-    await this.runBackgroundWork();
+    await this.runBackgroundWork({ housekeeping: false });
   }
 
-  /** One pass of what the Node runtime's loops do (backgroundWork.ts). */
-  async runBackgroundWork(): Promise<void> {
+  /**
+   * One pass of what the Node runtime's loops do (backgroundWork.ts). Housekeeping only
+   * from the cron, once a minute as on Node: run after every request it would remove an
+   * expired challenge before its holder is told that it expired.
+   */
+  async runBackgroundWork(options: { housekeeping: boolean } = { housekeeping: true }): Promise<void> {
     const { services, logger } = await this.ready;
     const passes: [string, () => Promise<unknown>][] = [
       ['webhook dispatch', () => deliverDueWebhooks(services, (input, init) => fetch(input, init))],
       ['chain publisher', () => new ChainPublisher(services).publishDue()],
-      ['housekeeping', () => purgeExpired(services)],
+      ['log integrator', () => integrate(services, { maxEntries: 20 * INTEGRATION_BATCH })],
+      ...(options.housekeeping
+        ? [['housekeeping', () => purgeExpired(services)] as [string, () => Promise<unknown>]]
+        : []),
       ['query-log flush', () => services.queryLog.flush()],
     ];
     for (const [loop, run] of passes) {

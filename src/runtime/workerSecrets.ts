@@ -42,7 +42,8 @@ export async function loadWorkerSecrets(
   storage: SecretStorage,
   now: Date,
 ): Promise<WorkerSecrets> {
-  const { dataEncryptionKeys, lookupHashKey, attestationSigningKeys, attesterPrivateKey } = config.secrets;
+  const { dataEncryptionKeys, lookupHashKey, attestationSigningKeys, attesterPrivateKey, logSigningKey } =
+    config.secrets;
   const encryption =
     dataEncryptionKeys ??
     (await kept(storage, 'dev:dataEncryptionKeys', async () => `dev1:${toBase64Url(randomBytes(32))}`));
@@ -58,12 +59,14 @@ export async function loadWorkerSecrets(
           signingKeys: [await generateSigningKey(config.attestations.alg, now)],
           attesterPrivateKey: generatePrivateKey(),
         }));
+  const logKey =
+    logSigningKey ?? (await kept(storage, 'dev:logSigningKey', async () => toBase64Url(randomBytes(32))));
   const devIdpSigningKey = config.identitySources.includes('dev')
     ? await kept(storage, 'dev:devIdpSigningKey', generateDevIdpSigningKey)
     : undefined;
   return {
     dataKeys: { encryption: parseDataEncryptionKeys(encryption), lookup: parseLookupHashKey(lookup) },
     ...(devIdpSigningKey ? { devIdpSigningKey } : {}),
-    keys: keyStoreFromMaterial(() => material),
+    keys: keyStoreFromMaterial(() => ({ ...material, logSigningKey: logKey })),
   };
 }

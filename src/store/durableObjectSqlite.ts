@@ -7,14 +7,19 @@
 // `ctx.storage.transaction(closure)`, kept open here until Kysely commits or rolls back,
 // and it may await (Web Crypto for the audit hash) between statements.
 import {
+  type BinaryOperationNode,
   type CompiledQuery,
+  createQueryId,
   type DatabaseConnection,
   type DatabaseIntrospector,
   type DatabaseMetadata,
   type Dialect,
   type DialectAdapter,
   type Driver,
+  InsertQueryNode,
   Kysely,
+  OperatorNode,
+  PrimitiveValueListNode,
   type QueryCompiler,
   type QueryResult,
   type SchemaMetadata,
@@ -23,8 +28,42 @@ import {
   SqliteQueryCompiler,
   sql,
   type TableMetadata,
+  ValuesNode,
 } from 'kysely';
 import type { Database } from './database.js';
+
+/**
+ * The storage's SQLite binds at most 100 parameters to a statement (better-sqlite3's and
+ * PostgreSQL's limits are in the tens of thousands). Two kinds of statement pass that in
+ * the service, and both are reshaped here rather than in every repository:
+ * - `x in (…)` over a long list (a batch lookup of 1,000 accounts) binds the list as one
+ *   JSON array instead: `x in (select value from json_each(?))`, which SQLite answers
+ *   through the same index;
+ * - a multi-row insert (query-log and interest batches) is run as several inserts of as
+ *   many rows as fit (see DurableObjectConnection).
+ */
+export const MAX_BOUND_PARAMETERS = 100;
+/** Lists longer than this go through json_each, leaving room for the statement's other parameters. */
+const LONGEST_INLINE_LIST = 32;
+
+class DurableObjectQueryCompiler extends SqliteQueryCompiler {
+  protected override visitBinaryOperation(node: BinaryOperationNode): void {
+    const list = node.rightOperand;
+    const operator = OperatorNode.is(node.operator) ? node.operator.operator : undefined;
+    if (
+      (operator === 'in' || operator === 'not in') &&
+      PrimitiveValueListNode.is(list) &&
+      list.values.length > LONGEST_INLINE_LIST
+    ) {
+      this.visitNode(node.leftOperand);
+      this.append(` ${operator} (select value from json_each(`);
+      this.appendValue(JSON.stringify(list.values));
+      this.append('))');
+      return;
+    }
+    super.visitBinaryOperation(node);
+  }
+}
 
 /** The part of a Durable Object's storage used here (structural: no Workers types in store/). */
 export interface DurableObjectSqlStorage {
@@ -68,6 +107,9 @@ class DurableObjectConnection implements DatabaseConnection {
   constructor(private readonly storage: DurableObjectSqlStorage) {}
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    if (compiled.parameters.length > MAX_BOUND_PARAMETERS && InsertQueryNode.is(compiled.query)) {
+      return this.executeInsertInParts(compiled.query);
+    }
     const { sql } = this.storage;
     const rows = (await whenUnlocked(() =>
       sql.exec(compiled.sql, ...compiled.parameters.map(bindable)).toArray(),
@@ -78,6 +120,38 @@ class DurableObjectConnection implements DatabaseConnection {
       rows,
       numAffectedRows: BigInt(Number(counts?.changes ?? 0)),
       insertId: BigInt(Number(counts?.id ?? 0)),
+    };
+  }
+
+  /**
+   * One insert per part of the rows that fits the parameter limit. The parts run one
+   * after another without awaiting anything in between, which the storage commits as one
+   * (its writes coalesce until the next await), and inside a transaction they are part of it.
+   */
+  private async executeInsertInParts<R>(query: InsertQueryNode): Promise<QueryResult<R>> {
+    const values = query.values;
+    if (!values || !ValuesNode.is(values)) throw new Error('An insert this large must list its rows');
+    const columns = Math.max(1, query.columns?.length ?? 1);
+    const rowsPerPart = Math.max(1, Math.floor((MAX_BOUND_PARAMETERS - 10) / columns));
+    const compiler = new DurableObjectQueryCompiler();
+    const parts: CompiledQuery[] = [];
+    for (let i = 0; i < values.values.length; i += rowsPerPart) {
+      const part = InsertQueryNode.cloneWith(query, {
+        values: ValuesNode.create(values.values.slice(i, i + rowsPerPart)),
+      });
+      parts.push(compiler.compileQuery(part, createQueryId()));
+    }
+    const results = await whenUnlocked(() =>
+      parts.map((part) => {
+        const { sql } = this.storage;
+        const rows = sql.exec(part.sql, ...part.parameters.map(bindable)).toArray() as R[];
+        const [counts] = sql.exec('select changes() as changes').toArray();
+        return { rows, changes: Number(counts?.changes ?? 0) };
+      }),
+    );
+    return {
+      rows: results.flatMap((result) => result.rows),
+      numAffectedRows: BigInt(results.reduce((sum, result) => sum + result.changes, 0)),
     };
   }
 
@@ -199,7 +273,7 @@ export class DurableObjectSqliteDialect implements Dialect {
     return new DurableObjectDriver(this.storage);
   }
   createQueryCompiler(): QueryCompiler {
-    return new SqliteQueryCompiler();
+    return new DurableObjectQueryCompiler();
   }
   createAdapter(): DialectAdapter {
     return new SqliteAdapter();

@@ -1,8 +1,15 @@
-// Write transactions. Every state change appends to the audit log, whose next entry
-// depends on the current tail; on PostgreSQL concurrent writers therefore take one
-// transaction-scoped advisory lock first, so they queue instead of colliding on the
-// audit sequence (or deadlocking on it after locking other rows). SQLite already runs one
-// write transaction at a time.
+// The unit of work every use case runs its state change in: `inTransaction(db, work)`.
+// Its reads, its writes and the audit entries it appends commit together or not at all,
+// with what the bodies rely on (docs/architecture.md, "The unit of work"): writers one at
+// a time, so an audit append reads the true tail (and the primary key on `seq` turns any
+// slip into a rollback, never a forked chain); a body reads its own writes and may await
+// between statements (the audit hash, signing); a unique violation rolls the whole unit
+// back, and the body may then run again. The adapters are Kysely dialects: an SQLite file
+// (one write transaction at a time by design), PostgreSQL (the transaction-scoped
+// advisory lock below, so concurrent writers across instances queue instead of colliding
+// on the audit sequence or deadlocking on it) and a Durable Object's storage on Workers
+// (durableObjectSqlite.ts: one connection, held by a transaction from begin to commit).
+// test/backends/unitOfWork.test.ts checks the guarantees on all three.
 import { type Kysely, PostgresAdapter, sql } from 'kysely';
 import type { Database } from './database.js';
 
