@@ -63,7 +63,8 @@ document.addEventListener('click', (event) => {
   }
   const byItem = ITEM_ACTIONS[button.dataset.action ?? ''];
   const item = button.closest<HTMLElement>('li');
-  if (byItem && item) void guarded(button, () => byItem(item, button))();
+  // Item actions ask first (or open a form): no progress note while the citizen decides.
+  if (byItem && item) void guarded(button, () => byItem(item, button), { progress: false })();
 });
 
 discoverStandardWallets();

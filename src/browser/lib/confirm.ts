@@ -7,6 +7,7 @@ export function confirmInline(
   p: { text: string; warning?: string; confirmLabel: string },
 ): Promise<boolean> {
   item.querySelector(':scope > .confirm')?.remove();
+  const trigger = document.activeElement instanceof HTMLElement ? document.activeElement : undefined;
   const box = document.createElement('div');
   box.className = 'confirm';
   box.setAttribute('role', 'group');
@@ -37,6 +38,8 @@ export function confirmInline(
   return new Promise((resolve) => {
     const answer = (value: boolean) => () => {
       box.remove();
+      // Declined, the citizen is back where they were; confirmed, the list is re-rendered.
+      if (!value) trigger?.focus();
       resolve(value);
     };
     yes.addEventListener('click', answer(true), { once: true });

@@ -1,6 +1,7 @@
 // Every failure the citizen pages can meet, in the page's language: refusals of the API
 // (PageError, from the problem catalogue), WebAuthn ceremonies that did not complete,
-// NCALayer, wallets; never a browser's or a library's own wording.
+// NCALayer (wallets' failures are turned into PageErrors where they are called); never a
+// browser's or a library's own wording.
 import { WebAuthnError } from '@simplewebauthn/browser';
 import { message, PageError } from '../common.js';
 import { NcaLayerError } from './ncalayer.js';
@@ -31,23 +32,10 @@ function ncaLayerText(error: NcaLayerError): string {
   return message('citizen.ncalayer.failed');
 }
 
-/** EIP-1193 and Wallet Standard wallets refuse with code 4001 or a "rejected" error. */
-function isWalletRefusal(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const { code, name } = error as { code?: unknown; name?: unknown };
-  return (
-    code === 4001 ||
-    code === 'ACTION_REJECTED' ||
-    name === 'WalletSignMessageError' ||
-    name === 'UserRejectedRequestError'
-  );
-}
-
 export function humanText(error: unknown): string {
   if (error instanceof PageError) return error.message;
   if (error instanceof NcaLayerError) return ncaLayerText(error);
   const webAuthn = webAuthnText(error);
   if (webAuthn) return webAuthn;
-  if (isWalletRefusal(error)) return message('citizen.link.walletRefused');
   return message('error.generic.body');
 }

@@ -45,19 +45,23 @@ export function groupById(id: string): Element {
 
 /**
  * Runs a button's action: the button is busy meanwhile (no double submission), a
- * progress note appears in its group, and a failure is told there in human words.
+ * progress note appears in its group (not for actions that first ask a question), and a
+ * failure is told there in human words.
  */
-export function guarded(button: HTMLElement, action: () => Promise<void>): () => Promise<void> {
+export function guarded(
+  button: HTMLElement,
+  action: () => Promise<void>,
+  options: { progress: boolean } = { progress: true },
+): () => Promise<void> {
   return async () => {
     if (button.getAttribute('aria-disabled') === 'true') return;
     const group = groupOf(button);
     button.setAttribute('aria-disabled', 'true');
     button.setAttribute('aria-busy', 'true');
-    const slot = slotOf(group);
     const progress = document.createElement('p');
     progress.className = 'progress';
     progress.textContent = message('common.working');
-    slot.replaceChildren(progress);
+    if (options.progress) slotOf(group).replaceChildren(progress);
     try {
       await action();
       progress.remove();

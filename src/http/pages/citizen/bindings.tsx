@@ -37,7 +37,7 @@ export function AccountId({ account }: { account: string }) {
 }
 
 /** What the citizen sees as the status: an expired attestation of a live link says so. */
-export function displayedStatus(binding: OwnBinding): string {
+function displayedStatus(binding: OwnBinding): string {
   if (binding.status === 'active' && binding.attestation?.state === 'expired') return 'expired';
   return binding.status;
 }
