@@ -19,7 +19,7 @@ import {
   launchChromiumWithPasskeys,
   skipBrowserSuite,
 } from '../helpers/chromium.js';
-import { checkPage, saveDocScreenshot, writeDocScreenshots } from '../helpers/pageChecks.js';
+import { checkPage } from '../helpers/pageChecks.js';
 import { startTestServer, type TestBrowser, type TestServer } from '../helpers/server.js';
 import { json } from '../http/citizenFlow.js';
 import { askChallenge, signedInCitizens, submitSignature } from '../http/walletFlow.js';
@@ -117,8 +117,6 @@ describe.skipIf(skipBrowserSuite)('the regulator console in Chromium', () => {
     expect(await officer.textContent('#action-confirm-reason')).toBe(WORDS[locale].fraud);
     expect(await officer.textContent('#action-confirm-legal')).toBe('Court of Astana, case 2-1234/2026');
     await checkPage(officer, { lang: locale, page: 'regulator-act', state: shot });
-    if (writeDocScreenshots && shot === 'confirm-suspend')
-      await saveDocScreenshot(officer, 'regulator-confirm', locale);
     await officer.click('#action-confirm');
     await officer.waitForSelector('#action-result', { state: 'visible', timeout: 15_000 });
     expect(await officer.getAttribute('#action-result', 'role')).toBe('status');
@@ -160,7 +158,6 @@ describe.skipIf(skipBrowserSuite)('the regulator console in Chromium', () => {
       expect(await officer.textContent('#console-identity .national-id')).toBe(person!.nationalId);
       expect(await row.getAttribute('data-status')).toBe('active');
       await checkPage(officer, { lang: locale, page: 'regulator-identity', state: 'found' });
-      if (writeDocScreenshots) await saveDocScreenshot(officer, 'regulator-search', locale);
 
       // Suspend the account.
       await row.locator('a[data-action="suspend"][data-target="account"]').click();
@@ -324,9 +321,6 @@ describe.skipIf(skipBrowserSuite)('the regulator console in Chromium', () => {
         await officer.goto(`${server.baseUrl}${path}`);
         expect(await officer.getAttribute('html', 'lang')).toBe(locale);
         await checkPage(officer, { lang: locale, page: name, state });
-        if (writeDocScreenshots && name === 'regulator-dashboard') {
-          await saveDocScreenshot(officer, 'regulator-dashboard', locale);
-        }
       }
       // A citizen who opens the console sees why not.
       const [person] = await signedInCitizens(server, 1);
