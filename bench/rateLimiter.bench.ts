@@ -13,6 +13,7 @@ import { type BucketRule, type TakeResult, takeResult } from '../src/domain/exch
 import { silentLogger } from '../src/observability/logger.js';
 import { RedisRateLimiter } from '../src/runtime/redisRateLimiter.js';
 import { MemoryRateLimiter, type RateLimiter } from '../src/services/rateLimiter.js';
+import { createRateBucketsTable, PostgresRateLimiter } from './postgresRateLimiter.js';
 
 const { values } = parseArgs({
   options: {
@@ -22,32 +23,6 @@ const { values } = parseArgs({
   },
 });
 const seconds = Number(values.seconds);
-
-// The refill and take of the domain's takeTokens in one upsert; `granted` carries the
-// answer out of the one statement (RETURNING sees only the new row).
-const CHARGE_SQL = `
-insert into rate_buckets as b (key, tokens, at_ms, granted)
-values ($1, case when $2::float8 >= $4::float8 then $2::float8 - $4::float8 else $2::float8 end, $5::float8, $2::float8 >= $4::float8)
-on conflict (key) do update set
-  tokens = case when least($2::float8, b.tokens + greatest(0, $5::float8 - b.at_ms) / 1000 * $3::float8) >= $4::float8
-    then least($2::float8, b.tokens + greatest(0, $5::float8 - b.at_ms) / 1000 * $3::float8) - $4::float8
-    else least($2::float8, b.tokens + greatest(0, $5::float8 - b.at_ms) / 1000 * $3::float8) end,
-  granted = least($2::float8, b.tokens + greatest(0, $5::float8 - b.at_ms) / 1000 * $3::float8) >= $4::float8,
-  at_ms = greatest(b.at_ms, $5::float8)
-returning tokens, at_ms, granted`;
-
-class PostgresRateLimiter implements RateLimiter {
-  constructor(private readonly pool: pg.Pool) {}
-  async take(key: string, rule: BucketRule, cost: number, now: Date): Promise<TakeResult> {
-    const { rows } = await this.pool.query<{ tokens: number; at_ms: number; granted: boolean }>({
-      name: 'charge',
-      text: CHARGE_SQL,
-      values: [key, rule.burst, rule.perSecond, cost, now.getTime()],
-    });
-    const row = rows[0]!;
-    return takeResult(rule, cost, { tokens: row.tokens, at: row.at_ms }, row.granted);
-  }
-}
 
 /** The bare round trip, for scale: what any statement costs before it does anything. */
 class RoundTripOnly implements RateLimiter {
@@ -101,9 +76,7 @@ const redis = new RedisRateLimiter({
   commandTimeoutMs: 5000,
 });
 try {
-  await pool.query(
-    'create unlogged table rate_buckets (key text primary key, tokens float8 not null, at_ms float8 not null, granted boolean not null)',
-  );
+  await createRateBucketsTable(pool);
   await redis.take('probe', RULE, 0, new Date());
   if (!redis.sharing) throw new Error(`Redis is not reachable at ${values['redis-url']}`);
   const limiters: [string, RateLimiter][] = [
