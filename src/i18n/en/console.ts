@@ -117,7 +117,7 @@ export const regulatorConsole = {
   'console.act.backToDetail': 'Back',
   'console.act.working': 'Waiting for your passkey…',
   'console.act.passkeyCancelled': 'The passkey was not used, so nothing has changed. You can try again.',
-  'console.act.done': 'Done: {bindings} account link(s) and {attestations} single attestation(s) changed.',
+  'console.act.done': 'Done. Account links changed: {bindings}; single attestations changed: {attestations}.',
   'console.act.nothingChanged': 'Nothing changed: the target was already in this state.',
   'console.act.lifted': 'The link block is lifted: the person can link accounts again.',
   'console.act.notBlocked': 'Nothing changed: the person was not blocked.',
