@@ -58,7 +58,7 @@ export const regulatorConsole: Record<keyof typeof english, string> = {
   'console.bindings.none': 'Байланыстырылған шот жоқ.',
   'console.bindings.status': 'Мәртебесі',
   'console.bindings.linked': 'Байланыстырылды',
-  'console.bindings.changed': 'Мәртебе күші',
+  'console.bindings.changed': 'Мәртебе берілген күні',
   'console.bindings.id': 'Байланыстыру идентификаторы',
   'console.attestations.caption': 'Осы шоттың аттестаттары',
   'console.attestations.id': 'Аттестат',
