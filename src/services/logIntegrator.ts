@@ -78,8 +78,6 @@ async function integrateBatch(ctx: ServiceContext, head: TreeHead, limit: number
   return written ? { size: builder.size, rootHash, integratedAt: at } : readTreeHead(ctx.db);
 }
 
-const running = new WeakMap<Kysely<Database>, Promise<unknown>>();
-
 export interface IntegrateOptions {
   /** Integrate up to this size at most (default: every entry committed before the call). */
   upTo?: number;
@@ -87,32 +85,53 @@ export interface IntegrateOptions {
   maxEntries?: number;
 }
 
+interface Queue {
+  /** The end of the last run queued in this process. */
+  tail: Promise<unknown>;
+  /** A run without bounds that has not started yet: later callers without bounds join it. */
+  waiting?: Promise<IntegrationReport>;
+}
+
+const queues = new WeakMap<Kysely<Database>, Queue>();
+
 /**
  * Integrates every entry committed before the call, batch by batch, within the bounds
- * given. Calls in one process queue behind each other; instances coordinate through the
- * size row.
+ * given. Calls in one process run one after another, and callers without bounds share a
+ * run that has not started yet (it reads the log's end after they called, so it covers
+ * their entries): a burst of readers costs one run, not one each. Instances coordinate
+ * through the size row.
  */
 export function integrate(ctx: ServiceContext, options: IntegrateOptions = {}): Promise<IntegrationReport> {
-  const previous = running.get(ctx.db) ?? Promise.resolve();
-  const run = previous.then(async () => {
-    let head = await readTreeHead(ctx.db);
-    const from = head.size;
-    const target = Math.min(
-      options.upTo ?? (await lastAuditSeq(ctx.db)),
-      from + (options.maxEntries ?? Number.MAX_SAFE_INTEGER - from),
-    );
-    while (head.size < target) {
-      const next = await integrateBatch(ctx, head, Math.min(INTEGRATION_BATCH, target - head.size));
-      if (next.size === head.size) break; // nothing committed beyond: a gap that a later run fills
-      head = next;
-    }
-    return { from, to: head.size, head };
+  let queue = queues.get(ctx.db);
+  if (!queue) {
+    queue = { tail: Promise.resolve() };
+    queues.set(ctx.db, queue);
+  }
+  const unbounded = options.upTo === undefined && options.maxEntries === undefined;
+  if (unbounded && queue.waiting) return queue.waiting;
+  const current = queue;
+  const run = current.tail.then(() => {
+    if (current.waiting === run) current.waiting = undefined;
+    return integrateNow(ctx, options);
   });
-  running.set(
-    ctx.db,
-    run.catch(() => undefined),
-  );
+  if (unbounded) current.waiting = run;
+  current.tail = run.catch(() => undefined);
   return run;
+}
+
+async function integrateNow(ctx: ServiceContext, options: IntegrateOptions): Promise<IntegrationReport> {
+  let head = await readTreeHead(ctx.db);
+  const from = head.size;
+  const target = Math.min(
+    options.upTo ?? (await lastAuditSeq(ctx.db)),
+    from + (options.maxEntries ?? Number.MAX_SAFE_INTEGER - from),
+  );
+  while (head.size < target) {
+    const next = await integrateBatch(ctx, head, Math.min(INTEGRATION_BATCH, target - head.size));
+    if (next.size === head.size) break; // nothing committed beyond: a gap that a later run fills
+    head = next;
+  }
+  return { from, to: head.size, head };
 }
 
 /** The integrated tree head, after integrating what was committed before the call. */

@@ -184,6 +184,22 @@ describe('the tiled log, read by an independent client', () => {
     expect(served).toMatchObject({ proof: path, rootHash: root.toString('hex') });
   });
 
+  it('lists to each of many concurrent readers the entries committed before they asked', async () => {
+    for (let round = 0; round < 3; round++) {
+      await appendEntries(1); // i = 0: about the citizen
+      const newest = (await server.assembled.db
+        .selectFrom('audit_log')
+        .select((eb) => eb.fn.max('seq').as('seq'))
+        .executeTakeFirstOrThrow()) as { seq: number };
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, async () =>
+          json<{ entries: { seq: number }[] }>(await citizen.browser.get('/v1/me/audit')),
+        ),
+      );
+      for (const { entries } of answers) expect(entries.at(-1)!.seq).toBe(Number(newest.seq));
+    }
+  });
+
   it('shows two checkpoints consistent: the later tiles hold the earlier tree', async () => {
     const before = await checkpoint();
     await appendEntries(300);
