@@ -51,6 +51,9 @@ function feedbackNear(page: Page, selector: string) {
   return page.locator(`[data-feedback]:has(${selector}) > .feedback-slot > .feedback`);
 }
 
+const SEPOLIA = 'eip155:11155111';
+const REGISTRY = '0x00000000000000000000000000000000000a11ce';
+
 const LANGUAGES: { locale: Locale; person: number }[] = [
   { locale: 'kk', person: 0 },
   { locale: 'ru', person: 1 },
@@ -61,7 +64,13 @@ describe.skipIf(skipBrowserSuite)('the citizen pages in Chromium', () => {
   let server: TestServer;
 
   beforeAll(async () => {
-    server = await startTestServer();
+    // A second Ethereum network with the registry: plain addresses fit two networks, and the
+    // on-chain proof is offered there only (its RPC is never reached by these tests).
+    server = await startTestServer({
+      CHAINS: `eip155:1,${SEPOLIA}`,
+      CHAIN_EIP155_11155111_RPC_URL: 'http://127.0.0.1:9',
+      CHAIN_EIP155_11155111_REGISTRY: REGISTRY,
+    });
   }, 60_000);
   afterAll(() => server?.close());
 
@@ -201,7 +210,7 @@ describe.skipIf(skipBrowserSuite)('the citizen pages in Chromium', () => {
     it('gives a fresh message to sign after a failed manual link, without on-chain fields', async () => {
       const other = privateKeyToAccount(generatePrivateKey());
       await page.click('#link-manual summary');
-      await page.fill('#link-account', other.address);
+      await page.fill('#link-account', `eip155:1:${other.address}`);
       await page.click('#link-challenge');
       await expect.poll(() => page.isVisible('#link-message')).toBe(true);
       const first = (await page.textContent('#link-message')) ?? '';
@@ -232,6 +241,21 @@ describe.skipIf(skipBrowserSuite)('the citizen pages in Chromium', () => {
         .poll(() => feedbackNear(page, '#link-challenge').textContent(), { timeout: 10_000 })
         .toBe(text('citizen.link.linked', { account }));
     }, 60_000);
+
+    it('asks the network of a plain address, and offers the on-chain proof where it exists', async () => {
+      const address = privateKeyToAccount(generatePrivateKey()).address;
+      await page.fill('#link-account', address);
+      await page.click('#link-challenge');
+      const feedback = feedbackNear(page, '#link-challenge');
+      await expect.poll(() => feedback.textContent()).toBe(text('citizen.link.severalChains'));
+      expect(await page.isVisible('#link-chain')).toBe(true);
+      await page.selectOption('#link-chain', SEPOLIA);
+      await page.click('#link-challenge');
+      await expect.poll(() => page.textContent('#link-message')).toContain(address);
+      expect(await page.isVisible('#link-tx')).toBe(true);
+      expect((await page.textContent('#link-registry'))?.toLowerCase()).toContain(REGISTRY);
+      expect(await page.textContent('#link-digest')).toContain('proveControl');
+    }, 30_000);
 
     it('fits a 390 px wide screen without sideways scrolling', async () => {
       await page.setViewportSize({ width: 390, height: 844 });
