@@ -18,11 +18,22 @@ const STATEMENT_CACHE_SIZE = 1000;
  * Safe because Kysely runs one query at a time on the connection and finishes (or, for a
  * stream, holds the connection through) each statement before the next.
  */
+/**
+ * Kysely begins SQLite transactions as deferred, which take the write lock only at their
+ * first write. In WAL mode, if another connection to the file commits between such a
+ * transaction's first read and its first write (the query-log thread, another process),
+ * the write fails at once with SQLITE_BUSY_SNAPSHOT, which no busy timeout waits out.
+ * Every transaction here is a write transaction (store/transaction.ts), so it takes the
+ * write lock at its start and waits for it instead.
+ */
+const BEGIN_WRITE = 'begin immediate';
+
 export function withStatementCache(sqlite: SQLite.Database, size = STATEMENT_CACHE_SIZE): SqliteDatabase {
   const statements = new Map<string, SQLite.Statement>();
   return {
     close: () => sqlite.close(),
-    prepare(sql: string) {
+    prepare(text: string) {
+      const sql = text === 'begin' ? BEGIN_WRITE : text;
       let statement = statements.get(sql);
       if (statement) {
         // Most recently used last, so the first key is the one to evict.
