@@ -9,6 +9,7 @@ import { openKeyStore, rotateSigningKey } from '../runtime/fileKeyStore.js';
 import { createApiClient, listClients, revokeApiClient } from '../services/apiClients.js';
 import { listOfficers, setRegulatorRole } from '../services/regulator.js';
 import { currentCheckpoint, verifyAuditLog } from '../services/transparency.js';
+import { feedWitness } from '../services/witnessFeed.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { SEED_USAGE, seedCommand } from './seed.js';
 
@@ -21,6 +22,10 @@ Commands:
                    checkpoint; report the first break and each failing checkpoint
                    (the issuer is the one the checkpoints name; --issuer requires one)
   audit checkpoint sign (and store) a checkpoint of the audit log as it is now
+  audit witness --vkey <witness vkey> --url <submission prefix>
+                   submit the log's checkpoint to a witness (c2sp.org/tlog-witness
+                   add-checkpoint, e.g. litewitness) and store its cosignature; the
+                   witness must be in LOG_WITNESSES (run it on a schedule)
   keys list        list the attestation signing keys (public parts) and the attester address
   keys rotate      make a new signing key current; the old one stays published until its
                    tokens expire (recorded in the audit log as keys.rotated)
@@ -191,6 +196,22 @@ async function run(args: string[]): Promise<number> {
         }
         return ok ? 0 : 1;
       });
+    }
+    case 'audit witness': {
+      const { values } = parseArgs({
+        args: args.slice(2),
+        options: { vkey: { type: 'string' }, url: { type: 'string' } },
+      });
+      if (!values.vkey || !values.url) {
+        console.error('audit witness needs --vkey <witness vkey> and --url <submission prefix>');
+        return 2;
+      }
+      const { vkey, url } = values;
+      const fed = await withServices(config, ({ services }) =>
+        feedWitness(services, { vkey, submissionPrefix: url }),
+      );
+      console.log(`Cosigned by ${vkey.split('+')[0]}: tree size ${fed.treeSize} (from ${fed.oldSize})`);
+      return 0;
     }
     case 'audit checkpoint': {
       const checkpoint = await withServices(config, ({ services }) => currentCheckpoint(services));

@@ -5,7 +5,10 @@
 // witness (the test, with its own Ed25519 key) cosigning a checkpoint that is then
 // served with it. Also the refusals of bad tile paths and bad cosignatures.
 import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { feedWitness } from '../../src/services/witnessFeed.js';
 import { appendAudit } from '../../src/store/repositories/auditLog.js';
 import { inTransaction } from '../../src/store/transaction.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -266,7 +269,70 @@ describe('witness cosignatures', () => {
     expect(grown.note.signatures).toHaveLength(1);
   });
 
+  it('feeds a witness speaking c2sp.org/tlog-witness add-checkpoint, with proofs from the size it holds', async () => {
+    const logKey = parseVkey((await metadata()).transparency_log.verifier_key);
+    // A witness of the protocol, from the specification: it keeps the latest size and root
+    // it cosigned (none at first), answers 409 with its size when the old size differs, and
+    // checks the log's signature and the consistency proof before cosigning.
+    const state = { size: 0, root: '', requests: [] as string[] };
+    const fake = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => (body += chunk));
+      request.on('end', () => {
+        const [head, note] = [body.slice(0, body.indexOf('\n\n') + 1), body.slice(body.indexOf('\n\n') + 2)];
+        const [oldLine, ...proof] = head.trim().split('\n') as [string, ...string[]];
+        const oldSize = Number(oldLine.slice('old '.length));
+        state.requests.push(oldLine);
+        const parsed = parseSignedNote(note);
+        const { size, root } = parseCheckpoint(parsed.text);
+        if (request.url !== '/add-checkpoint' || !verifyLogSignature(parsed, logKey)) {
+          response.writeHead(403).end();
+        } else if (oldSize !== state.size) {
+          response.writeHead(409, { 'content-type': 'text/x.tlog.size' }).end(`${state.size}\n`);
+        } else if (
+          oldSize > 0 &&
+          !verifyConsistencyProof(
+            oldSize,
+            size,
+            state.root,
+            root.toString('hex'),
+            proof.map((line) => Buffer.from(line, 'base64').toString('hex')),
+          )
+        ) {
+          response.writeHead(422).end();
+        } else {
+          Object.assign(state, { size, root: root.toString('hex') });
+          response.writeHead(200).end(`${witness.cosign(parsed.text, Math.floor(Date.now() / 1000))}\n`);
+        }
+      });
+    });
+    await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));
+    const submissionPrefix = `http://127.0.0.1:${(fake.address() as AddressInfo).port}`;
+    try {
+      const services = server.assembled.services;
+      await appendEntries(3);
+      // The log last saw this witness cosign an earlier size; the witness holds none: 409, then from 0.
+      const first = await feedWitness(services, { vkey: witness.vkey, submissionPrefix });
+      expect(first.oldSize).toBe(0);
+      expect(state.requests).toEqual([expect.stringMatching(/^old [1-9]\d*$/), 'old 0']);
+      expect(verifyCosignatureV1((await checkpoint()).note, witness.vkey)).toBeDefined();
+      await appendEntries(5);
+      const second = await feedWitness(services, { vkey: witness.vkey, submissionPrefix });
+      expect(second).toEqual({ treeSize: first.treeSize + 5, oldSize: first.treeSize });
+      expect(state.requests.at(-1)).toBe(`old ${first.treeSize}`);
+      const served = await checkpoint();
+      expect(served.size).toBe(second.treeSize);
+      expect(verifyCosignatureV1(served.note, witness.vkey)).toBeDefined();
+      await expect(feedWitness(services, { vkey: stranger.vkey, submissionPrefix })).rejects.toThrow(
+        /not one of LOG_WITNESSES/,
+      );
+    } finally {
+      fake.close();
+    }
+  });
+
   it('refuses cosignatures that do not verify or name another checkpoint', async () => {
+    await appendEntries(1); // a checkpoint no witness has cosigned yet
     const { note, size, origin } = await checkpoint();
     const time = Math.floor(Date.now() / 1000);
     const post = (body: string, type = 'text/plain') =>

@@ -224,3 +224,15 @@ export async function cosignaturesOf(db: Kysely<Database>, treeSize: number): Pr
     line: row.line,
   }));
 }
+
+/** The largest size a witness has cosigned (0 if none): the old size of its next add-checkpoint. */
+export async function lastCosignedSize(db: Kysely<Database>, witness: string): Promise<number> {
+  const row = await db
+    .selectFrom('audit_cosignatures')
+    .select('tree_size')
+    .where('witness', '=', witness)
+    .orderBy('tree_size', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return Number(row?.tree_size ?? 0);
+}
