@@ -10,10 +10,13 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { ConfigError, loadConfig } from '../../src/config/config.js';
 import { type Logger, silentLogger } from '../../src/observability/logger.js';
 import { type BackgroundWork, startBackgroundWork } from '../../src/runtime/backgroundWork.js';
+import { startNcaNodeFake } from '../helpers/ncanodeFake.js';
 import {
   createCitizenCertificate,
+  createGostCitizenCertificate,
   createRootCa,
   createTestPki,
+  gostChallengeCms,
   OID,
   signChallengeCms,
   type TestCitizen,
@@ -299,6 +302,53 @@ describe('signing in with eGov Mobile', () => {
       409,
       'signing-not-finished',
     );
+  });
+});
+
+describe('a GOST key in eGov Mobile, verified by NCANode', () => {
+  it('completes through NCANode like a GOST signature posted to /x509/verify', async () => {
+    const ncanode = await startNcaNodeFake([pki.intermediate.cert]);
+    const gostServer = await startTestServer({
+      IDENTITY_SOURCES: 'dev,x509',
+      X509_VERIFIER: 'ncanode',
+      NCANODE_URL: ncanode.url,
+      X509_REVOCATION: 'ocsp,crl',
+      SIGEX_URL: sigex.url,
+      SIGEX_POLL_SECONDS: '2',
+    });
+    const gostWork = runBackground(gostServer);
+    try {
+      const citizen = await createGostCitizenCertificate({
+        issuer: pki.intermediate,
+        iin: validIin('88071530021'),
+        familyName: 'ТӨЛЕГЕНОВ',
+        givenName: 'ДӘУРЕН',
+        patronymic: 'СЕРІКҰЛЫ',
+      });
+      ncanode.vouchedGost.add(Buffer.from(citizen.cert.serialNumber.valueBlock.valueHexView).toString('hex'));
+      const browser = gostServer.browser();
+      const started = await start(browser);
+      await sigex.sign((data) =>
+        gostChallengeCms({
+          challenge: data,
+          signerCert: citizen.cert,
+          extraCerts: [pki.intermediate.cert],
+          detached: true,
+        }),
+      );
+      await reaches(browser, started.id, 'signed');
+      const verified = await browser.post(`/v1/identity/egov-mobile/${started.id}/verify`);
+      expect(verified.status, await verified.clone().text()).toBe(200);
+      // NCANode was asked, with the detached CMS's content: the challenge eGov Mobile signed.
+      expect(ncanode.requests).toHaveLength(1);
+      expect(ncanode.requests[0]!.revocationCheck).toEqual(['OCSP', 'CRL']);
+      const documents = sigex.latest().documents!;
+      expect(ncanode.requests[0]!.data).toBe(documents[0]!.document.file.data);
+    } finally {
+      await gostWork.stop();
+      await gostServer.close();
+      await ncanode.close();
+    }
   });
 });
 
