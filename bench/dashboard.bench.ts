@@ -3,11 +3,12 @@
 // same days, with and without an index on (action, at), in the same run; and what the
 // counter costs each counted event on the write path (an audit append of a counted action
 // against one of an action that is not counted).
-//   database: SQLite (the default store) with N audit entries (default 1M) spread evenly
+//   database: SQLite (the default store), or PostgreSQL with --postgres (a scratch database
+//   on TEST_POSTGRES_URL, dropped afterwards), with N audit entries (default 1M) spread evenly
 //   over the last 365 days: 40 % links, 4 % suspensions, 3 % revocations, the rest
 //   lookups, sign-ins and issued attestations; the counters built from them the way
 //   migration 0012 counts an existing log.
-// Run: npx tsx bench/dashboard.bench.ts [--entries N] [--reads N] [--writes N]
+// Run: npx tsx bench/dashboard.bench.ts [--entries N] [--reads N] [--writes N] [--postgres]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +19,7 @@ import { assemble } from '../src/runtime/assemble.js';
 import { dailyActivity } from '../src/services/dashboard.js';
 import { appendAudit } from '../src/store/repositories/auditLog.js';
 import { inTransaction } from '../src/store/transaction.js';
+import { createPostgresDatabase } from '../test/helpers/postgres.js';
 
 function option(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
@@ -27,6 +29,7 @@ function option(name: string, fallback: number): number {
 const ENTRIES = option('entries', 1_000_000);
 const READS = option('reads', 50);
 const WRITES = option('writes', 2_000);
+const POSTGRES = process.argv.includes('--postgres');
 
 function quantile(samples: number[], q: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -50,20 +53,32 @@ async function time(runs: number, work: () => Promise<unknown>): Promise<number[
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'wallet-attest-bench-dashboard-'));
+const scratch = POSTGRES ? await createPostgresDatabase('wa_bench') : undefined;
 try {
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'error', PUBLIC_URL: 'http://localhost:8787' });
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'error',
+    PUBLIC_URL: 'http://localhost:8787',
+    ...(scratch ? { DATABASE_URL: scratch.url } : {}),
+  });
   const app = await assemble(config, { logger: silentLogger });
   const db = app.db;
   const services = app.services;
   const now = services.clock.now().getTime();
   const seeded = performance.now();
   // One entry every (365 days / N), newest now; the action by the entry's number mod 100.
+  const series = POSTGRES
+    ? `generate_series(1, ${ENTRIES}) as s(i)`
+    : `(with recursive r(i) as (select 1 union all select i + 1 from r where i < ${ENTRIES}) select i from r) as s`;
+  const at = (seconds: string) =>
+    POSTGRES
+      ? `to_char(to_timestamp(${seconds}) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+      : `strftime('%Y-%m-%dT%H:%M:%fZ', ${seconds}, 'unixepoch')`;
   await sql
     .raw(
       `insert into audit_log (seq, at, actor_type, actor_id, action, subject_type, subject_id, details, prev_hash, hash)
-       with recursive s(i) as (select 1 union all select i + 1 from s where i < ${ENTRIES})
        select i,
-              strftime('%Y-%m-%dT%H:%M:%fZ', (${now / 1000} - 31536000.0) + i * (31536000.0 / ${ENTRIES}), 'unixepoch'),
+              ${at(`(${now / 1000} - 31536000.0) + i * (31536000.0 / ${ENTRIES})`)},
               'citizen', null,
               case when i % 100 < 40 then 'binding.created'
                    when i % 100 < 44 then 'binding.suspended'
@@ -72,7 +87,7 @@ try {
                    when i % 100 < 85 then 'regulator.lookup'
                    else 'session.started' end,
               'binding', 'subject-' || (i % 250000), '{}', 'seed', 'seed-' || i
-       from s`,
+       from ${series}`,
     )
     .execute(db);
   await sql`delete from daily_activity`.execute(db);
@@ -88,7 +103,7 @@ try {
   await sql`analyze`.execute(db);
   const counters = await sql<{ n: number }>`select count(*) as n from daily_activity`.execute(db);
   console.log(
-    `seeded ${ENTRIES.toLocaleString('en')} audit entries and ${counters.rows[0]!.n} counter rows in ${((performance.now() - seeded) / 1000).toFixed(1)} s`,
+    `${POSTGRES ? 'PostgreSQL' : 'SQLite'}: seeded ${ENTRIES.toLocaleString('en')} audit entries and ${counters.rows[0]!.n} counter rows in ${((performance.now() - seeded) / 1000).toFixed(1)} s`,
   );
 
   const fromDay = (days: number) => new Date(now - (days - 1) * 86_400_000).toISOString().slice(0, 10);
@@ -146,5 +161,6 @@ try {
   report('write: audit append of an action not counted (baseline)', uncounted);
   await app.close();
 } finally {
+  await scratch?.drop();
   rmSync(dataDir, { recursive: true, force: true });
 }
