@@ -11,6 +11,7 @@ import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MessageKey, type MessageParams, t } from '../../src/i18n/catalogue.js';
 import type { Locale } from '../../src/i18n/locale.js';
+import { applyRegulatorAction } from '../../src/services/regulator.js';
 import {
   CHROMIUM,
   type ChromiumPage,
@@ -148,6 +149,30 @@ describe.skipIf(skipBrowserSuite)('the citizen pages in Chromium', () => {
         item.locator('a[href*="format=jwt"]').click(),
       ]);
       expect(download.suggestedFilename()).toBeTruthy();
+    }, 30_000);
+
+    it('tells a suspension with reason, date and next step, and never says "linked" for it', async () => {
+      const account = `eip155:1:${wallet.address}`;
+      const officer = { id: 'officer-1', via: 'officer' as const };
+      const action = { target: { account }, reason: 'court_order' as const, legalReference: 'Case 2-1/2026' };
+      const services = server.assembled.services;
+      await applyRegulatorAction(services, officer, 'suspend', action);
+      await page.reload();
+      const item = page.locator(`#bindings li[data-account="${account}"]`);
+      expect(await item.getAttribute('data-status')).toBe('suspended');
+      const reason = (await item.locator('.binding-reason').textContent()) ?? '';
+      expect(reason).toContain(text('citizen.reason.court_order'));
+      expect(reason).toContain(text('citizen.bindings.suspendedNext'));
+      expect(await item.locator('[data-action="binding-unlink"]').count()).toBe(0);
+      await page.click('#link-wallet');
+      const feedback = feedbackNear(page, '#link-wallet');
+      await expect
+        .poll(() => feedback.textContent(), { timeout: 10_000 })
+        .toBe(text('citizen.link.existingSuspended', { account }));
+      expect(await feedback.getAttribute('role')).toBe('alert');
+      await applyRegulatorAction(services, officer, 'reinstate', action);
+      await page.reload();
+      expect(await item.getAttribute('data-status')).toBe('active');
     }, 30_000);
 
     it('adds, renames and removes passkeys, with a confirmation and a warning before the last', async () => {

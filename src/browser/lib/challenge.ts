@@ -1,8 +1,9 @@
 // The two steps every link takes: a challenge for the account (after a passkey step-up
 // when the last one is not recent), and the outcome told as it is: linked, already
-// linked, or linked but suspended.
+// linked, or already linked but suspended by a regulator (which the API refuses).
 import { api, message, PageError } from '../common.js';
 import { refreshAccount } from './account.js';
+import { refusal } from './errors.js';
 import { groupById, showFeedback } from './feedback.js';
 import { signInWithPasskey } from './webauthn.js';
 
@@ -16,7 +17,7 @@ export interface Challenge {
 }
 
 interface LinkResult {
-  binding: { account: string; status: string };
+  binding: { account: string };
 }
 
 export async function challengeFor(account: string): Promise<Challenge> {
@@ -35,15 +36,29 @@ function isListed(account: string): boolean {
   );
 }
 
+/** A link refused because the account is already the citizen's and a regulator suspended it. */
+function isSuspendedOwnLink(error: unknown): boolean {
+  return (
+    error instanceof PageError &&
+    !!error.problem?.type.endsWith('/binding-not-active') &&
+    error.problem.bindingStatus === 'suspended'
+  );
+}
+
 /** Sends the proof for `account`, re-renders the lists and tells the outcome next to `feedbackId`. */
 export async function submitProof(p: { path: string; body: unknown; account: string; feedbackId: string }) {
   const existing = isListed(p.account);
-  const { binding } = await api<LinkResult>('POST', p.path, p.body);
+  let binding: LinkResult['binding'];
+  try {
+    ({ binding } = await api<LinkResult>('POST', p.path, p.body));
+  } catch (error) {
+    if (!isSuspendedOwnLink(error)) throw error;
+    await refreshAccount();
+    throw refusal('citizen.link.existingSuspended', { account: p.account });
+  }
   await refreshAccount();
   const group = groupById(p.feedbackId);
-  if (binding.status === 'suspended')
-    showFeedback(group, 'error', message('citizen.link.existingSuspended', { account: binding.account }));
-  else if (existing)
+  if (existing)
     showFeedback(group, 'success', message('citizen.link.existing', { account: binding.account }));
   else showFeedback(group, 'success', message('citizen.link.linked', { account: binding.account }));
 }
