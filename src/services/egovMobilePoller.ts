@@ -8,8 +8,9 @@
 // The challenge is posted once and the request left open until eGov Mobile takes it or the
 // signing expires, as SIGEX's own client does (it sends again only when the connection
 // fails): whether SIGEX accepts the documents a second time after the service gave up on a
-// request it was still holding is not documented. The signature is asked for again every
-// SIGEX_POLL_SECONDS, which only reads.
+// request it was still holding is not documented. Its lease is renewed while it is open, so
+// an instance that dies leaves the signing to another within a poll and a margin. The
+// signature is asked for again every SIGEX_POLL_SECONDS, which only reads.
 import { toBase64Url, utf8 } from '../domain/encoding.js';
 import { type SigexClient, SigexRefusedError, SigexUnreachableError } from '../identity/sigexClient.js';
 import type { EgovSigningRow } from '../store/database.js';
@@ -18,6 +19,7 @@ import {
   leaseEgovSigning,
   recordEgovProgress,
   releaseEgovSigning,
+  renewEgovLease,
 } from '../store/repositories/egovSignings.js';
 import type { ServiceContext } from './context.js';
 import { type EgovFlow, egovSigningTexts, flowPurpose, signaturePurpose } from './egovMobileSigning.js';
@@ -79,10 +81,10 @@ export class EgovMobilePoller {
     const now = this.ctx.clock.now();
     let started = 0;
     for (const row of await dueEgovSignings(this.ctx.db, now, free, [...this.inFlight.keys()])) {
-      const until = new Date(now.getTime() + this.requestMs(row) + LEASE_MARGIN_MS);
+      const until = new Date(now.getTime() + this.leaseMs());
       if (this.closed || !(await leaseEgovSigning(this.ctx.db, row.id, 'pending', now, until))) continue;
       const controller = new AbortController();
-      const done = this.step(row, controller.signal).then(
+      const done = this.step(row, controller.signal, until).then(
         (outcome) => this.settle({ id: row.id, outcome }),
         (error: unknown) => this.settle({ id: row.id, error }),
       );
@@ -109,18 +111,49 @@ export class EgovMobilePoller {
     await Promise.all(running.map(({ done }) => done));
   }
 
+  private pollMs(): number {
+    return (this.ctx.config.x509?.egovMobile?.pollSeconds ?? 60) * 1000;
+  }
+
+  /** A lease covers one poll and a margin; a longer request renews it as it goes. */
+  private leaseMs(): number {
+    return this.pollMs() + LEASE_MARGIN_MS;
+  }
+
   /** How long the step's request may stay open: the documents until expiry, a poll for the signature less. */
   private requestMs(row: EgovSigningRow): number {
     const untilExpiry = Date.parse(row.expires_at) - this.ctx.clock.now().getTime();
-    const pollMs = (this.ctx.config.x509?.egovMobile?.pollSeconds ?? 60) * 1000;
-    return Math.max(1000, row.step === 'send-data' ? untilExpiry : Math.min(pollMs, untilExpiry));
+    return Math.max(1000, row.step === 'send-data' ? untilExpiry : Math.min(this.pollMs(), untilExpiry));
   }
 
-  private async step(row: EgovSigningRow, stop: AbortSignal): Promise<EgovStepOutcome> {
+  /** Renews the lease every half poll while the step runs; aborts `lost` when it is no longer this poller's. */
+  private keepLease(id: string, heldUntil: Date, lost: AbortController): () => void {
+    let held = heldUntil;
+    const timer = setInterval(
+      () => {
+        const until = new Date(this.ctx.clock.now().getTime() + this.leaseMs());
+        renewEgovLease(this.ctx.db, id, held, until).then(
+          (renewed) => {
+            if (renewed) held = until;
+            else lost.abort();
+          },
+          // The database away: the lease may run out; the next renewal tries again.
+          () => {},
+        );
+      },
+      Math.max(500, this.pollMs() / 2),
+    );
+    timer.unref?.();
+    return () => clearInterval(timer);
+  }
+
+  private async step(row: EgovSigningRow, stop: AbortSignal, leasedUntil: Date): Promise<EgovStepOutcome> {
     const { db, clock, protector, config } = this.ctx;
     const flow = JSON.parse(await protector.decrypt(row.sealed_flow, flowPurpose(row.id))) as EgovFlow;
     const pollEnd = AbortSignal.timeout(this.requestMs(row));
-    const signal = AbortSignal.any([stop, pollEnd]);
+    const lost = new AbortController();
+    const signal = AbortSignal.any([stop, pollEnd, lost.signal]);
+    const stopRenewing = this.keepLease(row.id, leasedUntil, lost);
     try {
       if (row.step === 'send-data') {
         const { names } = egovSigningTexts(config.publicUrl);
@@ -155,6 +188,8 @@ export class EgovMobilePoller {
       return 'signed';
     } catch (error) {
       const now = clock.now();
+      // Another poller has the signing now: it is left to that one.
+      if (lost.signal.aborted) return 'stopped';
       if (stop.aborted) {
         await releaseEgovSigning(db, row.id);
         return 'stopped';
@@ -187,6 +222,8 @@ export class EgovMobilePoller {
         return 'refused';
       }
       throw error;
+    } finally {
+      stopRenewing();
     }
   }
 }

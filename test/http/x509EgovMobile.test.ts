@@ -511,6 +511,53 @@ describe('a restart mid-signing', () => {
 });
 
 describe('an instance that died mid-signing', () => {
+  it('keeps its lease while SIGEX holds the challenge, and another instance takes over once it runs out', async () => {
+    const browser = server.browser();
+    const started = await start(browser);
+    const procedure = sigex.latest();
+    const lease = async () =>
+      (
+        await server.assembled.db
+          .selectFrom('egov_signings')
+          .select('locked_until')
+          .where('id', '=', started.id)
+          .executeTakeFirstOrThrow()
+      ).locked_until;
+    await expect.poll(lease).not.toBeNull();
+    const first = (await lease())!;
+    // The request stays open past a poll (2 s here), and the lease moves on with it.
+    await expect.poll(lease, { timeout: 10_000 }).toSatisfy((until) => until !== null && until > first);
+    expect(sigex.requests.filter((r) => r.method === 'POST' && r.path.endsWith(procedure.id))).toHaveLength(
+      1,
+    );
+    await work.stop();
+    await server.assembled.db
+      .updateTable('egov_signings')
+      .set({ locked_until: new Date(Date.now() + 17_000).toISOString() })
+      .where('id', '=', started.id)
+      .execute();
+    const config = server.assembled.services.config;
+    const next = await startTestServer({
+      ...env,
+      DATA_DIR: server.dataDir,
+      ...(config.database.kind === 'postgres' ? { DATABASE_URL: config.database.url } : {}),
+    });
+    const nextWork = runBackground(next);
+    try {
+      next.clock.advance(20);
+      // The next instance hands SIGEX the challenge again; the citizen scans and signs.
+      await sigex.sign(phoneOf(pki.citizens.rsa), procedure.id);
+      const same = next.browser();
+      for (const [name, value] of browser.cookies) same.cookies.set(name, value);
+      await reaches(same, started.id, 'signed');
+      expect(await same.post(`/v1/identity/egov-mobile/${started.id}/verify`)).toHaveProperty('status', 200);
+    } finally {
+      await nextWork.stop();
+      await next.close();
+      work = runBackground(server);
+    }
+  });
+
   it('leaves its lease to run out; another instance then carries the signing on', async () => {
     const browser = server.browser();
     const started = await start(browser);

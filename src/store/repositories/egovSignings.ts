@@ -59,6 +59,23 @@ export function leaseEgovSigning(
   return leaseRow(db, 'egov_signings', id, now, until, status);
 }
 
+/** Extends a lease its holder still has (the one it took until `heldUntil`); false once it is not its. */
+export async function renewEgovLease(
+  db: Kysely<Database>,
+  id: string,
+  heldUntil: Date,
+  until: Date,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('egov_signings')
+    .set({ locked_until: until.toISOString() })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .where('locked_until', '=', heldUntil.toISOString())
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
 /** What a poller learnt about a pending signing; the lease is released with it. */
 export type EgovSigningProgress = Partial<
   Pick<EgovSigningRow, 'status' | 'step' | 'sealed_signature' | 'failure' | 'attempts' | 'next_attempt_at'>
