@@ -72,6 +72,10 @@ describe('session redirects', () => {
     expectRedirect(await browser.get('/account', { headers: html }), '/enroll');
     const { text } = await page(browser, '/enroll');
     expect(text).toContain(t('en', 'citizen.enroll.heading'));
+    // A way out of the enrollment: signing out, which leads back to the home page.
+    expect(text).toContain('id="sign-out"');
+    expect((await browser.post('/v1/session/logout')).status).toBe(204);
+    await page(browser, '/');
   });
 
   it('sends a signed-in citizen from the home page and /enroll to the account', async () => {

@@ -9,7 +9,7 @@ import type { AppEnv } from '../env.js';
 import { accountPage } from './citizen/account.js';
 import { EnrollPage } from './citizen/enroll.js';
 import { HomePage } from './citizen/home.js';
-import { citizenPage, type Translate } from './citizen/page.js';
+import { citizenPage, SignOut, type Translate } from './citizen/page.js';
 import type { LayoutProps } from './layout.js';
 
 /** The layout's request-dependent props: language, address, the citizen script. */
@@ -58,7 +58,12 @@ export function pageRoutes() {
   app.get(
     '/enroll',
     onlyFor('enrollment', (c) =>
-      citizenPage(c, { title: 'citizen.enroll.title', children: <EnrollPage tr={translator(c)} /> }),
+      citizenPage(c, {
+        title: 'citizen.enroll.title',
+        // Verified but not wanting a passkey here: signing out leads back to the home page.
+        header: <SignOut tr={translator(c)} />,
+        children: <EnrollPage tr={translator(c)} />,
+      }),
     ),
   );
 

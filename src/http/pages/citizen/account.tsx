@@ -12,7 +12,7 @@ import type { AppEnv } from '../../env.js';
 import { BindingsSections } from './bindings.js';
 import { IdentitySection, identityStatus } from './identity.js';
 import { LinkSection } from './link.js';
-import { citizenPage, FeedbackSlot, pageDate, type Translate } from './page.js';
+import { citizenPage, pageDate, SignOut, type Translate } from './page.js';
 import { PasskeysSection } from './passkeys.js';
 
 export async function accountPage(c: Context<AppEnv>) {
@@ -46,15 +46,4 @@ export async function accountPage(c: Context<AppEnv>) {
       </>
     ),
   });
-}
-
-function SignOut({ tr }: { tr: Translate }) {
-  return (
-    <div class="session-actions" data-feedback>
-      <button type="button" id="sign-out" class="secondary">
-        {tr('common.signOut')}
-      </button>
-      <FeedbackSlot />
-    </div>
-  );
 }

@@ -41,3 +41,15 @@ export function citizenPage(c: Context<AppEnv>, p: { title: MessageKey; header?:
 export function FeedbackSlot() {
   return <div class="feedback-slot" />;
 }
+
+/** Signing out, in the header of every page with a session (an enrollment one included). */
+export function SignOut({ tr }: { tr: Translate }) {
+  return (
+    <div class="session-actions" data-feedback>
+      <button type="button" id="sign-out" class="secondary">
+        {tr('common.signOut')}
+      </button>
+      <FeedbackSlot />
+    </div>
+  );
+}
