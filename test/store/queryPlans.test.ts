@@ -43,6 +43,7 @@ import {
   purgeEgovSigningsExpiredBefore,
   recordEgovProgress,
   releaseEgovSigning,
+  renewEgovLease,
 } from '../../src/store/repositories/egovSignings.js';
 import { purgeInterestBefore } from '../../src/store/repositories/interest.js';
 import { claimJobLease, releaseJobLease } from '../../src/store/repositories/jobLeases.js';
@@ -735,7 +736,9 @@ describe('query plans on a filled database', () => {
       expect(await findEgovSigning(db, row.id, row.binding)).toBeDefined();
       const due = await dueEgovSignings(db, at(1), 10, ['seed-egov-000000000100']);
       expect(due.map((signing) => signing.id)).toEqual([row.id]);
-      expect(await leaseEgovSigning(db, row.id, 'pending', at(1), at(60))).toBe(true);
+      const leasedUntil = at(60);
+      expect(await leaseEgovSigning(db, row.id, 'pending', at(1), leasedUntil)).toBe(true);
+      expect(await renewEgovLease(db, row.id, leasedUntil, at(90))).toBe(true);
       await releaseEgovSigning(db, row.id);
       expect(
         await recordEgovProgress(db, row.id, { status: 'signed', sealed_signature: 'sealed' }, at(2)),
