@@ -38,6 +38,32 @@ const DATABASE_SUITES = [
   'test/crash/**/*.test.ts',
   'test/chain/publisher.test.ts',
   'test/i18n/problems.test.ts',
+  'test/backends/**/*.test.ts',
+];
+
+// The suites run a third time against the Worker in workerd (the 'workers' project, see
+// test/helpers/workerServer.ts): the product over HTTP, its Durable Object's database
+// read and written from Node through the same file. Not here: suites that inject an
+// in-process fake through the server (fetch for IdPs, OCSP, NCANode and SIGEX, a chain
+// transport, the query hook: x509*, walletsOnchain, queryPlans), that look into the Node
+// process (the route table of contract.test, the SQLite file and disk check of
+// boundaries, the signer spy of statusListPublication, edge, crash, storageFaults,
+// pages), or that drive the Node runtime's background loops (webhookIsolation,
+// notificationGuarantee, housekeeping).
+const WORKERS_SUITES = [
+  'test/backends/**/*.test.ts',
+  'test/http/passkeys.test.ts',
+  'test/http/wallets.test.ts',
+  'test/http/walletsProtocol.test.ts',
+  'test/http/walletsBitcoin.test.ts',
+  'test/http/walletsSolana.test.ts',
+  'test/http/walletsTron.test.ts',
+  'test/regulator/regulator.test.ts',
+  'test/exchange/exchange.test.ts',
+  'test/exchange/webhooks.test.ts',
+  'test/attestations/attestations.test.ts',
+  'test/audit/transparency.test.ts',
+  'test/badInput.test.ts',
 ];
 
 // Suites of several instances on one database: PostgreSQL only (SQLite serves one node).
@@ -75,6 +101,18 @@ export default defineConfig(async () => {
               },
             ]
           : []),
+        {
+          test: {
+            ...common,
+            name: 'workers',
+            // Each test server starts a workerd process (seconds on a loaded machine).
+            hookTimeout: 180_000,
+            include: WORKERS_SUITES,
+            // Bundles the Worker once (wrangler deploy --dry-run); each test server starts workerd on it.
+            globalSetup: ['test/helpers/workerBundle.ts'],
+            env: { TEST_DATABASE: 'workerd' },
+          },
+        },
       ],
     },
   };

@@ -11,7 +11,7 @@ import { rotateSigningKey } from '../../src/runtime/fileKeyStore.js';
 import { type AttestationSummary, attestationState } from '../../src/services/attestations.js';
 import { changeBinding } from '../../src/services/bindingStatus.js';
 import { verifyWalletAttestation } from '../../src/verifier/index.js';
-import { startTestServer, type TestBrowser, type TestServer } from '../helpers/server.js';
+import { againstWorkerd, startTestServer, type TestBrowser, type TestServer } from '../helpers/server.js';
 import { expectProblem, json } from '../http/citizenFlow.js';
 import { askChallenge, browserFor, signedInCitizens, submitSignature } from '../http/walletFlow.js';
 
@@ -303,7 +303,8 @@ describe('renewal', () => {
 });
 
 describe('key rotation', () => {
-  it('keeps the retired key published until its last token expires', async () => {
+  // Rotates the key file under DATA_DIR; the Worker's keys come from its secrets.
+  it.skipIf(againstWorkerd)('keeps the retired key published until its last token expires', async () => {
     const { attestation } = await linked();
     const before = await jwks();
     expect(before.keys.map((key) => key.kid)).toContain(attestation.kid);

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { openDatabase } from '../../src/runtime/database.js';
 import { revokeApiClient } from '../../src/services/apiClients.js';
 import { changeBinding } from '../../src/services/bindingStatus.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { againstWorkerd, startTestServer, type TestServer } from '../helpers/server.js';
 import { expectProblem, json } from '../http/citizenFlow.js';
 import { signedInCitizens } from '../http/walletFlow.js';
 import { api, apiClient, citizenWithAccounts } from './exchangeFlow.js';
@@ -72,7 +72,8 @@ describe('authentication and scopes', () => {
     await expectProblem(await api(server, reader.key).get('/v1/webhooks'), 403, 'insufficient-scope');
   });
 
-  it('refuses a revoked key at once', async () => {
+  // The revocation here goes through this process's authenticator, whose cache is not the Worker's.
+  it.skipIf(againstWorkerd)('refuses a revoked key at once', async () => {
     const doomed = await apiClient(server, ['attestations:read']);
     expect((await api(server, doomed.key).get(`/v1/attestations/${UNBOUND}`)).status).toBe(200);
     await revokeApiClient(server.assembled.services, doomed.id, server.assembled.apiKeys);
@@ -385,7 +386,8 @@ describe('query log', () => {
     for (const row of rows) expect(Date.parse(row.at)).toBeGreaterThan(0);
   });
 
-  it('is flushed by a clean shutdown', async () => {
+  // Reads this process's buffer and closes it; the Worker flushes its own after each request.
+  it.skipIf(againstWorkerd)('is flushed by a clean shutdown', async () => {
     const own = await startTestServer();
     const client = await apiClient(own, ['attestations:read']);
     await api(own, client.key).get(`/v1/attestations/${UNBOUND}`);

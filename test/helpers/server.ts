@@ -41,8 +41,17 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** Set TEST_DATABASE=postgres to run a suite against PostgreSQL (a fresh database per server). */
+/**
+ * Set TEST_DATABASE=postgres to run a suite against PostgreSQL (a fresh database per server),
+ * TEST_DATABASE=workerd to run it against the Worker in workerd (workerServer.ts).
+ */
 export { TEST_POSTGRES_ADMIN_URL };
+
+/**
+ * The suite talks to the Worker in workerd: the service objects in this process share its
+ * database, not its memory (caches, buffers, the key file), so a test about those skips.
+ */
+export const againstWorkerd = process.env.TEST_DATABASE === 'workerd';
 
 export async function startTestServer(
   env: Record<string, string> = {},
@@ -51,6 +60,11 @@ export async function startTestServer(
   /** Kysely's query log hook on the service's database (the query-plan test records statements). */
   databaseLog?: AssembleOptions['databaseLog'],
 ): Promise<TestServer> {
+  if (process.env.TEST_DATABASE === 'workerd') {
+    // Loaded here: it builds on this module's TestClock and TestBrowser.
+    const { startWorkerTestServer } = await import('./workerServer.js');
+    return startWorkerTestServer(env, { fetchOverride, chainTransport, databaseLog });
+  }
   const dataDir = mkdtempSync(join(tmpdir(), 'wallet-attest-test-'));
   let handler: (request: Request) => Response | Promise<Response> = () =>
     new Response('starting', { status: 503 });
