@@ -21,7 +21,16 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const NOT_API = [/^\/dev-idp/, /^\/assets\//, /^\/$/, /^\/enroll$/, /^\/account$/, /^\/\*$/];
+// Pages for people (their access rules are tested in test/http/pages.test.ts and console.test.ts).
+const NOT_API = [
+  /^\/dev-idp/,
+  /^\/assets\//,
+  /^\/$/,
+  /^\/enroll$/,
+  /^\/account$/,
+  /^\/regulator(\/|$)/,
+  /^\/\*$/,
+];
 
 describe('the route table', () => {
   it('lists exactly the API routes the app serves', () => {
