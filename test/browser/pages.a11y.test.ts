@@ -67,7 +67,8 @@ describe.skipIf(skipBrowserSuite)(
           await sweep.open('/account');
           await expect.poll(() => sweep.page.locator('#bindings li').count()).toBe(3);
           await sweep.check(lang, 'account', 'linked');
-          if (writeDocScreenshots) await saveDocScreenshot(sweep.page, 'account', lang);
+          if (writeDocScreenshots)
+            await saveDocScreenshot(sweep.page, 'account', lang, { from: '#bindings' });
           // Every disclosure open (the manual link form and whatever else folds away).
           await sweep.page.evaluate(() => {
             for (const details of document.querySelectorAll('details')) details.open = true;

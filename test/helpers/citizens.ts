@@ -1,7 +1,7 @@
 // Citizens set up through the services rather than the dev IdP (which knows only five
 // people): fictitious valid IINs and signed-in sessions with a fresh passkey step-up.
 // Free of vitest, so the benchmarks use it too.
-import type { AssuranceLevel } from '../../src/domain/identity/identitySource.js';
+import type { AssuranceLevel, VerifiedIdentityClaims } from '../../src/domain/identity/identitySource.js';
 import { iinCheckDigit } from '../../src/domain/identity/nationalId.js';
 import type { ServiceContext } from '../../src/services/context.js';
 import { recordVerifiedIdentity } from '../../src/services/identities.js';
@@ -26,6 +26,8 @@ export function steppedUpSession(
   services: ServiceContext,
   nationalId: string,
   level: AssuranceLevel = 'low',
+  /** Names and birth date, as an identity source would give them. */
+  person: Pick<VerifiedIdentityClaims, 'givenName' | 'familyName' | 'patronymic' | 'birthDate'> = {},
 ) {
   return services.db.transaction().execute(async (trx) => {
     const { identity } = await recordVerifiedIdentity(services, trx, {
@@ -33,6 +35,7 @@ export function steppedUpSession(
       country: 'KZ',
       nationalId,
       level,
+      ...person,
     });
     const now = services.clock.now();
     const started = await startSession(services, trx, {

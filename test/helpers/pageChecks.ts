@@ -271,21 +271,26 @@ export const DOCS_IMAGE_DIR = fileURLToPath(new URL('../../docs/img/', import.me
 export const writeDocScreenshots = process.env.SCREENSHOTS === 'docs';
 
 /**
- * The README's picture of a page: what a 1280 px wide window shows from the top (not the
- * full page, which keeps each PNG small), at docs/img/<name>-<lang>.png.
+ * The README's picture of a page: what a 1280 × 800 window shows (not the full page, which
+ * keeps each PNG small), from the top or from the section holding `from`, at
+ * docs/img/<name>-<lang>.png.
  */
 export async function saveDocScreenshot(
   page: Page,
   name: string,
   lang: string,
-  viewport: { width: number; height: number } = { width: 1280, height: 800 },
+  options: { from?: string } = {},
 ): Promise<string> {
   const before = page.viewportSize();
   const path = join(DOCS_IMAGE_DIR, `${name}-${lang}.png`);
   mkdirSync(dirname(path), { recursive: true });
   try {
-    await page.setViewportSize(viewport);
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.evaluate((from) => {
+      const element = from ? document.querySelector(from) : null;
+      const top = element ? (element.closest('section') ?? element).getBoundingClientRect().top : 0;
+      window.scrollTo(0, Math.max(0, window.scrollY + top - 24));
+    }, options.from ?? null);
     await page.screenshot({ path, animations: 'disabled', caret: 'hide' });
   } finally {
     if (before) await page.setViewportSize(before);

@@ -14,6 +14,7 @@ import { api, apiClient } from '../exchange/exchangeFlow.js';
 import { json } from '../http/citizenFlow.js';
 import { askChallenge, linkEoa, signedInCitizens, submitSignature } from '../http/walletFlow.js';
 import { SOLANA_MAINNET, solanaSigner, TRON_MAINNET, tronSigner } from '../wallets/namespaceSigners.js';
+import { steppedUpSession, syntheticIins } from './citizens.js';
 import type { TestBrowser, TestServer } from './server.js';
 
 /** The chains the sweeps' server accepts: one account kind each with its own look. */
@@ -55,12 +56,18 @@ async function linkAccount(browser: TestBrowser, kind: AccountKind) {
   return (await json<{ binding: { id: string; account: string } }>(response)).binding;
 }
 
-async function citizenWith(server: TestServer, kinds: AccountKind[]): Promise<Citizen> {
-  const [person] = await signedInCitizens(server, 1);
+type Person = Parameters<typeof steppedUpSession>[3];
+
+/** A signed-in citizen (fictitious IIN; names as an identity source gives them) with accounts linked. */
+async function citizenWith(server: TestServer, kinds: AccountKind[], person: Person = {}): Promise<Citizen> {
+  const services = server.assembled.services;
+  const [nationalId] = syntheticIins(1);
+  const { token, identityId } = await steppedUpSession(services, nationalId!, 'low', person);
+  const browser = server.browser();
+  browser.cookies.set(cookiePolicy(services.config).session, token);
   const accounts = [];
-  for (const kind of kinds) accounts.push(await linkAccount(person!.browser, kind));
-  const token = person!.browser.cookies.get(cookiePolicy(server.assembled.services.config).session)!;
-  return { ...person!, token, accounts };
+  for (const kind of kinds) accounts.push(await linkAccount(browser, kind));
+  return { browser, identityId, nationalId: nationalId!, token, accounts };
 }
 
 export async function seedPageStates(server: TestServer): Promise<PageStates> {
@@ -77,18 +84,30 @@ export async function seedPageStates(server: TestServer): Promise<PageStates> {
 
   await seedActivityHistory(server, act);
 
-  const linked = await citizenWith(server, ['eip155', 'solana', 'tron']);
+  const linked = await citizenWith(server, ['eip155', 'solana', 'tron'], {
+    givenName: 'Айгүл',
+    familyName: 'Серікбаева',
+    birthDate: '1990-01-01',
+  });
 
-  const suspendedBinding = await citizenWith(server, ['eip155', 'eip155', 'solana']);
+  const suspendedBinding = await citizenWith(server, ['eip155', 'eip155', 'solana'], {
+    givenName: 'Данияр',
+    familyName: 'Омаров',
+    patronymic: 'Ерланұлы',
+    birthDate: '1990-01-01',
+  });
   const [, suspended, unlinked] = suspendedBinding.accounts;
   await act('suspend', { account: suspended!.account });
   const unlink = await suspendedBinding.browser.request('DELETE', `/v1/wallets/${unlinked!.id}`);
   expect(unlink.status, await unlink.clone().text()).toBe(200);
 
-  const suspendedIdentity = await citizenWith(server, ['eip155']);
+  const suspendedIdentity = await citizenWith(server, ['eip155'], { givenName: 'Ольга', familyName: 'Ким' });
   await act('suspend', { identity: suspendedIdentity.identityId });
 
-  const revokedIdentity = await citizenWith(server, ['eip155', 'tron']);
+  const revokedIdentity = await citizenWith(server, ['eip155', 'tron'], {
+    givenName: 'Марат',
+    familyName: 'Жақсылықов',
+  });
   await act('revoke', { identity: revokedIdentity.identityId });
 
   const toSuspend = await citizenWith(server, ['eip155', 'eip155', 'eip155']);
