@@ -223,7 +223,7 @@ function truncate(text: string, length: number): string {
 // ---------------------------------------------------------------- all of it
 
 export interface PageCheckOptions extends AxeOptions {
-  /** Overflow is not checked where a page is not meant for phones (none so far). */
+  /** Overflow not checked: only for a known, reported fault, named where it is used. */
   skipOverflow?: boolean;
 }
 
