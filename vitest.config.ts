@@ -46,10 +46,9 @@ const DATABASE_SUITES = [
 // read and written from Node through the same file. Not here: suites that inject an
 // in-process fake through the server (fetch for IdPs, OCSP, NCANode and SIGEX, a chain
 // transport, the query hook: x509*, walletsOnchain, queryPlans), that look into the Node
-// process (the route table of contract.test, the SQLite file and disk check of
-// boundaries, the signer spy of statusListPublication, edge, crash, storageFaults,
-// pages), or that drive the Node runtime's background loops (webhookIsolation,
-// notificationGuarantee, housekeeping).
+// process (the SQLite file and disk check of boundaries, the signer spy of
+// statusListPublication, edge, crash, storageFaults, pages), or that drive the Node
+// runtime's background loops (webhookIsolation, notificationGuarantee, housekeeping).
 const WORKERS_SUITES = [
   'test/backends/**/*.test.ts',
   'test/http/passkeys.test.ts',
@@ -64,6 +63,8 @@ const WORKERS_SUITES = [
   'test/attestations/attestations.test.ts',
   'test/audit/transparency.test.ts',
   'test/badInput.test.ts',
+  'test/contract.test.ts',
+  'test/property/httpRefusals.test.ts',
 ];
 
 // Suites of several instances on one database: PostgreSQL only (SQLite serves one node).
