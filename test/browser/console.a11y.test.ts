@@ -100,6 +100,9 @@ describe.skipIf(skipBrowserSuite)(
             act({ action: 'revoke', target: 'identity', id: people.toSuspend.identityId, back }),
           );
           await sweep.check(lang, 'console-act', 'revoke-identity');
+          const blocked = people.revokedIdentity.identityId;
+          await sweep.open(act({ action: 'lift', target: 'identity', id: blocked, back }));
+          await sweep.check(lang, 'console-act', 'lift-link-block');
         }, 60_000);
 
         it('conflicts, and a conflict’s resolution', async () => {
