@@ -6,6 +6,7 @@
 import { formatNumber } from '../../../i18n/catalogue.js';
 import type { DayActivity } from '../../../services/dashboard.js';
 import type { Texts } from './frame.js';
+import { ConsoleTable } from './parts.js';
 
 const SERIES = ['links', 'suspensions', 'revocations'] as const;
 const WIDTH = 720;
@@ -89,26 +90,20 @@ export function ActivityChart(props: { texts: Texts; days: DayActivity[] }) {
 export function ActivityTable(props: { texts: Texts; days: DayActivity[] }) {
   const { texts, days } = props;
   return (
-    <table class="console-table" tabindex={0} id="activity-table">
-      <caption>{texts.t('console.dashboard.tableCaption')}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{texts.t('console.dashboard.day')}</th>
+    <ConsoleTable
+      id="activity-table"
+      caption={texts.t('console.dashboard.tableCaption')}
+      texts={texts}
+      columns={['console.dashboard.day', ...SERIES.map((series) => `console.dashboard.${series}` as const)]}
+    >
+      {[...days].reverse().map((d) => (
+        <tr data-day={d.day}>
+          <th scope="row">{texts.day(d.day)}</th>
           {SERIES.map((series) => (
-            <th scope="col">{texts.t(`console.dashboard.${series}`)}</th>
+            <td data-series={series}>{formatNumber(texts.locale, d[series])}</td>
           ))}
         </tr>
-      </thead>
-      <tbody>
-        {[...days].reverse().map((d) => (
-          <tr data-day={d.day}>
-            <th scope="row">{texts.day(d.day)}</th>
-            {SERIES.map((series) => (
-              <td data-series={series}>{formatNumber(texts.locale, d[series])}</td>
-            ))}
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      ))}
+    </ConsoleTable>
   );
 }

@@ -4,6 +4,7 @@
 import type { AuditEntry } from '../../../domain/audit/auditChain.js';
 import type { lookupByIdentity } from '../../../services/regulator.js';
 import type { Texts } from './frame.js';
+import { ConsoleTable } from './parts.js';
 
 type Identity = Awaited<ReturnType<typeof lookupByIdentity>>['identity'];
 type Binding = Awaited<ReturnType<typeof lookupByIdentity>>['bindings'][number];
@@ -144,39 +145,37 @@ export function BindingsTable(props: { texts: Texts; bindings: Binding[]; back: 
               back={props.back}
             />
             {binding.attestations.length > 0 && (
-              <table class="console-table" tabindex={0}>
-                <caption>{texts.t('console.attestations.caption')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{texts.t('console.attestations.id')}</th>
-                    <th scope="col">{texts.t('console.attestations.state')}</th>
-                    <th scope="col">{texts.t('console.attestations.issued')}</th>
-                    <th scope="col">{texts.t('console.attestations.expires')}</th>
-                    <th scope="col">{texts.t('console.attestations.actions')}</th>
+              <ConsoleTable
+                caption={texts.t('console.attestations.caption')}
+                texts={texts}
+                columns={[
+                  'console.attestations.id',
+                  'console.attestations.state',
+                  'console.attestations.issued',
+                  'console.attestations.expires',
+                  'console.attestations.actions',
+                ]}
+              >
+                {binding.attestations.map((attestation) => (
+                  <tr data-attestation-id={attestation.id} data-state={attestation.state}>
+                    <td>
+                      <code>{attestation.id}</code>
+                    </td>
+                    <td>{texts.named('console.status.', attestation.state)}</td>
+                    <td>{texts.when(attestation.issuedAt)}</td>
+                    <td>{texts.when(attestation.expiresAt)}</td>
+                    <td>
+                      <ActionLinks
+                        texts={texts}
+                        target="attestation"
+                        id={attestation.id}
+                        status={attestation.state}
+                        back={props.back}
+                      />
+                    </td>
                   </tr>
-                </thead>
-                <tbody>
-                  {binding.attestations.map((attestation) => (
-                    <tr data-attestation-id={attestation.id} data-state={attestation.state}>
-                      <td>
-                        <code>{attestation.id}</code>
-                      </td>
-                      <td>{texts.named('console.status.', attestation.state)}</td>
-                      <td>{texts.when(attestation.issuedAt)}</td>
-                      <td>{texts.when(attestation.expiresAt)}</td>
-                      <td>
-                        <ActionLinks
-                          texts={texts}
-                          target="attestation"
-                          id={attestation.id}
-                          status={attestation.state}
-                          back={props.back}
-                        />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+                ))}
+              </ConsoleTable>
             )}
           </li>
         );
@@ -194,31 +193,29 @@ export function HistoryTable(props: { texts: Texts; entries: AuditEntry[] }) {
       {entries.length === 0 ? (
         <p>{texts.t('console.history.none')}</p>
       ) : (
-        <table class="console-table" tabindex={0}>
-          <caption>{texts.t('console.history.caption')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{texts.t('console.history.when')}</th>
-              <th scope="col">{texts.t('console.history.what')}</th>
-              <th scope="col">{texts.t('console.history.who')}</th>
-              <th scope="col">{texts.t('console.history.details')}</th>
-              <th scope="col">{texts.t('console.history.entry')}</th>
+        <ConsoleTable
+          caption={texts.t('console.history.caption')}
+          texts={texts}
+          columns={[
+            'console.history.when',
+            'console.history.what',
+            'console.history.who',
+            'console.history.details',
+            'console.history.entry',
+          ]}
+        >
+          {entries.map((entry) => (
+            <tr data-action={entry.action}>
+              <td>{texts.when(entry.at)}</td>
+              <td>{texts.named('console.event.', entry.action)}</td>
+              <td>{texts.named('console.actor.', entry.actorType)}</td>
+              <td>{describeDetails(texts, entry.details)}</td>
+              <td>
+                <a href={`/regulator/audit/${entry.seq}`}>{`#${entry.seq}`}</a>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {entries.map((entry) => (
-              <tr data-action={entry.action}>
-                <td>{texts.when(entry.at)}</td>
-                <td>{texts.named('console.event.', entry.action)}</td>
-                <td>{texts.named('console.actor.', entry.actorType)}</td>
-                <td>{describeDetails(texts, entry.details)}</td>
-                <td>
-                  <a href={`/regulator/audit/${entry.seq}`}>{`#${entry.seq}`}</a>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </ConsoleTable>
       )}
     </section>
   );

@@ -27,8 +27,10 @@ import { ActionPage, type ActionPlan } from './act.js';
 import { ActivityChart, ActivityTable } from './dashboard.js';
 import { ConsoleFrame, consoleProblemPage, type Texts, textsOf } from './frame.js';
 import { BindingsTable, describeDetails, HistoryTable, IdentityCard } from './identity.js';
+import { ConsoleTable, FilterNav } from './parts.js';
 
 type C = Context<AppEnv>;
+type Identity = Awaited<ReturnType<typeof lookupByIdentity>>['identity'];
 
 function SearchForm(props: { texts: Texts; value?: string; message?: string }) {
   const { texts } = props;
@@ -56,6 +58,25 @@ function SearchForm(props: { texts: Texts; value?: string; message?: string }) {
         </p>
       )}
     </form>
+  );
+}
+
+/** The people an account or binding belongs to, each with the way to their own page. */
+function LinkedIdentities(props: { texts: Texts; identities: Identity[]; back: string }) {
+  const { texts, back } = props;
+  return (
+    <>
+      {props.identities.map((identity) => (
+        <>
+          <IdentityCard texts={texts} identity={identity} back={back} actions={false} />
+          <p>
+            <a href={`/regulator/identities/${encodeURIComponent(identity.id)}`}>
+              {texts.t('console.account.toIdentity')}
+            </a>
+          </p>
+        </>
+      ))}
+    </>
   );
 }
 
@@ -243,16 +264,7 @@ export function consoleRoutes() {
         <h1>{texts.t('console.account.title')}</h1>
         <p class="account-id">{found.account}</p>
         {found.identities.length === 0 && <p>{texts.t('console.account.unbound')}</p>}
-        {found.identities.map((identity) => (
-          <>
-            <IdentityCard texts={texts} identity={identity} back={back} actions={false} />
-            <p>
-              <a href={`/regulator/identities/${encodeURIComponent(identity.id)}`}>
-                {texts.t('console.account.toIdentity')}
-              </a>
-            </p>
-          </>
-        ))}
+        <LinkedIdentities texts={texts} identities={found.identities} back={back} />
         <h2>{texts.t('console.bindings.title')}</h2>
         <BindingsTable texts={texts} bindings={found.bindings} back={back} />
       </ConsoleFrame>,
@@ -271,16 +283,7 @@ export function consoleRoutes() {
       <ConsoleFrame c={c} title={texts.t('console.binding.title')} section="search">
         <h1>{texts.t('console.binding.title')}</h1>
         <BindingsTable texts={texts} bindings={[found.binding]} back={back} />
-        {found.identities.map((identity) => (
-          <>
-            <IdentityCard texts={texts} identity={identity} back={back} actions={false} />
-            <p>
-              <a href={`/regulator/identities/${encodeURIComponent(identity.id)}`}>
-                {texts.t('console.account.toIdentity')}
-              </a>
-            </p>
-          </>
-        ))}
+        <LinkedIdentities texts={texts} identities={found.identities} back={back} />
         <HistoryTable texts={texts} entries={history} />
       </ConsoleFrame>,
     );
@@ -309,17 +312,14 @@ export function consoleRoutes() {
       <ConsoleFrame c={c} title={texts.t('console.conflicts.title')} section="conflicts">
         <h1>{texts.t('console.conflicts.title')}</h1>
         <p>{texts.t('console.conflicts.lead')}</p>
-        <nav aria-label={texts.t('console.conflicts.filter')}>
-          <ul class="console-filters">
-            {(['open', 'resolved', 'dismissed'] as const).map((s) => (
-              <li>
-                <a href={`/regulator/conflicts?status=${s}`} aria-current={s === status ? 'page' : undefined}>
-                  {texts.t(`console.conflicts.${s}`)}
-                </a>
-              </li>
-            ))}
-          </ul>
-        </nav>
+        <FilterNav
+          label={texts.t('console.conflicts.filter')}
+          links={(['open', 'resolved', 'dismissed'] as const).map((s) => ({
+            href: `/regulator/conflicts?status=${s}`,
+            label: texts.t(`console.conflicts.${s}`),
+            current: s === status,
+          }))}
+        />
         {conflicts.length === 0 ? (
           <p id="conflicts-none">{texts.t('console.conflicts.none')}</p>
         ) : (
@@ -424,31 +424,30 @@ export function consoleRoutes() {
         {queries.length === 0 ? (
           <p id="queries-none">{texts.t('console.queries.none')}</p>
         ) : (
-          <table class="console-table" tabindex={0} id="query-log-table">
-            <caption>{texts.t('console.queries.caption', { count: queries.length })}</caption>
-            <thead>
+          <ConsoleTable
+            id="query-log-table"
+            caption={texts.t('console.queries.caption', { count: queries.length })}
+            texts={texts}
+            columns={[
+              'console.queries.when',
+              'console.queries.client',
+              'console.queries.kind',
+              'console.queries.account',
+              'console.queries.result',
+            ]}
+          >
+            {queries.map((row) => (
               <tr>
-                <th scope="col">{texts.t('console.queries.when')}</th>
-                <th scope="col">{texts.t('console.queries.client')}</th>
-                <th scope="col">{texts.t('console.queries.kind')}</th>
-                <th scope="col">{texts.t('console.queries.account')}</th>
-                <th scope="col">{texts.t('console.queries.result')}</th>
+                <td>{texts.when(row.at)}</td>
+                <td>
+                  <code>{row.clientId}</code>
+                </td>
+                <td>{row.kind}</td>
+                <td class="account-id">{row.account}</td>
+                <td>{texts.named('console.status.', row.result)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {queries.map((row) => (
-                <tr>
-                  <td>{texts.when(row.at)}</td>
-                  <td>
-                    <code>{row.clientId}</code>
-                  </td>
-                  <td>{row.kind}</td>
-                  <td class="account-id">{row.account}</td>
-                  <td>{texts.named('console.status.', row.result)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </ConsoleTable>
         )}
       </ConsoleFrame>,
     );
@@ -485,49 +484,51 @@ export function consoleRoutes() {
           </dl>
           <p>{texts.t('console.audit.checkpointHint')}</p>
         </section>
-        <nav aria-label={texts.t('console.audit.pages')}>
-          <ul class="console-filters">
-            {afterSeq > 0 && (
-              <li>
-                <a href={`/regulator/audit?afterSeq=${Math.max(0, afterSeq - pageSize)}`}>
-                  {texts.t('console.audit.older')}
-                </a>
-              </li>
-            )}
-            {afterSeq + pageSize < checkpoint.treeSize && (
-              <li>
-                <a href={`/regulator/audit?afterSeq=${afterSeq + pageSize}`}>
-                  {texts.t('console.audit.newer')}
-                </a>
-              </li>
-            )}
-          </ul>
-        </nav>
-        <table class="console-table" tabindex={0} id="audit-table">
-          <caption>{texts.t('console.audit.caption')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{texts.t('console.history.entry')}</th>
-              <th scope="col">{texts.t('console.history.when')}</th>
-              <th scope="col">{texts.t('console.history.what')}</th>
-              <th scope="col">{texts.t('console.history.who')}</th>
-              <th scope="col">{texts.t('console.history.details')}</th>
+        <FilterNav
+          label={texts.t('console.audit.pages')}
+          links={[
+            ...(afterSeq > 0
+              ? [
+                  {
+                    href: `/regulator/audit?afterSeq=${Math.max(0, afterSeq - pageSize)}`,
+                    label: texts.t('console.audit.older'),
+                  },
+                ]
+              : []),
+            ...(afterSeq + pageSize < checkpoint.treeSize
+              ? [
+                  {
+                    href: `/regulator/audit?afterSeq=${afterSeq + pageSize}`,
+                    label: texts.t('console.audit.newer'),
+                  },
+                ]
+              : []),
+          ]}
+        />
+        <ConsoleTable
+          id="audit-table"
+          caption={texts.t('console.audit.caption')}
+          texts={texts}
+          columns={[
+            'console.history.entry',
+            'console.history.when',
+            'console.history.what',
+            'console.history.who',
+            'console.history.details',
+          ]}
+        >
+          {[...entries].reverse().map((entry) => (
+            <tr data-seq={entry.seq}>
+              <td>
+                <a href={`/regulator/audit/${entry.seq}`}>{`#${entry.seq}`}</a>
+              </td>
+              <td>{texts.when(entry.at)}</td>
+              <td>{texts.named('console.event.', entry.action)}</td>
+              <td>{texts.named('console.actor.', entry.actorType)}</td>
+              <td>{describeDetails(texts, entry.details)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {[...entries].reverse().map((entry) => (
-              <tr data-seq={entry.seq}>
-                <td>
-                  <a href={`/regulator/audit/${entry.seq}`}>{`#${entry.seq}`}</a>
-                </td>
-                <td>{texts.when(entry.at)}</td>
-                <td>{texts.named('console.event.', entry.action)}</td>
-                <td>{texts.named('console.actor.', entry.actorType)}</td>
-                <td>{describeDetails(texts, entry.details)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </ConsoleTable>
       </ConsoleFrame>,
     );
   });
@@ -623,20 +624,14 @@ export function consoleRoutes() {
     return c.html(
       <ConsoleFrame c={c} title={texts.t('console.dashboard.title')} section="dashboard">
         <h1>{texts.t('console.dashboard.title')}</h1>
-        <nav aria-label={texts.t('console.dashboard.range')}>
-          <ul class="console-filters">
-            {[7, 30, 90, 365].map((n) => (
-              <li>
-                <a
-                  href={`/regulator/dashboard?days=${n}`}
-                  aria-current={String(n) === raw ? 'page' : undefined}
-                >
-                  {texts.t('console.dashboard.lastDays', { count: n })}
-                </a>
-              </li>
-            ))}
-          </ul>
-        </nav>
+        <FilterNav
+          label={texts.t('console.dashboard.range')}
+          links={[7, 30, 90, 365].map((n) => ({
+            href: `/regulator/dashboard?days=${n}`,
+            label: texts.t('console.dashboard.lastDays', { count: n }),
+            current: String(n) === raw,
+          }))}
+        />
         <p>{texts.t('console.dashboard.lead')}</p>
         <ActivityChart texts={texts} days={days} />
         <ActivityTable texts={texts} days={days} />

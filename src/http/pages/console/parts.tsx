@@ -1,0 +1,46 @@
+// Pieces the console's pages share: its tables (a caption, a header row, a box that scrolls
+// sideways on a phone) and its lists of filter or page links.
+import type { Child } from 'hono/jsx';
+import type { MessageKey } from '../../../i18n/catalogue.js';
+import type { Texts } from './frame.js';
+
+export function ConsoleTable(props: {
+  texts: Texts;
+  id?: string;
+  caption: string;
+  columns: MessageKey[];
+  children: Child;
+}) {
+  return (
+    <table class="console-table" tabindex={0} id={props.id}>
+      <caption>{props.caption}</caption>
+      <thead>
+        <tr>
+          {props.columns.map((column) => (
+            <th scope="col">{props.texts.t(column)}</th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>{props.children}</tbody>
+    </table>
+  );
+}
+
+export type FilterLink = { href: string; label: string; current?: boolean };
+
+/** Links that narrow or page what a page shows; the one showing now is marked current. */
+export function FilterNav(props: { label: string; links: FilterLink[] }) {
+  return (
+    <nav aria-label={props.label}>
+      <ul class="console-filters">
+        {props.links.map((link) => (
+          <li>
+            <a href={link.href} aria-current={link.current ? 'page' : undefined}>
+              {link.label}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
