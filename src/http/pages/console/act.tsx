@@ -75,12 +75,14 @@ export function ActionPage(props: { texts: Texts; plan: ActionPlan }) {
           {texts.t('console.act.legalHint')}
         </p>
         <p class="feedback" id="action-form-feedback" role="alert" hidden />
-        <button type="submit" id="action-review">
-          {texts.t('console.act.review')}
-        </button>
-        <a href={plan.back} class="button secondary">
-          {texts.t('console.act.cancel')}
-        </a>
+        <div class="button-row">
+          <button type="submit" id="action-review">
+            {texts.t('console.act.review')}
+          </button>
+          <a href={plan.back} class="button secondary">
+            {texts.t('console.act.cancel')}
+          </a>
+        </div>
       </form>
 
       <section id="action-confirm-step" hidden aria-labelledby="action-confirm-title">
@@ -121,12 +123,14 @@ export function ActionPage(props: { texts: Texts; plan: ActionPlan }) {
           <dd id="action-confirm-legal" />
         </dl>
         <p>{texts.t('console.act.passkeyHint')}</p>
-        <button type="button" id="action-confirm" class={`danger action-${plan.action}`}>
-          {texts.t('console.act.confirm', { action: title })}
-        </button>
-        <button type="button" id="action-back" class="secondary">
-          {texts.t('console.act.edit')}
-        </button>
+        <div class="button-row">
+          <button type="button" id="action-confirm" class={`danger action-${plan.action}`}>
+            {texts.t('console.act.confirm', { action: title })}
+          </button>
+          <button type="button" id="action-back" class="secondary">
+            {texts.t('console.act.edit')}
+          </button>
+        </div>
         <p class="feedback" id="action-feedback" hidden />
       </section>
 

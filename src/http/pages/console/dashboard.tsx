@@ -77,7 +77,9 @@ export function ActivityChart(props: { texts: Texts; days: DayActivity[] }) {
         <ul class="legend">
           {SERIES.map((series) => (
             <li>
-              <span class={`swatch swatch-${series}`} aria-hidden="true" />
+              <svg class="swatch" viewBox="0 0 24 8" aria-hidden="true" focusable="false">
+                <line class={`series series-${series}`} x1="0" x2="24" y1="4" y2="4" stroke-width="2" />
+              </svg>
               {texts.t(`console.dashboard.${series}`)}
             </li>
           ))}

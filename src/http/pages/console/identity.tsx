@@ -106,8 +106,13 @@ export function IdentityCard(props: { texts: Texts; identity: Identity; back: st
   );
 }
 
-export function BindingsTable(props: { texts: Texts; bindings: Binding[]; back: string }) {
+/**
+ * Each binding is headed one level below the page's section it sits in: h3 under the
+ * identity's or account's "Linked accounts" h2, h2 where the binding is the page's subject.
+ */
+export function BindingsTable(props: { texts: Texts; bindings: Binding[]; back: string; level?: 2 | 3 }) {
   const { texts, bindings } = props;
+  const Heading = props.level === 2 ? 'h2' : 'h3';
   if (bindings.length === 0) return <p>{texts.t('console.bindings.none')}</p>;
   return (
     <ul class="console-bindings" id="console-bindings">
@@ -115,11 +120,11 @@ export function BindingsTable(props: { texts: Texts; bindings: Binding[]; back: 
         const reason = binding.suspensionReason ?? binding.revocationReason;
         return (
           <li class="console-binding" data-binding-id={binding.id} data-status={binding.status}>
-            <h3>
+            <Heading>
               <a href={`/regulator/bindings/${encodeURIComponent(binding.id)}`} class="account-id">
                 {binding.account}
               </a>
-            </h3>
+            </Heading>
             <dl class="facts">
               <dt>{texts.t('console.bindings.status')}</dt>
               <dd class={`status status-${binding.status}`}>

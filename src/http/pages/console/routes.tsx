@@ -282,7 +282,7 @@ export function consoleRoutes() {
     return c.html(
       <ConsoleFrame c={c} title={texts.t('console.binding.title')} section="search">
         <h1>{texts.t('console.binding.title')}</h1>
-        <BindingsTable texts={texts} bindings={[found.binding]} back={back} />
+        <BindingsTable texts={texts} bindings={[found.binding]} back={back} level={2} />
         <LinkedIdentities texts={texts} identities={found.identities} back={back} />
         <HistoryTable texts={texts} entries={history} />
       </ConsoleFrame>,
@@ -443,7 +443,9 @@ export function consoleRoutes() {
                   <code>{row.clientId}</code>
                 </td>
                 <td>{row.kind}</td>
-                <td class="account-id">{row.account}</td>
+                <td>
+                  <span class="account-id">{row.account}</span>
+                </td>
                 <td>{texts.named('console.status.', row.result)}</td>
               </tr>
             ))}
