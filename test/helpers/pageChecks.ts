@@ -222,10 +222,7 @@ function truncate(text: string, length: number): string {
 
 // ---------------------------------------------------------------- all of it
 
-export interface PageCheckOptions extends AxeOptions {
-  /** Overflow not checked: only for a known, reported fault, named where it is used. */
-  skipOverflow?: boolean;
-}
+export type PageCheckOptions = AxeOptions;
 
 /**
  * The page as it is now, on a phone (390 × 844) and on a desktop (1280 × 900): axe-core
@@ -244,7 +241,7 @@ export async function checkPage(page: Page, shot: PageShot, options: PageCheckOp
       await page.setViewportSize(viewport);
       // The new width's layout settles before it is measured.
       await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve(null))));
-      if (name === 'phone' && !options.skipOverflow) {
+      if (name === 'phone') {
         const overflow = await measureHorizontalOverflow(page);
         if (hasOverflow(overflow))
           problems.push(`horizontal overflow at 390 × 844:\n${describeOverflow(overflow)}`);
