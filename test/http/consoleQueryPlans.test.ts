@@ -4,12 +4,13 @@
 // bindings), and an identity's and a binding's history (the audit log by subject).
 // The statements are the ones the pages really send, recorded through Kysely's log hook
 // while an officer opens them over HTTP; each is explained with its own parameters. The
-// reading of the plans is the one in test/store/queryPlans.test.ts (PostgreSQL with
+// reading of the plans is the shared one in test/helpers/queryPlans.ts (PostgreSQL with
 // enable_seqscan off, so that a plan shows which index serves the query at any size).
-import { CompiledQuery, type LogEvent, sql } from 'kysely';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setRegulatorRole } from '../../src/services/regulator.js';
 import { citizenWithAccounts } from '../exchange/exchangeFlow.js';
+import { expectNoFullScans, type Statement, statementRecorder } from '../helpers/queryPlans.js';
 import { startTestServer, type TestBrowser, type TestServer } from '../helpers/server.js';
 import { signedInCitizens } from './walletFlow.js';
 
@@ -18,100 +19,16 @@ const AUDIT_ROWS = 150_000;
 /** Ten years of counters for each counted action, before the days the test itself counts. */
 const COUNTER_DAYS = 3_650;
 
-interface Statement {
-  sql: string;
-  parameters: readonly unknown[];
-}
-
-let capturing = false;
-const captured: Statement[] = [];
-function databaseLog(event: LogEvent) {
-  if (capturing) captured.push({ sql: event.query.sql, parameters: event.query.parameters });
-}
-
-async function statementsOf(work: () => Promise<void>): Promise<Statement[]> {
-  captured.length = 0;
-  capturing = true;
-  try {
-    await work();
-  } finally {
-    capturing = false;
-  }
-  const distinct = new Map<string, Statement>();
-  for (const s of captured) {
-    if (/^\s*(with|select|insert|update|delete)\b/i.test(s.sql) && !distinct.has(s.sql))
-      distinct.set(s.sql, s);
-  }
-  return [...distinct.values()];
-}
+const { databaseLog, statementsOf } = statementRecorder();
 
 let server: TestServer;
 let officer: TestBrowser;
 let identityId: string;
 let bindingId: string;
 
-/** Plan lines that read one of `tables` in full. */
-async function fullScans(
-  statement: Statement,
-  tables: string[],
-): Promise<{ lines: string[]; scans: string[] }> {
-  const db = server.assembled.db;
-  if (!POSTGRES) {
-    const { rows } = await db.executeQuery<{ detail: string }>(
-      CompiledQuery.raw(`explain query plan ${statement.sql}`, [...statement.parameters]),
-    );
-    const lines = rows.map((r) => r.detail);
-    // The audit tail (ORDER BY seq DESC LIMIT 1, no WHERE) reads one row in its own order.
-    const bounded = /\blimit\b/i.test(statement.sql) && !/\bwhere\b/i.test(statement.sql);
-    const scans = lines.filter((line) => {
-      const table = /^SCAN (\w+)/.exec(line)?.[1];
-      return table !== undefined && tables.includes(table) && !bounded;
-    });
-    return { lines, scans };
-  }
-  interface Node {
-    'Node Type': string;
-    'Relation Name'?: string;
-    'Index Name'?: string;
-    'Index Cond'?: string;
-    Filter?: string;
-    Plans?: Node[];
-  }
-  const { rows } = await db.transaction().execute(async (trx) => {
-    await sql`set local enable_seqscan = off`.execute(trx);
-    return trx.executeQuery<{ 'QUERY PLAN': [{ Plan: Node }] }>(
-      CompiledQuery.raw(`explain (format json) ${statement.sql}`, [...statement.parameters]),
-    );
-  });
-  const lines: string[] = [];
-  const scans: string[] = [];
-  const walk = (node: Node, depth: number, underLimit: boolean) => {
-    const table = node['Relation Name'];
-    const line = `${'  '.repeat(depth)}${node['Node Type']}${node['Index Name'] ? ` using ${node['Index Name']}` : ''}${table ? ` on ${table}` : ''}${node['Index Cond'] ? ` (${node['Index Cond']})` : ''}`;
-    lines.push(line);
-    const wholeIndex =
-      (node['Node Type'] === 'Index Scan' || node['Node Type'] === 'Index Only Scan') &&
-      !node['Index Cond'] &&
-      !(underLimit && !node.Filter);
-    if (table && tables.includes(table) && (node['Node Type'] === 'Seq Scan' || wholeIndex))
-      scans.push(line.trim());
-    for (const child of node.Plans ?? []) walk(child, depth + 1, underLimit || node['Node Type'] === 'Limit');
-  };
-  walk(rows[0]!['QUERY PLAN'][0].Plan, 0, false);
-  return { lines, scans };
-}
-
-async function expectIndexed(statements: Statement[], table: string, tables: string[]) {
-  expect(
-    statements.some((s) => s.sql.includes(`"${table}"`)),
-    `no statement on ${table} was recorded`,
-  ).toBe(true);
-  const failing: string[] = [];
-  for (const statement of statements) {
-    const { lines, scans } = await fullScans(statement, tables);
-    if (scans.length > 0) failing.push(`${statement.sql}\n    ${lines.join('\n    ')}`);
-  }
-  expect(failing, `full scans:\n\n${failing.join('\n\n')}`).toEqual([]);
+/** Fails when a statement reads one of `tables` in full; `table` must have been read. */
+function expectIndexed(statements: Statement[], table: string, tables: string[]) {
+  return expectNoFullScans(server.assembled.db, statements, [table], (name) => tables.includes(name));
 }
 
 beforeAll(async () => {

@@ -15,10 +15,11 @@
 // after a forced collection before integration, at half the log and at the whole log.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { CompiledQuery, type LogEvent, sql } from 'kysely';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { integrate } from '../../src/services/logIntegrator.js';
 import { parseSignedNote, testWitness, tileIndex as tile } from '../audit/independentTlog.js';
+import { expectNoFullScans, type Statement, statementRecorder } from '../helpers/queryPlans.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { json } from '../http/citizenFlow.js';
 import { signedInCitizens } from '../http/walletFlow.js';
@@ -36,16 +37,8 @@ const heapMb = () => {
   return process.memoryUsage().heapUsed / 2 ** 20;
 };
 
-interface Statement {
-  sql: string;
-  parameters: readonly unknown[];
-}
-let capturing = false;
-const captured: Statement[] = [];
-const databaseLog = (event: LogEvent) => {
-  if (capturing) captured.push({ sql: event.query.sql, parameters: event.query.parameters });
-};
-
+const { databaseLog, statementsOf } = statementRecorder();
+const large = (table: string) => !SMALL_TABLES.has(table);
 const witness = testWitness('witness.example.org/scale');
 let server: TestServer;
 let citizen: Awaited<ReturnType<typeof signedInCitizens>>[number];
@@ -94,84 +87,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function explain(statement: Statement): Promise<{ lines: string[]; fullScans: string[] }> {
-  const db = server.assembled.db;
-  if (!POSTGRES) {
-    const { rows } = await db.executeQuery<{ detail: string }>(
-      CompiledQuery.raw(`explain query plan ${statement.sql}`, [...statement.parameters]),
-    );
-    const lines = rows.map((row) => row.detail);
-    const bounded =
-      /\blimit\b/i.test(statement.sql) &&
-      !/\bwhere\b/i.test(statement.sql) &&
-      !lines.some((l) => l.includes('TEMP B-TREE'));
-    const fullScans = lines.filter((line) => {
-      const table = /^SCAN (\w+)/.exec(line)?.[1];
-      return table !== undefined && !SMALL_TABLES.has(table) && !bounded;
-    });
-    return { lines, fullScans };
-  }
-  type Node = {
-    'Node Type': string;
-    'Relation Name'?: string;
-    'Index Name'?: string;
-    'Index Cond'?: string;
-    Filter?: string;
-    Plans?: Node[];
-  };
-  const { rows } = await db.transaction().execute(async (trx) => {
-    await sql`set local enable_seqscan = off`.execute(trx);
-    return trx.executeQuery<{ 'QUERY PLAN': [{ Plan: Node }] }>(
-      CompiledQuery.raw(`explain (format json) ${statement.sql}`, [...statement.parameters]),
-    );
-  });
-  const lines: string[] = [];
-  const fullScans: string[] = [];
-  const walk = (node: Node, depth: number, underLimit: boolean) => {
-    const table = node['Relation Name'];
-    const line = `${'  '.repeat(depth)}${node['Node Type']}${node['Index Name'] ? ` using ${node['Index Name']}` : ''}${table ? ` on ${table}` : ''}${node['Index Cond'] ? ` (${node['Index Cond']})` : ''}`;
-    lines.push(line);
-    const wholeIndex =
-      /Index/.test(node['Node Type']) && !node['Index Cond'] && !(underLimit && !node.Filter);
-    if (table && !SMALL_TABLES.has(table) && (node['Node Type'] === 'Seq Scan' || wholeIndex)) {
-      fullScans.push(line.trim());
-    }
-    for (const child of node.Plans ?? []) walk(child, depth + 1, underLimit || node['Node Type'] === 'Limit');
-  };
-  walk(rows[0]!['QUERY PLAN'][0].Plan, 0, false);
-  return { lines, fullScans };
-}
-
-async function statementsOf(work: () => Promise<void>): Promise<Statement[]> {
-  captured.length = 0;
-  capturing = true;
-  try {
-    await work();
-  } finally {
-    capturing = false;
-  }
-  const distinct = new Map<string, Statement>();
-  for (const s of captured) {
-    if (/^\s*(with|select|insert|update|delete)\b/i.test(s.sql) && !distinct.has(s.sql))
-      distinct.set(s.sql, s);
-  }
-  return [...distinct.values()];
-}
-
-async function expectIndexedOnly(statements: Statement[], mustTouch: string[]) {
-  for (const table of mustTouch) {
-    expect(
-      statements.some((s) => s.sql.includes(`"${table}"`)),
-      `no statement on ${table}`,
-    ).toBe(true);
-  }
-  const failing: string[] = [];
-  for (const statement of statements) {
-    const plan = await explain(statement);
-    if (process.env.QUERY_PLAN_DEBUG) console.log(`${statement.sql}\n    ${plan.lines.join('\n    ')}`);
-    if (plan.fullScans.length > 0) failing.push(`${statement.sql}\n    ${plan.lines.join('\n    ')}`);
-  }
-  expect(failing, `full scans:\n\n${failing.join('\n\n')}`).toEqual([]);
+function expectIndexedOnly(statements: Statement[], mustTouch: string[]) {
+  return expectNoFullScans(server.assembled.db, statements, mustTouch, large);
 }
 
 describe(`the audit log at ${ENTRIES.toLocaleString('en')} entries`, () => {

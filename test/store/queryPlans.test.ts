@@ -23,7 +23,7 @@
 // setting does not hide a missing index: it only penalises a sequential scan, so a query
 // that no index serves still shows one (or a whole-index scan). On SQLite the plan read is
 // the one its planner picks with default settings.
-import { CompiledQuery, type Kysely, type LogEvent, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_PERSONS } from '../../src/http/devIdp/index.js';
@@ -53,6 +53,13 @@ import { deployEas, type EasDeployment, grantAttesterRole } from '../chain/eas.j
 import { startRpcServer, type TestRpcServer } from '../chain/rpcServer.js';
 import { api, apiClient, citizenWithAccounts, webhookReceiver } from '../exchange/exchangeFlow.js';
 import { startTestChain, type TestChain } from '../helpers/chain.js';
+import {
+  expectNoFullScans,
+  explainStatement,
+  type Plan,
+  type Statement,
+  statementRecorder,
+} from '../helpers/queryPlans.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { enrolledCitizen, json, signInWithPasskey } from '../http/citizenFlow.js';
 import { askChallenge, linkEoa, signedInCitizens, submitSignature } from '../http/walletFlow.js';
@@ -92,150 +99,19 @@ const ROWS = {
  */
 const SMALL_TABLES = new Set(['status_lists', 'api_clients', 'webhooks', 'job_leases', 'dev_idp_grants']);
 
-interface Statement {
-  sql: string;
-  parameters: readonly unknown[];
-}
-
-let capturing = false;
-const captured: Statement[] = [];
-function databaseLog(event: LogEvent) {
-  if (capturing) captured.push({ sql: event.query.sql, parameters: event.query.parameters });
-}
-
-/** The distinct data statements `work` sends (transaction control left out). */
-async function statementsOf(work: () => Promise<void>): Promise<Statement[]> {
-  captured.length = 0;
-  capturing = true;
-  try {
-    await work();
-  } finally {
-    capturing = false;
-  }
-  const distinct = new Map<string, Statement>();
-  for (const statement of captured) {
-    if (/^\s*(with|select|insert|update|delete)\b/i.test(statement.sql) && !distinct.has(statement.sql)) {
-      distinct.set(statement.sql, statement);
-    }
-  }
-  return [...distinct.values()];
-}
-
-interface Plan {
-  sql: string;
-  lines: string[];
-  /** Large tables read in full, with the plan line that does it. */
-  fullScans: string[];
-}
-
-/** Table names as the plan shows them: aliases (`"x" as "y"`) resolved to the table. */
-function aliasesOf(text: string): Map<string, string> {
-  const aliases = new Map<string, string>();
-  for (const match of text.matchAll(/"(\w+)" as "(\w+)"/g)) aliases.set(match[2]!, match[1]!);
-  return aliases;
-}
-
-async function explainSqlite(db: Kysely<Database>, statement: Statement, tables: Set<string>): Promise<Plan> {
-  const { rows } = await db.executeQuery<{ detail: string }>(
-    CompiledQuery.raw(`explain query plan ${statement.sql}`, [...statement.parameters]),
-  );
-  const lines = rows.map((row) => row.detail);
-  const aliases = aliasesOf(statement.sql);
-  // A scan in its own order, stopped by LIMIT after that many rows, filtering nothing.
-  const bounded =
-    /^\s*select\b/i.test(statement.sql) &&
-    /\blimit\b/i.test(statement.sql) &&
-    !/\bwhere\b/i.test(statement.sql) &&
-    !lines.some((line) => line.includes('TEMP B-TREE'));
-  const fullScans = lines.filter((line) => {
-    const match = /^SCAN (\w+)/.exec(line);
-    if (!match) return false;
-    const table = aliases.get(match[1]!) ?? match[1]!;
-    return tables.has(table) && !SMALL_TABLES.has(table) && !bounded;
-  });
-  return { sql: statement.sql, lines, fullScans };
-}
-
-/** Conditions over 1,000 values would bury the plan's shape. */
-const clipped = (text: string) => (text.length > 160 ? `${text.slice(0, 160)}…` : text);
-
-interface PgNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  'Index Cond'?: string;
-  Filter?: string;
-  Plans?: PgNode[];
-}
-
-async function explainPostgres(db: Kysely<Database>, statement: Statement): Promise<Plan> {
-  const { rows } = await db.transaction().execute(async (trx) => {
-    await sql`set local enable_seqscan = off`.execute(trx);
-    return trx.executeQuery<{ 'QUERY PLAN': [{ Plan: PgNode }] }>(
-      CompiledQuery.raw(`explain (format json) ${statement.sql}`, [...statement.parameters]),
-    );
-  });
-  const lines: string[] = [];
-  const fullScans: string[] = [];
-  const walk = (node: PgNode, depth: number, underLimit: boolean) => {
-    const table = node['Relation Name'];
-    const line =
-      `${'  '.repeat(depth)}${node['Node Type']}` +
-      (node['Index Name'] ? ` using ${node['Index Name']}` : '') +
-      (table ? ` on ${table}` : '') +
-      (node['Index Cond'] ? ` (${clipped(node['Index Cond'])})` : '') +
-      (node.Filter ? ` filter ${clipped(node.Filter)}` : '');
-    lines.push(line);
-    const wholeIndex =
-      (node['Node Type'] === 'Index Scan' || node['Node Type'] === 'Index Only Scan') &&
-      !node['Index Cond'] &&
-      !(underLimit && !node.Filter);
-    if (table && !SMALL_TABLES.has(table) && (node['Node Type'] === 'Seq Scan' || wholeIndex)) {
-      fullScans.push(line.trim());
-    }
-    for (const child of node.Plans ?? []) walk(child, depth + 1, underLimit || node['Node Type'] === 'Limit');
-  };
-  walk(rows[0]!['QUERY PLAN'][0].Plan, 0, false);
-  return { sql: statement.sql, lines, fullScans };
-}
+const { databaseLog, statementsOf } = statementRecorder();
 
 let server: TestServer;
-let tables: Set<string>;
+/** SQLite's tables, so a plan's SCAN of a subquery or CTE is not taken for a table. */
+let tables: Set<string> | undefined;
+const large = (table: string) => (tables === undefined || tables.has(table)) && !SMALL_TABLES.has(table);
 
 function explain(statement: Statement): Promise<Plan> {
-  return POSTGRES
-    ? explainPostgres(server.assembled.db, statement)
-    : explainSqlite(server.assembled.db, statement, tables);
+  return explainStatement(server.assembled.db, statement, large);
 }
 
-/** The statement with long parameter lists folded, for the failure message. */
-function shortened(text: string): string {
-  return text.replace(
-    /\((?:(?:\?|\$\d+), ){3,}(?:\?|\$\d+)\)/g,
-    (list) => `(… ${list.split(',').length} parameters)`,
-  );
-}
-
-/** Explains every statement; fails listing each one that reads a large table in full. */
-async function expectIndexedOnly(statements: Statement[], mustTouch: string[]) {
-  // A recording that missed the path would pass vacuously: insist it saw the tables.
-  for (const table of mustTouch) {
-    expect(
-      statements.some((s) => s.sql.includes(`"${table}"`)),
-      `no statement on ${table} was recorded`,
-    ).toBe(true);
-  }
-  const plans: Plan[] = [];
-  for (const statement of statements) plans.push(await explain(statement));
-  // QUERY_PLAN_DEBUG=1 prints every plan, failing or not.
-  if (process.env.QUERY_PLAN_DEBUG) {
-    for (const plan of plans) console.log(`${shortened(plan.sql)}\n    ${plan.lines.join('\n    ')}`);
-  }
-  const scanning = plans.filter((plan) => plan.fullScans.length > 0);
-  const report = scanning
-    .map((plan) => `${shortened(plan.sql)}\n    ${plan.lines.join('\n    ')}`)
-    .join('\n\n');
-  expect(scanning.length, `full scans of large tables:\n\n${report}`).toBe(0);
+function expectIndexedOnly(statements: Statement[], mustTouch: string[]) {
+  return expectNoFullScans(server.assembled.db, statements, mustTouch, large);
 }
 
 // ---- filling the database -------------------------------------------------------------
