@@ -2,8 +2,8 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { PROBLEM_BASE, type ProblemDetails } from '../domain/errors.js';
 import { hasMessage, t } from '../i18n/catalogue.js';
-import { FALLBACK_LOCALE, LANGUAGE_COOKIE, type Locale, negotiateLocale } from '../i18n/locale.js';
-import { readCookie } from './cookies.js';
+import { FALLBACK_LOCALE, type Locale } from '../i18n/locale.js';
+import { requestLocale } from './middleware/language.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -42,10 +42,7 @@ export function problemResponse(
   problem: ProblemDetails,
   headers: Record<string, string> = {},
 ): Response {
-  // Apps mounted without the language middleware (the dev IdP, on a host of its own or
-  // under /dev-idp) choose the same way from the request itself.
-  const locale: Locale =
-    c.get('locale') ?? negotiateLocale(readCookie(c, LANGUAGE_COOKIE), c.req.header('accept-language'));
+  const locale = requestLocale(c);
   return c.body(
     JSON.stringify({ ...localizeProblem(problem, locale), instance: c.req.path }),
     problem.status as ContentfulStatusCode,

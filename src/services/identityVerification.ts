@@ -72,10 +72,13 @@ function oidcClientFor(sources: IdentitySources, name: string): OidcClient {
 export async function startOidcVerification(
   ctx: ServiceContext,
   sources: IdentitySources,
-  p: { source: string; loginHint?: string; flowBinding: string },
+  p: { source: string; loginHint?: string; uiLocales?: readonly string[]; flowBinding: string },
 ): Promise<string> {
   const client = oidcClientFor(sources, p.source);
-  const request = await client.startAuthorization({ ...(p.loginHint ? { loginHint: p.loginHint } : {}) });
+  const request = await client.startAuthorization({
+    ...(p.loginHint ? { loginHint: p.loginHint } : {}),
+    ...(p.uiLocales ? { uiLocales: p.uiLocales } : {}),
+  });
   const payload = await ctx.protector.encrypt(
     JSON.stringify({ source: p.source, nonce: request.nonce, codeVerifier: request.codeVerifier }),
     OIDC_FLOW_PURPOSE,

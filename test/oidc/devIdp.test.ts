@@ -163,12 +163,59 @@ describe('dev IdP authorization endpoint', () => {
     for (const person of TEST_PERSONS) {
       expect(html).toContain(`${person.givenName} ${person.familyName}`);
       expect(html).toContain(person.nationalId);
-      expect(html).toContain(person.birthDate);
+      // Dates as people read them: 1 March 1990, not 1990-03-01.
+      expect(html).toContain(
+        new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' }).format(
+          new Date(person.birthDate),
+        ),
+      );
     }
     expect(html).toContain(`action="${ISSUER}/authorize"`);
     expect(html).toContain('name="nonce" value="nonce-456"');
     expect(html).not.toContain('<script>alert(1)</script>');
     expect(html).toContain('&lt;script&gt;');
+  });
+
+  it('speaks the first language of ui_locales it knows, else the visitor’s, and switches by reloading the request', async () => {
+    const english = await authorize();
+    expect(english.headers.get('content-language')).toBe('en');
+    expect(await english.text()).toContain('<html lang="en">');
+
+    const kazakh = await authorize({ ui_locales: 'de kk-KZ ru' });
+    expect(kazakh.headers.get('content-language')).toBe('kk');
+    const kazakhHtml = await kazakh.text();
+    expect(kazakhHtml).toContain('<html lang="kk">');
+    expect(kazakhHtml).toContain('Сынақ сәйкестендіру провайдері');
+    expect(kazakhHtml).toContain('ЖСН');
+    expect(kazakhHtml).not.toContain('Choose a test person');
+    // The person's pick carries the language on, so a second picker stays in it.
+    expect(kazakhHtml).toContain('name="ui_locales" value="de kk-KZ ru"');
+
+    // Without ui_locales: the language cookie, then Accept-Language, as on the service's pages.
+    const byHeader = await idp(`${ISSUER}/authorize?${await authorizeParams()}`, {
+      headers: { 'accept-language': 'ru-RU,ru;q=0.9,en;q=0.5' },
+    });
+    expect(byHeader.headers.get('content-language')).toBe('ru');
+    expect(await byHeader.text()).toContain('Выберите тестового человека');
+    const byCookie = await idp(`${ISSUER}/authorize?${await authorizeParams()}`, {
+      headers: { 'accept-language': 'ru', cookie: 'lang=kk' },
+    });
+    expect(byCookie.headers.get('content-language')).toBe('kk');
+
+    // The switcher's links are the same request in another language, with the picker forced.
+    const links = [...kazakhHtml.matchAll(/<a href="([^"]+)" hreflang="(\w+)"/g)].map((m) => ({
+      url: new URL(m[1]!.replaceAll('&amp;', '&')),
+      lang: m[2]!,
+    }));
+    expect(links.map((l) => l.lang).sort()).toEqual(['en', 'ru']);
+    for (const { url, lang } of links) {
+      expect(url.searchParams.get('ui_locales')).toBe(lang);
+      expect(url.searchParams.get('prompt')).toBe('select_account');
+      expect(url.searchParams.get('state')).toBe('state-123');
+      const switched = await idp(url.toString());
+      expect(switched.status).toBe(200);
+      expect(switched.headers.get('content-language')).toBe(lang);
+    }
   });
 
   it('skips the picker when login_hint names a test person', async () => {

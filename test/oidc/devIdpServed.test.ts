@@ -50,6 +50,25 @@ function redeem(form: Record<string, string>, headers: Record<string, string> = 
 }
 
 describe('dev IdP served by the service', () => {
+  it('is asked for the language of the service’s pages, and shows its picker in it', async () => {
+    for (const [acceptLanguage, lang, heading] of [
+      ['kk', 'kk', 'Сынақ сәйкестендіру провайдері'],
+      ['ru-RU,ru;q=0.9', 'ru', 'Тестовый поставщик удостоверений'],
+      ['de', 'en', 'Development identity provider'],
+    ] as const) {
+      const browser = server.browser();
+      const start = await browser.get('/v1/identity/oidc/start', {
+        headers: { 'accept-language': acceptLanguage },
+      });
+      expect(start.status).toBe(302);
+      const location = new URL(start.headers.get('location')!);
+      expect(location.searchParams.get('ui_locales')).toBe(lang);
+      const picker = await browser.get(location.toString());
+      expect(picker.headers.get('content-language')).toBe(lang);
+      expect(await picker.text()).toContain(`<h1>${heading}</h1>`);
+    }
+  });
+
   it('publishes discovery with RS256, UserInfo and the iss response parameter', async () => {
     const discovery = await json(await fetch(`${issuer}/.well-known/openid-configuration`));
     expect(discovery).toMatchObject({

@@ -98,6 +98,10 @@ describe('OIDC client against the dev IdP', () => {
     const other = await client.startAuthorization({});
     expect(other.state).not.toBe(request.state);
     expect(new URL(other.url).searchParams.has('login_hint')).toBe(false);
+    expect(new URL(other.url).searchParams.has('ui_locales')).toBe(false);
+    // The person's languages, best first, as OIDC Core's ui_locales (space-separated).
+    const localized = await client.startAuthorization({ uiLocales: ['kk', 'ru'] });
+    expect(new URL(localized.url).searchParams.get('ui_locales')).toBe('kk ru');
   });
 
   it('requests the accepted acr values, and the configured claims when asked to', async () => {

@@ -22,6 +22,8 @@ export interface AuthorizationRequest {
   loginHint?: string;
   /** prompt=login or select_account: show the picker even when login_hint names someone. */
   forcePicker: boolean;
+  /** ui_locales as sent: the languages the client asks the pages in, best first. */
+  uiLocales?: string;
 }
 
 export type AuthorizationCheck =
@@ -93,7 +95,7 @@ export function checkAuthorizationRequest(
     if (prompts.length > 1) return redirectError('invalid_request', 'prompt=none cannot be combined');
     return redirectError('login_required', 'The dev IdP keeps no sessions: it must show its picker');
   }
-  const { nonce, login_hint: loginHint } = parameters;
+  const { nonce, login_hint: loginHint, ui_locales: uiLocales } = parameters;
   return {
     kind: 'valid',
     request: {
@@ -105,6 +107,7 @@ export function checkAuthorizationRequest(
       ...(nonce ? { nonce } : {}),
       ...(loginHint ? { loginHint } : {}),
       forcePicker: prompts.includes('login') || prompts.includes('select_account'),
+      ...(uiLocales ? { uiLocales: uiLocales.slice(0, 64) } : {}),
     },
   };
 }
@@ -120,6 +123,7 @@ export function requestAsFormFields(request: AuthorizationRequest): Record<strin
     code_challenge_method: 'S256',
     ...(request.state ? { state: request.state } : {}),
     ...(request.nonce ? { nonce: request.nonce } : {}),
+    ...(request.uiLocales ? { ui_locales: request.uiLocales } : {}),
   };
 }
 

@@ -6,6 +6,7 @@ import { type Context, Hono } from 'hono';
 import type { JWK } from 'jose';
 import type { Clock } from '../../domain/clock.js';
 import { MalformedRequestError, NotFoundError } from '../../domain/errors.js';
+import { requestLocale } from '../middleware/language.js';
 import { problemResponse } from '../problem.js';
 import {
   authorizationResponseLocation,
@@ -14,7 +15,7 @@ import {
   findPerson,
 } from './authorizeRequest.js';
 import { type DevIdpGrantStores, memoryGrantStores } from './codeStore.js';
-import { PICKER_CSS, PickerPage } from './pickerPage.js';
+import { PICKER_CSS, PickerPage, pickerLocale } from './pickerPage.js';
 import { createDevIdpKeys, DEV_IDP_ALGORITHMS } from './signingKey.js';
 import type { TestPerson } from './testPersons.js';
 import { handleTokenRequest } from './tokenEndpoint.js';
@@ -113,8 +114,11 @@ export function createDevIdp(settings: DevIdpSettings): Hono {
         });
         return c.redirect(location, 302);
       }
+      const locale = pickerLocale(request, requestLocale(c));
       c.header('cache-control', 'no-store');
-      return c.html(<PickerPage issuer={issuer} request={request} persons={persons} />);
+      c.header('content-language', locale);
+      c.header('vary', 'accept-language, cookie');
+      return c.html(<PickerPage issuer={issuer} request={request} persons={persons} locale={locale} />);
     }
     const code = await codes.issue({
       clientId: request.clientId,

@@ -1,37 +1,76 @@
 // The dev IdP's sign-in page: pick a test person. hono/jsx escapes every value it renders.
+// Its language: the first supported one in the request's ui_locales (OIDC Core §3.1.2.1;
+// the service sends its page's language), else the visitor's cookie or Accept-Language.
+// The switcher reloads the same authorization request with another ui_locales.
+import { formatDate, t } from '../../i18n/catalogue.js';
+import { isLocale, LANGUAGE_NAMES, LOCALES, type Locale } from '../../i18n/locale.js';
 import type { AuthorizationRequest } from './authorizeRequest.js';
 import { requestAsFormFields } from './authorizeRequest.js';
 import type { TestPerson } from './testPersons.js';
-
-export const PICKER_TITLE = 'Development identity provider';
 
 // No inline styles: the app's Content-Security-Policy allows only same-origin stylesheets.
 export const PICKER_CSS = `body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem}
 .warning{border:2px solid #b45309;background:#fef3c7;padding:.75rem 1rem;border-radius:.5rem}
 ul{list-style:none;padding:0}li{margin:.5rem 0}
-button{width:100%;text-align:left;padding:.75rem 1rem;border-radius:.5rem;border:1px solid #999;background:#fff;cursor:pointer}
+.languages{display:flex;gap:1rem;justify-content:flex-end}
+button{width:100%;text-align:left;padding:.75rem 1rem;border-radius:.5rem;border:1px solid #999;background:#fff;color:#111;cursor:pointer}
 button:hover{background:#f3f4f6}.iin{font-family:ui-monospace,monospace}`;
 
-export function PickerPage(props: { issuer: string; request: AuthorizationRequest; persons: TestPerson[] }) {
+/** The page's language for a request: its ui_locales first, then `fallback`. */
+export function pickerLocale(request: AuthorizationRequest, fallback: Locale): Locale {
+  const asked = (request.uiLocales ?? '')
+    .split(' ')
+    .map((tag) => tag.toLowerCase().split('-')[0])
+    .find(isLocale);
+  return asked ?? fallback;
+}
+
+export function PickerPage(props: {
+  issuer: string;
+  request: AuthorizationRequest;
+  persons: TestPerson[];
+  locale: Locale;
+}) {
+  const { locale } = props;
   const fields = Object.entries(requestAsFormFields(props.request));
+  const inLanguage = (code: Locale) =>
+    `${props.issuer}/authorize?${new URLSearchParams({
+      ...requestAsFormFields(props.request),
+      // Kept, so that a login_hint does not sign in before the visitor has chosen.
+      prompt: 'select_account',
+      ui_locales: code,
+    })}`;
   return (
-    <html lang="en">
+    <html lang={locale}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="robots" content="noindex" />
-        <title>{PICKER_TITLE}</title>
+        <title>{t(locale, 'devIdp.title')}</title>
         <link rel="stylesheet" href={`${props.issuer}/style.css`} />
       </head>
       <body>
+        <nav class="languages" aria-label={t(locale, 'common.language')}>
+          {LOCALES.map((code) =>
+            code === locale ? (
+              <span aria-current="true" lang={code}>
+                {LANGUAGE_NAMES[code]}
+              </span>
+            ) : (
+              <a href={inLanguage(code)} hreflang={code} lang={code}>
+                {LANGUAGE_NAMES[code]}
+              </a>
+            ),
+          )}
+        </nav>
         <main>
-          <h1>{PICKER_TITLE}</h1>
+          <h1>{t(locale, 'devIdp.title')}</h1>
           <p class="warning" role="alert">
-            <strong>For development only.</strong> This identity provider signs anyone in as any of the
-            fictitious people below, without checking anything. It is refused in production.
+            <strong>{t(locale, 'devIdp.warningLead')}</strong> {t(locale, 'devIdp.warning')}
           </p>
           <p>
-            Client <code>{props.request.clientId}</code> asks who you are. Choose a test person:
+            {t(locale, 'devIdp.client')} <code>{props.request.clientId}</code> {t(locale, 'devIdp.asks')}{' '}
+            {t(locale, 'devIdp.choose')}
           </p>
           <form method="post" action={`${props.issuer}/authorize`}>
             {fields.map(([name, value]) => (
@@ -45,7 +84,10 @@ export function PickerPage(props: { issuer: string; request: AuthorizationReques
                       {person.givenName} {person.familyName}
                     </strong>
                     <br />
-                    IIN <span class="iin">{person.nationalId}</span> · born {person.birthDate}
+                    {t(locale, 'devIdp.iin')} <span class="iin">{person.nationalId}</span> ·{' '}
+                    {t(locale, 'devIdp.born', {
+                      date: formatDate(locale, person.birthDate, { timeZone: 'UTC' }),
+                    })}
                   </button>
                 </li>
               ))}

@@ -2,7 +2,7 @@
 // Accept-Language, else English) and named in Content-Language by the responses that
 // carry text (pages and problem documents). `?lang=kk|ru|en` on a page switches it: the
 // choice is remembered in the cookie for a year, and the page is reloaded without it.
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { setCookie } from 'hono/cookie';
 import { isLocale, LANGUAGE_COOKIE, type Locale, negotiateLocale } from '../../i18n/locale.js';
 import { readCookie } from '../cookies.js';
@@ -24,8 +24,18 @@ export function chooseLanguage(): MiddlewareHandler<AppEnv> {
       url.searchParams.delete('lang');
       return c.redirect(`${url.pathname}${url.search}`, 303);
     }
-    const locale: Locale = negotiateLocale(readCookie(c, LANGUAGE_COOKIE), c.req.header('accept-language'));
-    c.set('locale', locale);
+    c.set('locale', requestLocale(c));
     await next();
   };
+}
+
+/**
+ * The request's language as the middleware chose it, or chosen the same way where the
+ * middleware does not run (apps mounted beside the pages: the dev IdP).
+ */
+export function requestLocale(c: Context): Locale {
+  return (
+    (c.get('locale') as Locale | undefined) ??
+    negotiateLocale(readCookie(c, LANGUAGE_COOKIE), c.req.header('accept-language'))
+  );
 }

@@ -46,6 +46,8 @@ export function identityRoutes() {
       source,
       flowBinding: ensureFlow(c),
       ...(loginHint ? { loginHint } : {}),
+      // The IdP's pages in the language of ours (the dev IdP honours it; others may).
+      uiLocales: [c.get('locale')],
     });
     return c.redirect(url, 302);
   });

@@ -2,12 +2,14 @@
 import { citizen } from './citizen.js';
 import { common } from './common.js';
 import { regulatorConsole } from './console.js';
+import { devIdp } from './devIdp.js';
 import { egov } from './egov.js';
 import { problems } from './problems.js';
 
 export const kk = {
   ...common,
   ...egov,
+  ...devIdp,
   ...regulatorConsole,
   ...citizen,
   ...problems,

@@ -52,7 +52,11 @@ export interface OidcAuthorizationRequest {
 }
 
 export interface OidcClient {
-  startAuthorization(p: { loginHint?: string }): Promise<OidcAuthorizationRequest>;
+  /** `uiLocales`: the languages the person reads, best first (OIDC Core §3.1.2.1 ui_locales). */
+  startAuthorization(p: {
+    loginHint?: string;
+    uiLocales?: readonly string[];
+  }): Promise<OidcAuthorizationRequest>;
   /** `state` has already been matched by the caller against the one it stored. */
   completeAuthorization(p: {
     code: string;
@@ -175,7 +179,7 @@ export function createOidcClient(
   }
 
   return {
-    async startAuthorization({ loginHint }) {
+    async startAuthorization({ loginHint, uiLocales }) {
       const { authorizationEndpoint } = await metadata();
       const state = randomToken();
       const nonce = randomToken();
@@ -191,6 +195,7 @@ export function createOidcClient(
         code_challenge: await s256CodeChallenge(codeVerifier),
         code_challenge_method: 'S256',
         ...(loginHint ? { login_hint: loginHint } : {}),
+        ...(uiLocales && uiLocales.length > 0 ? { ui_locales: uiLocales.join(' ') } : {}),
         ...(settings.acceptedAcr.length > 0 ? { acr_values: settings.acceptedAcr.join(' ') } : {}),
         ...(settings.claimsParameter ? { claims: claimsRequest(settings) } : {}),
       };
