@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../src/http/contract.js';
 import { createApiClient } from '../src/services/apiClients.js';
 import { setRegulatorRole } from '../src/services/regulator.js';
+import { openCaseIn } from './helpers/regulatorAccess.js';
 import { startTestServer, type TestBrowser, type TestServer } from './helpers/server.js';
 import { signedInCitizens } from './http/walletFlow.js';
 
@@ -16,6 +17,8 @@ beforeAll(async () => {
   const [o] = await signedInCitizens(server, 1);
   officer = o!.browser;
   await setRegulatorRole(server.assembled.services, o!.nationalId, true);
+  // With an open case, so that what is refused is the bad input, not the missing purpose.
+  openCaseIn(server, officer);
   key = (
     await createApiClient(server.assembled.services, {
       name: 'fuzz',

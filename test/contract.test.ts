@@ -157,6 +157,47 @@ describe('access rules, for every route in the table', () => {
   );
 });
 
+describe('regulator lookups and actions state their purpose and case', () => {
+  const concrete = (path: string) =>
+    path
+      .replace(':account', 'eip155:1:0x000000000000000000000000000000000000dEaD')
+      .replace(/:[A-Za-z]+/g, 'some-id');
+  const regulatorRoutes = ROUTES.filter((route) => route.access === 'regulator');
+
+  it('names the two headers, required, in the OpenAPI document of exactly the purpose-bound routes', async () => {
+    const document = await (await fetch(`${server.baseUrl}/openapi.json`)).json();
+    for (const route of regulatorRoutes) {
+      const path = route.path.replace(/:([A-Za-z]+)/g, '{$1}');
+      const operation = document.paths[path][route.method.toLowerCase()];
+      const headers = (operation.parameters ?? [])
+        .filter((p: { in: string }) => p.in === 'header')
+        .map((p: { name: string; required: boolean }) => `${p.name}:${p.required}`);
+      expect(headers, `${route.method} ${route.path}`).toEqual(
+        route.purposeBound ? ['Access-Purpose:true', 'Case-Reference:true'] : [],
+      );
+    }
+  });
+
+  it.each(regulatorRoutes.map((route) => [route.method, route.path, route] as const))(
+    '%s %s: refused without them exactly when the contract says so',
+    async (method, path, route) => {
+      const key = await createApiClient(server.assembled.services, {
+        name: 'r',
+        licenseNo: 'r',
+        scopes: ['regulator:read', 'regulator:act'],
+      });
+      const response = await server.browser().request(method, concrete(path), {
+        ...(route.method === 'POST' ? { json: {} } : {}),
+        headers: { authorization: `Bearer ${key.key}` },
+      });
+      const body = (await response.json()) as { type?: string };
+      const refused = body.type === 'https://wallet-attest.example/problems/access-purpose-required';
+      expect(refused, `${response.status} ${body.type}`).toBe(route.purposeBound === true);
+      if (refused) expect(response.status).toBe(400);
+    },
+  );
+});
+
 describe('regulator routes refuse everyone else', () => {
   const concrete = (path: string) =>
     path

@@ -404,7 +404,12 @@ export async function seedDatabase(app: AssembledApp, options: SeedOptions, io: 
               : {
                   reason: regulatorReason(i),
                   actor: { type: 'regulator' as const, id: regulatorId },
-                  details: { legalReference: `Case ${1000 + (mix(i, 9) % 9000)}/2025`, via: 'api-key' },
+                  details: {
+                    legalReference: `Case ${1000 + (mix(i, 9) % 9000)}/2025`,
+                    via: 'api-key',
+                    purpose: 'aml_investigation',
+                    caseReference: `AFM-2025/${String(mix(i, 11) % 100_000).padStart(5, '0')}`,
+                  },
                 }),
           });
         }

@@ -49,6 +49,13 @@ export class MalformedRequestError extends ProblemError {
   readonly status = 400;
 }
 
+/** A regulator lookup or action without a valid purpose code and case reference. */
+export class AccessPurposeRequiredError extends ProblemError {
+  readonly slug = 'access-purpose-required';
+  readonly title = 'A purpose and a case reference are required';
+  readonly status = 400;
+}
+
 export class ValidationError extends ProblemError {
   readonly slug = 'validation-failed';
   readonly title = 'The request did not pass validation';

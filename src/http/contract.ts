@@ -14,6 +14,10 @@ export type Access =
   /** Regulators for everything, a citizen's session for what concerns that citizen. */
   | 'regulator-or-subject';
 
+/** The headers that carry a regulator access's purpose and case (RouteContract.purposeBound). */
+export const ACCESS_PURPOSE_HEADER = 'Access-Purpose';
+export const CASE_REFERENCE_HEADER = 'Case-Reference';
+
 /** A non-JSON body, by media type. */
 export interface MediaBody {
   mediaType: string;
@@ -39,6 +43,8 @@ export interface RouteContract {
     | 'Audit';
   access: Access;
   scope?: string;
+  /** A regulator lookup or action: it needs the Access-Purpose and Case-Reference headers. */
+  purposeBound?: true;
   request?: SchemaName;
   responses: Record<number, ResponseSpec>;
 }
@@ -365,6 +371,7 @@ export const ROUTES: RouteContract[] = [
     tag: 'Regulator',
     access: 'regulator',
     scope: 'regulator:read',
+    purposeBound: true,
     request: 'regulator-national-id-lookup-request',
     responses: { 200: 'regulator-identity-lookup-response' },
   },
@@ -375,6 +382,7 @@ export const ROUTES: RouteContract[] = [
     tag: 'Regulator',
     access: 'regulator',
     scope: 'regulator:read',
+    purposeBound: true,
     responses: { 200: 'regulator-account-lookup-response' },
   },
   {
@@ -384,6 +392,7 @@ export const ROUTES: RouteContract[] = [
     tag: 'Regulator',
     access: 'regulator',
     scope: 'regulator:read',
+    purposeBound: true,
     responses: { 200: 'regulator-binding-lookup-response' },
   },
   {
@@ -393,6 +402,7 @@ export const ROUTES: RouteContract[] = [
     tag: 'Regulator',
     access: 'regulator',
     scope: 'regulator:act',
+    purposeBound: true,
     request: 'regulator-action-request',
     responses: { 200: 'regulator-action-response' },
   },
@@ -403,6 +413,7 @@ export const ROUTES: RouteContract[] = [
     tag: 'Regulator',
     access: 'regulator',
     scope: 'regulator:act',
+    purposeBound: true,
     request: 'regulator-action-request',
     responses: { 200: 'regulator-action-response' },
   },
@@ -413,6 +424,7 @@ export const ROUTES: RouteContract[] = [
     tag: 'Regulator',
     access: 'regulator',
     scope: 'regulator:act',
+    purposeBound: true,
     request: 'regulator-action-request',
     responses: { 200: 'regulator-action-response' },
   },
@@ -423,6 +435,7 @@ export const ROUTES: RouteContract[] = [
     tag: 'Regulator',
     access: 'regulator',
     scope: 'regulator:act',
+    purposeBound: true,
     request: 'regulator-link-block-lift-request',
     responses: { 200: 'regulator-link-block-lift-response' },
   },
@@ -442,6 +455,7 @@ export const ROUTES: RouteContract[] = [
     tag: 'Regulator',
     access: 'regulator',
     scope: 'regulator:act',
+    purposeBound: true,
     request: 'conflict-resolution-request',
     responses: { 200: 'conflict-resolution-response' },
   },

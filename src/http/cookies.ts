@@ -10,13 +10,15 @@ const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 export interface CookiePolicy {
   session: string;
   flow: string;
+  /** The regulator console's open case: its purpose and reference (http/officerCase.ts). */
+  openCase: string;
   secure: boolean;
 }
 
 export function cookiePolicy(config: Config): CookiePolicy {
   const secure = config.origin.startsWith('https://') || LOCAL_HOSTS.has(config.rpId);
   const prefix = secure ? '__Host-' : '';
-  return { session: `${prefix}wa_session`, flow: `${prefix}wa_flow`, secure };
+  return { session: `${prefix}wa_session`, flow: `${prefix}wa_flow`, openCase: `${prefix}wa_case`, secure };
 }
 
 function attributes(policy: CookiePolicy, maxAge: number) {

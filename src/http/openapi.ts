@@ -1,7 +1,15 @@
 // OpenAPI 3.1 generated from the route table and the JSON Schemas in schemas/. The schema
 // files use relative `$ref`s ("binding.json"); here they become component references.
+
+import { PURPOSE_CODES } from '../domain/regulator/accessPurpose.js';
 import { LOCALES } from '../i18n/locale.js';
-import { type Access, type ResponseSpec, ROUTES } from './contract.js';
+import {
+  ACCESS_PURPOSE_HEADER,
+  type Access,
+  CASE_REFERENCE_HEADER,
+  type ResponseSpec,
+  ROUTES,
+} from './contract.js';
 import { SCHEMAS, type SchemaName } from './schemas.js';
 
 function toComponentRefs(value: unknown): unknown {
@@ -60,16 +68,41 @@ function response(status: number, spec: ResponseSpec) {
   return { description, content };
 }
 
+// Sent by regulator systems on every lookup and action; the console sends its officer's
+// open case instead (docs/regulator.md). Both are written into the access's audit entry.
+const ACCESS_PURPOSE_HEADERS = [
+  {
+    name: ACCESS_PURPOSE_HEADER,
+    in: 'header',
+    required: true,
+    description: 'Why the person is looked up or acted on. Refused with access-purpose-required when absent.',
+    schema: { type: 'string', enum: [...PURPOSE_CODES] },
+  },
+  {
+    name: CASE_REFERENCE_HEADER,
+    in: 'header',
+    required: true,
+    description: 'The case file the access serves, as the agency numbers it (printable ASCII, 1–64).',
+    schema: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 64,
+      pattern: '^[A-Za-z0-9]([A-Za-z0-9 ./#:_-]{0,62}[A-Za-z0-9])?$',
+    },
+  },
+];
+
 export function openApiDocument(serverUrl: string) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of ROUTES) {
     const path = route.path.replace(/:([A-Za-z]+)/g, '{$1}');
-    const parameters = [...route.path.matchAll(/:([A-Za-z]+)/g)].map((match) => ({
+    const parameters: Record<string, unknown>[] = [...route.path.matchAll(/:([A-Za-z]+)/g)].map((match) => ({
       name: match[1],
       in: 'path',
       required: true,
       schema: { type: 'string' },
     }));
+    if (route.purposeBound) parameters.push(...ACCESS_PURPOSE_HEADERS);
     const responses: Record<string, unknown> = {};
     for (const [status, spec] of Object.entries(route.responses))
       responses[status] = response(Number(status), spec);

@@ -6,8 +6,14 @@
 import type { Kysely } from 'kysely';
 import { ACCOUNT_NAMESPACES } from '../domain/accounts/index.js';
 import type { ActorType } from '../domain/audit/auditChain.js';
-import { NotFoundError, RevocationFinalError, ValidationError } from '../domain/errors.js';
+import {
+  AccessPurposeRequiredError,
+  NotFoundError,
+  RevocationFinalError,
+  ValidationError,
+} from '../domain/errors.js';
 import { validateNationalId } from '../domain/identity/nationalId.js';
+import { type AccessContext, PURPOSE_CODES } from '../domain/regulator/accessPurpose.js';
 import type { AttestationRow, BindingRow, Database, IdentityRow } from '../store/database.js';
 import { findAttestation, listAttestationsOfBindings } from '../store/repositories/attestations.js';
 import { appendAudit, listAudit } from '../store/repositories/auditLog.js';
@@ -43,6 +49,22 @@ export type ReasonCode = (typeof REASON_CODES)[number];
 export interface RegulatorActor {
   id: string;
   via: 'officer' | 'api-key';
+  /** The purpose and case the request states; every lookup and action needs them. */
+  access?: AccessContext;
+}
+
+/**
+ * What every regulator audit entry says of the access: how the regulator came in, why and
+ * for which case. Refuses (before anything is read) when the purpose or case is missing.
+ */
+function accessDetails(actor: RegulatorActor) {
+  if (!actor.access) {
+    throw new AccessPurposeRequiredError(
+      'Every regulator lookup and action needs a purpose code and a case reference',
+      { purposes: [...PURPOSE_CODES] },
+    );
+  }
+  return { via: actor.via, purpose: actor.access.purpose, caseReference: actor.access.caseReference };
 }
 
 const ACTOR_TYPE: ActorType = 'regulator';
@@ -93,6 +115,7 @@ async function describeBindings(ctx: ServiceContext, bindings: BindingRow[]) {
 async function auditLookup(
   ctx: ServiceContext,
   actor: RegulatorActor,
+  access: ReturnType<typeof accessDetails>,
   by: string,
   identityIds: string[],
   extra = {},
@@ -106,7 +129,7 @@ async function auditLookup(
         action: 'regulator.lookup',
         subjectType: 'identity',
         subjectId: identityIds[0] ?? null,
-        details: { by, via: actor.via, identityIds, ...extra },
+        details: { by, ...access, identityIds, ...extra },
       },
       ctx.clock.now(),
     );
@@ -114,13 +137,16 @@ async function auditLookup(
 }
 
 export async function lookupByNationalId(ctx: ServiceContext, actor: RegulatorActor, rawNationalId: string) {
+  const access = accessDetails(actor);
   const nationalId = validateNationalId(ctx.config.country, rawNationalId);
   const identity = await findIdentityByNationalIdHash(
     ctx.db,
     await nationalIdLookupHash(ctx, ctx.config.country, nationalId),
   );
   // The search is audited even when it finds no one (by its keyed hash, never the ID).
-  await auditLookup(ctx, actor, 'national_id', identity ? [identity.id] : [], { found: Boolean(identity) });
+  await auditLookup(ctx, actor, access, 'national_id', identity ? [identity.id] : [], {
+    found: Boolean(identity),
+  });
   if (!identity) throw new NotFoundError('No verified identity has this national ID');
   return {
     identity: await describeIdentity(ctx, identity),
@@ -129,10 +155,11 @@ export async function lookupByNationalId(ctx: ServiceContext, actor: RegulatorAc
 }
 
 export async function lookupByAccount(ctx: ServiceContext, actor: RegulatorActor, rawAccount: string) {
+  const access = accessDetails(actor);
   const account = ACCOUNT_NAMESPACES.parse(rawAccount).id;
   const bindings = await bindingsOfAccounts(ctx.db, [account]);
   const identityIds = [...new Set(bindings.map((b) => b.identity_id))];
-  await auditLookup(ctx, actor, 'account', identityIds, { account });
+  await auditLookup(ctx, actor, access, 'account', identityIds, { account });
   const identities = [];
   for (const id of identityIds) {
     const identity = await findIdentityById(ctx.db, id);
@@ -142,9 +169,10 @@ export async function lookupByAccount(ctx: ServiceContext, actor: RegulatorActor
 }
 
 export async function lookupByBinding(ctx: ServiceContext, actor: RegulatorActor, bindingId: string) {
+  const access = accessDetails(actor);
   const binding = await findBinding(ctx.db, bindingId);
   if (!binding) throw new NotFoundError('No such binding');
-  await auditLookup(ctx, actor, 'binding', [binding.identity_id], { bindingId });
+  await auditLookup(ctx, actor, access, 'binding', [binding.identity_id], { bindingId });
   const identity = await findIdentityById(ctx.db, binding.identity_id);
   const [described] = await describeBindings(ctx, [binding]);
   return { binding: described!, identities: identity ? [await describeIdentity(ctx, identity)] : [] };
@@ -152,9 +180,10 @@ export async function lookupByBinding(ctx: ServiceContext, actor: RegulatorActor
 
 /** An identity by its id (the console's identity page); audited like every lookup. */
 export async function lookupByIdentity(ctx: ServiceContext, actor: RegulatorActor, identityId: string) {
+  const access = accessDetails(actor);
   const identity = await findIdentityById(ctx.db, identityId);
   if (!identity) throw new NotFoundError('No such identity');
-  await auditLookup(ctx, actor, 'identity', [identity.id]);
+  await auditLookup(ctx, actor, access, 'identity', [identity.id]);
   return {
     identity: await describeIdentity(ctx, identity),
     bindings: await describeBindings(ctx, await listBindingsOfIdentity(ctx.db, identity.id)),
@@ -197,6 +226,7 @@ export async function applyRegulatorAction(
   action: BindingTransition,
   request: ActionRequest,
 ): Promise<ActionResult> {
+  const access = accessDetails(actor);
   if (!REASON_CODES.includes(request.reason)) {
     throw new ValidationError(`reason must be one of ${REASON_CODES.join(', ')}`);
   }
@@ -204,7 +234,7 @@ export async function applyRegulatorAction(
     transition: action,
     reason: request.reason,
     actor: actorOf(actor),
-    details: { legalReference: request.legalReference, via: actor.via },
+    details: { legalReference: request.legalReference, ...access },
   };
   const result: ActionResult = {
     action,
@@ -419,7 +449,7 @@ function auditLinkBlock(
       action,
       subjectType: 'identity',
       subjectId: identityId,
-      details: { reason: p.reason, legalReference: p.legalReference, via: actor.via },
+      details: { reason: p.reason, legalReference: p.legalReference, ...accessDetails(actor) },
     },
     ctx.clock.now(),
   );
@@ -431,6 +461,7 @@ export async function liftLinkBlock(
   actor: RegulatorActor,
   p: { identity: string; reason: ReasonCode; legalReference: string },
 ): Promise<{ lifted: boolean }> {
+  accessDetails(actor); // refused before anything is read
   return inTransaction(ctx.db, async (trx) => {
     const identity = await findIdentityById(trx, p.identity);
     if (!identity) throw new NotFoundError('No such identity');
@@ -470,6 +501,7 @@ export async function resolveConflict(
   id: string,
   p: { resolution: 'revoke_existing' | 'dismiss'; reason: ReasonCode; legalReference: string },
 ) {
+  const access = accessDetails(actor);
   return inTransaction(ctx.db, async (trx) => {
     const report = await findConflictReport(trx, id);
     if (!report) throw new NotFoundError('No such conflict report');
@@ -481,7 +513,7 @@ export async function resolveConflict(
           transition: 'revoke',
           reason: p.reason,
           actor: actorOf(actor),
-          details: { legalReference: p.legalReference, conflictReportId: id, via: actor.via },
+          details: { legalReference: p.legalReference, conflictReportId: id, ...access },
         });
       }
     }
@@ -500,7 +532,7 @@ export async function resolveConflict(
           resolution: p.resolution,
           reason: p.reason,
           legalReference: p.legalReference,
-          via: actor.via,
+          ...access,
         },
       },
       now,

@@ -18,6 +18,7 @@ import {
   launchChromiumWithPasskeys,
   skipBrowserSuite,
 } from '../helpers/chromium.js';
+import { TEST_ACCESS } from '../helpers/regulatorAccess.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 if (skipBrowserSuite) {
@@ -153,7 +154,7 @@ describe.skipIf(skipBrowserSuite)('the citizen pages in Chromium', () => {
 
     it('tells a suspension with reason, date and next step, and never says "linked" for it', async () => {
       const account = `eip155:1:${wallet.address}`;
-      const officer = { id: 'officer-1', via: 'officer' as const };
+      const officer = { id: 'officer-1', via: 'officer' as const, access: TEST_ACCESS };
       const action = { target: { account }, reason: 'court_order' as const, legalReference: 'Case 2-1/2026' };
       const services = server.assembled.services;
       await applyRegulatorAction(services, officer, 'suspend', action);

@@ -81,6 +81,23 @@ describe.skipIf(skipBrowserSuite)(
           await sweep.check(lang, 'console-forbidden', 'citizen');
         });
 
+        it('the open case: none, its form, a refusal, then open', async () => {
+          await sweep.asOfficer(lang, { openCase: false });
+          await sweep.open('/regulator');
+          await sweep.check(lang, 'console-search', 'no-case');
+          await sweep.open('/regulator/case?next=%2Fregulator&needed=1');
+          await sweep.check(lang, 'console-case', 'needed');
+          await sweep.page.selectOption('#case-purpose', 'aml_investigation');
+          await sweep.page.fill('#case-reference', 'AFM<2026>');
+          await sweep.page.click('#case-submit');
+          await sweep.page.waitForSelector('#case-feedback');
+          await sweep.check(lang, 'console-case', 'refused');
+          await sweep.page.fill('#case-reference', 'AFM-2026/00123');
+          await Promise.all([sweep.page.waitForURL(/\/regulator$/), sweep.page.click('#case-submit')]);
+          await sweep.page.waitForSelector('#open-case .case-reference');
+          await sweep.check(lang, 'console-search', 'case-open');
+        });
+
         it('search: empty, nobody found, a person found', async () => {
           await sweep.asOfficer(lang);
           await sweep.open('/regulator');

@@ -102,6 +102,15 @@ describe.skipIf(skipBrowserSuite)('the regulator console in Chromium', () => {
     await officer.click('#console-sign-in');
     await officer.waitForURL(`${server.baseUrl}/regulator`);
     expect(await officer.textContent('h1')).toBe(WORDS[locale].search);
+    // No case is open yet: the officer states the purpose and the case before searching.
+    await officer.click('#open-case a');
+    await officer.waitForURL(/\/regulator\/case\?next=%2Fregulator$/);
+    await officer.selectOption('#case-purpose', 'aml_investigation');
+    await officer.fill('#case-reference', 'AFM-2026/00123');
+    await checkPage(officer, { lang: locale, page: 'regulator-case', state: 'filled' });
+    await officer.click('#case-submit');
+    await officer.waitForURL(`${server.baseUrl}/regulator`);
+    expect(await officer.textContent('#open-case .case-reference')).toBe('AFM-2026/00123');
   }
 
   /** Reason, legal reference, the confirmation step, the passkey, the answer next to it. */

@@ -18,6 +18,7 @@ import { setRegulatorRole } from '../../src/services/regulator.js';
 import type { Database } from '../../src/store/database.js';
 import { api, apiClient } from '../exchange/exchangeFlow.js';
 import { startTestChain, type TestChain } from '../helpers/chain.js';
+import { openCaseIn } from '../helpers/regulatorAccess.js';
 import { startTestServer, type TestBrowser, TestClock, type TestServer } from '../helpers/server.js';
 import { json } from '../http/citizenFlow.js';
 import { askChallenge, signedInCitizens, submitSignature } from '../http/walletFlow.js';
@@ -56,6 +57,7 @@ beforeAll(async () => {
   citizen = holder!.browser;
   await setRegulatorRole(server.assembled.services, regulator!.nationalId, true);
   officer = regulator!.browser;
+  openCaseIn(server, officer);
 });
 
 afterAll(async () => {

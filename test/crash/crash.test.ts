@@ -26,6 +26,7 @@ import {
   serviceData,
   startChildServer,
 } from '../helpers/childServer.js';
+import { accessHeaders } from '../helpers/regulatorAccess.js';
 import { TestBrowser } from '../helpers/server.js';
 import { enrolledCitizen, json } from '../http/citizenFlow.js';
 
@@ -213,7 +214,11 @@ async function regulatorAction(account: Account, action: 'suspend' | 'reinstate'
   const answer = await send(() =>
     fetch(`${data.baseUrl}/v1/regulator/${path}`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${regulatorKey}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${regulatorKey}`,
+        'content-type': 'application/json',
+        ...accessHeaders(),
+      },
       body: JSON.stringify({ target: { account: account.caip10 }, reason: 'fraud', legalReference: LEGAL }),
     }),
   );

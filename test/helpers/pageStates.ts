@@ -15,6 +15,7 @@ import { json } from '../http/citizenFlow.js';
 import { askChallenge, linkEoa, signedInCitizens, submitSignature } from '../http/walletFlow.js';
 import { SOLANA_MAINNET, solanaSigner, TRON_MAINNET, tronSigner } from '../wallets/namespaceSigners.js';
 import { steppedUpSession, syntheticIins } from './citizens.js';
+import { TEST_ACCESS } from './regulatorAccess.js';
 import type { TestBrowser, TestServer } from './server.js';
 
 /** The chains the sweeps' server accepts: one account kind each with its own look. */
@@ -74,7 +75,7 @@ export async function seedPageStates(server: TestServer): Promise<PageStates> {
   const services = server.assembled.services;
   const [regulator] = await signedInCitizens(server, 1);
   await setRegulatorRole(services, regulator!.nationalId, true);
-  const actor: RegulatorActor = { id: regulator!.identityId, via: 'officer' };
+  const actor: RegulatorActor = { id: regulator!.identityId, via: 'officer', access: TEST_ACCESS };
   const act = (action: 'suspend' | 'revoke', target: { account: string } | { identity: string }) =>
     applyRegulatorAction(services, actor, action, {
       target,

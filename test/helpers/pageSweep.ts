@@ -17,6 +17,7 @@ import { type ChromiumPage, launchChromiumWithPasskeys } from './chromium.js';
 import { checkPage, type PageCheckOptions } from './pageChecks.js';
 import { type PageStates, SWEEP_CHAINS, seedPageStates } from './pageStates.js';
 import { createTestPki } from './pki.js';
+import { TEST_ACCESS } from './regulatorAccess.js';
 import { startTestServer, type TestServer } from './server.js';
 import { type SigexFake, startSigexFake } from './sigexFake.js';
 
@@ -32,6 +33,7 @@ export class PageSweep {
   private readonly pageErrors: string[] = [];
   private readonly failures: string[] = [];
   private readonly sessionCookie: string;
+  private readonly openCaseCookie: string;
 
   private constructor(
     readonly server: TestServer,
@@ -47,6 +49,7 @@ export class PageSweep {
     private readonly cleanUp: () => Promise<void>,
   ) {
     this.sessionCookie = cookiePolicy(server.assembled.services.config).session;
+    this.openCaseCookie = cookiePolicy(server.assembled.services.config).openCase;
     for (const browser of [citizenBrowser, officerBrowser]) {
       // A missing element fails its test in seconds rather than at the test's timeout.
       browser.page.setDefaultTimeout(10_000);
@@ -120,13 +123,27 @@ export class PageSweep {
   }
 
   /**
-   * The officer's browser in a language. Its session cookie stays as the service last set
-   * it: a passkey step-up replaces the session, so the first one's token would be stale.
+   * The officer's browser in a language, with a case open (or, with `openCase: false`,
+   * none). Its session cookie stays as the service last set it: a passkey step-up
+   * replaces the session, so the first one's token would be stale.
    */
-  async asOfficer(lang: Locale) {
+  async asOfficer(lang: Locale, options: { openCase?: boolean } = {}) {
     this.use(this.officerBrowser);
     this.pageErrors.length = 0;
-    await this.context.addCookies([{ name: LANGUAGE_COOKIE, value: lang, ...ON_THIS_HOST }]);
+    await this.context.clearCookies({ name: this.openCaseCookie });
+    await this.context.addCookies([
+      { name: LANGUAGE_COOKIE, value: lang, ...ON_THIS_HOST },
+      ...(options.openCase === false
+        ? []
+        : [
+            {
+              name: this.openCaseCookie,
+              value: encodeURIComponent(`${TEST_ACCESS.purpose}|${TEST_ACCESS.caseReference}`),
+              ...ON_THIS_HOST,
+              httpOnly: true,
+            },
+          ]),
+    ]);
   }
 
   /** Opens a page and waits until its script has fetched what it shows. */

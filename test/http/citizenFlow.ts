@@ -47,7 +47,13 @@ export async function expectProblem(response: Response, status: number, slug: st
   const text = await response.text();
   expect(response.status, text).toBe(status);
   expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  const problem = JSON.parse(text) as { type: string; title: string; status: number; detail?: string };
+  const problem = JSON.parse(text) as {
+    type: string;
+    title: string;
+    status: number;
+    detail?: string;
+    [extension: string]: unknown;
+  };
   expect(problem.type).toBe(`https://wallet-attest.example/problems/${slug}`);
   expect(problem.status).toBe(status);
   return problem;

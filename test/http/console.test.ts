@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setRegulatorRole } from '../../src/services/regulator.js';
 import { listAudit } from '../../src/store/repositories/auditLog.js';
 import { citizenWithAccounts } from '../exchange/exchangeFlow.js';
+import { openCaseIn, TEST_ACCESS } from '../helpers/regulatorAccess.js';
 import { startTestServer, type TestBrowser, type TestServer } from '../helpers/server.js';
 import { json } from './citizenFlow.js';
 import { askChallenge, signedInCitizens, submitSignature } from './walletFlow.js';
@@ -23,6 +24,7 @@ beforeAll(async () => {
   const [person, other] = await signedInCitizens(server, 2);
   await setRegulatorRole(server.assembled.services, person!.nationalId, true);
   officer = person!;
+  openCaseIn(server, officer.browser);
   citizen = other!;
   linked = (await citizenWithAccounts(server, 2, citizen.browser)).linked;
 });
@@ -40,6 +42,7 @@ function pages() {
     '/regulator/audit',
     '/regulator/audit/1',
     '/regulator/dashboard',
+    '/regulator/case',
   ];
 }
 
@@ -109,6 +112,93 @@ describe('access', () => {
   });
 });
 
+describe('the open case', () => {
+  const form = (fields: Record<string, string>) => ({
+    body: new URLSearchParams(fields).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
+
+  it('sends an officer without an open case to open one before any page with a person’s data, and back', async () => {
+    const [person] = await signedInCitizens(server, 1);
+    await setRegulatorRole(server.assembled.services, person!.nationalId, true);
+    const browser = person!.browser;
+    const personal = pages().filter((path) => /\/(identities|accounts|bindings|act)\b/.test(path));
+    for (const path of personal) {
+      const response = await browser.get(path);
+      expect(response.status, path).toBe(303);
+      const location = new URL(response.headers.get('location')!, server.baseUrl);
+      expect(location.pathname).toBe('/regulator/case');
+      expect(location.searchParams.get('next')).toBe(path);
+      expect(location.searchParams.get('needed')).toBe('1');
+    }
+    const search = await browser.post('/regulator/search', undefined, form({ q: citizen.nationalId }));
+    expect(search.status).toBe(303);
+    // The national ID typed into the form never travels into an address.
+    expect(search.headers.get('location')).toBe('/regulator/case?next=%2Fregulator&needed=1');
+    // Pages about no one need no case, and say that none is open.
+    for (const path of ['/regulator', '/regulator/conflicts', '/regulator/audit', '/regulator/dashboard']) {
+      const response = await browser.get(path);
+      expect(response.status, path).toBe(200);
+      expect(await html(response)).toContain('No case is open');
+    }
+    const before = (await listAudit(server.assembled.db, { subjectId: citizen.identityId })).length;
+
+    const asked = await html(
+      await browser.get(`/regulator/case?next=${encodeURIComponent(personal[0]!)}&needed=1`),
+    );
+    expect(asked).toContain('Open a case first');
+    expect(asked).toContain('<option value="aml_investigation">Money-laundering investigation</option>');
+    for (const [fields, message] of [
+      [{ purpose: '', caseReference: 'AFM-1' }, 'Choose a purpose'],
+      [{ purpose: 'curiosity', caseReference: 'AFM-1' }, 'Choose a purpose'],
+      [{ purpose: 'fraud_report', caseReference: '<script>' }, 'Choose a purpose'],
+    ] as const) {
+      const refused = await browser.post(
+        '/regulator/case',
+        undefined,
+        form({ ...fields, next: personal[0]! }),
+      );
+      expect(refused.status).toBe(400);
+      const page = await html(refused);
+      expect(page).toContain(message);
+      expect(page).not.toContain('<script>');
+      expect(refused.headers.getSetCookie()).toEqual([]);
+    }
+    expect((await listAudit(server.assembled.db, { subjectId: citizen.identityId })).length).toBe(before);
+
+    const opened = await browser.post(
+      '/regulator/case',
+      undefined,
+      form({ purpose: 'fraud_report', caseReference: 'AFM-2026/777', next: personal[0]! }),
+    );
+    expect(opened.status).toBe(303);
+    expect(opened.headers.get('location')).toBe(personal[0]);
+    const cookie = opened.headers.getSetCookie().find((line) => line.includes('wa_case='))!;
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    const page = await browser.get(personal[0]!);
+    expect(page.status).toBe(200);
+    const text = await html(page);
+    expect(text).toContain('AFM-2026/777');
+    expect(text).toContain('Report of fraud');
+    const lookup = (await listAudit(server.assembled.db, { subjectId: citizen.identityId })).at(-1)!;
+    expect(lookup.action).toBe('regulator.lookup');
+    expect(lookup.details).toMatchObject({ purpose: 'fraud_report', caseReference: 'AFM-2026/777' });
+
+    // Only into the console, as after signing in.
+    const outside = await browser.post(
+      '/regulator/case',
+      undefined,
+      form({ purpose: 'fraud_report', caseReference: 'AFM-2026/777', next: 'https://evil.example/' }),
+    );
+    expect(outside.headers.get('location')).toBe('/regulator');
+
+    const closed = await browser.post('/regulator/case', undefined, form({ close: '1' }));
+    expect(closed.status).toBe(303);
+    expect((await browser.get(personal[0]!)).status).toBe(303);
+  });
+});
+
 describe('search and detail', () => {
   function search(q: string) {
     return officer.browser.post('/regulator/search', undefined, {
@@ -130,7 +220,7 @@ describe('search and detail', () => {
     const lookups = (await listAudit(server.assembled.db, { subjectId: citizen.identityId })).filter(
       (e) => e.action === 'regulator.lookup',
     );
-    expect(lookups.at(-1)?.details).toMatchObject({ by: 'national_id', via: 'officer' });
+    expect(lookups.at(-1)?.details).toMatchObject({ by: 'national_id', via: 'officer', ...TEST_ACCESS });
   });
 
   it('sends an account or a binding ID to its page', async () => {

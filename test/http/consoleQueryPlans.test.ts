@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setRegulatorRole } from '../../src/services/regulator.js';
 import { citizenWithAccounts } from '../exchange/exchangeFlow.js';
 import { expectNoFullScans, type Statement, statementRecorder } from '../helpers/queryPlans.js';
+import { openCaseIn } from '../helpers/regulatorAccess.js';
 import { startTestServer, type TestBrowser, type TestServer } from '../helpers/server.js';
 import { signedInCitizens } from './walletFlow.js';
 
@@ -36,6 +37,7 @@ beforeAll(async () => {
   const [person] = await signedInCitizens(server, 1);
   await setRegulatorRole(server.assembled.services, person!.nationalId, true);
   officer = person!.browser;
+  openCaseIn(server, officer);
   const citizen = await citizenWithAccounts(server, 2);
   identityId = citizen.identityId;
   bindingId = citizen.linked[0]!.bindingId;

@@ -15,6 +15,7 @@ import { LOCALES } from '../../src/i18n/locale.js';
 import { applyRegulatorAction } from '../../src/services/regulator.js';
 import { startSession } from '../../src/services/sessions.js';
 import { createRootCa } from '../helpers/pki.js';
+import { TEST_ACCESS } from '../helpers/regulatorAccess.js';
 import { startTestServer, type TestBrowser, type TestServer } from '../helpers/server.js';
 import { json } from './citizenFlow.js';
 import { type BindingJson, browserFor, linkEoa, signedInCitizens } from './walletFlow.js';
@@ -119,7 +120,7 @@ describe('the account page and GET /v1/me tell a regulator’s decisions', () =>
     const [citizen] = await signedInCitizens(server, 1);
     const { browser, identityId } = citizen!;
     const binding = await linkEoa(browser, privateKeyToAccount(generatePrivateKey()));
-    const officer = { id: 'officer-1', via: 'officer' as const };
+    const officer = { id: 'officer-1', via: 'officer' as const, access: TEST_ACCESS };
     const services = server.assembled.services;
     await applyRegulatorAction(services, officer, 'suspend', {
       target: { account: binding.account },

@@ -15,6 +15,7 @@ import { SECP256K1_N } from '../../src/domain/accounts/index.js';
 import { listAudit } from '../../src/store/repositories/auditLog.js';
 import { listConflictReports } from '../../src/store/repositories/bindings.js';
 import { api, apiClient, webhookReceiver } from '../exchange/exchangeFlow.js';
+import { accessHeaders } from '../helpers/regulatorAccess.js';
 import { startTestServer, type TestBrowser, type TestServer } from '../helpers/server.js';
 import { expectProblem, json } from './citizenFlow.js';
 import {
@@ -71,11 +72,11 @@ async function submitAltered(
 }
 
 function regulatorAction(path: 'revocations' | 'suspensions', account: string) {
-  return api(server, regulator.key).post(`/v1/regulator/${path}`, {
-    target: { account },
-    reason: 'fraud',
-    legalReference: LEGAL,
-  });
+  return api(server, regulator.key).post(
+    `/v1/regulator/${path}`,
+    { target: { account }, reason: 'fraud', legalReference: LEGAL },
+    accessHeaders(),
+  );
 }
 
 async function lookup(account: string) {
@@ -231,11 +232,11 @@ describe('an account a regulator revoked', () => {
 
     // Dismissed: the account stays held, and a new claim files a new report.
     const resolve = (id: string, resolution: 'dismiss' | 'revoke_existing') =>
-      api(server, regulator.key).post(`/v1/regulator/conflicts/${id}/resolution`, {
-        resolution,
-        reason: 'other',
-        legalReference: LEGAL,
-      });
+      api(server, regulator.key).post(
+        `/v1/regulator/conflicts/${id}/resolution`,
+        { resolution, reason: 'other', legalReference: LEGAL },
+        accessHeaders(),
+      );
     expect((await resolve(open[0]!.id, 'dismiss')).status).toBe(200);
     await expectProblem(await claim(), 409, 'account-under-review');
     const again = await listConflictReports(server.assembled.db, {

@@ -118,6 +118,7 @@ const DYNAMIC_KEYS: { template: string; valuesIn: readonly string[] | 'problem s
   { template: 'console.event.*', valuesIn: ['src/services/'] },
   { template: 'console.actor.*', valuesIn: ['src/domain/audit/', 'src/services/'] },
   { template: 'console.lookupBy.*', valuesIn: ['src/services/regulator.ts'] },
+  { template: 'console.purpose.*', valuesIn: ['src/domain/regulator/'] },
 ];
 
 const AREAS = new Set(KEYS.map((key) => key.split('.')[0]!));

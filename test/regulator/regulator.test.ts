@@ -1,6 +1,7 @@
 // Regulators over real HTTP: officers and API keys, audited lookups, every action on
 // every kind of target, idempotency, finality, cascades with their status-list bits and
-// webhook outbox rows, conflicts, and the exchanges' query log.
+// webhook outbox rows, conflicts, the exchanges' query log, and the purpose and case every
+// lookup and action states.
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findChainBreak } from '../../src/domain/audit/auditChain.js';
@@ -8,6 +9,7 @@ import { setRegulatorRole } from '../../src/services/regulator.js';
 import { listAudit } from '../../src/store/repositories/auditLog.js';
 import { verifyWalletAttestation } from '../../src/verifier/index.js';
 import { api, apiClient, citizenWithAccounts, webhookReceiver } from '../exchange/exchangeFlow.js';
+import { accessHeaders, openCaseIn, TEST_ACCESS } from '../helpers/regulatorAccess.js';
 import { startTestServer, type TestBrowser, type TestServer } from '../helpers/server.js';
 import { expectProblem, json } from '../http/citizenFlow.js';
 import { askChallenge, signedInCitizens, submitSignature } from '../http/walletFlow.js';
@@ -21,6 +23,7 @@ beforeAll(async () => {
   const [person] = await signedInCitizens(server, 1);
   await setRegulatorRole(server.assembled.services, person!.nationalId, true);
   officer = person!;
+  openCaseIn(server, officer.browser);
   system = await apiClient(server, ['regulator:read', 'regulator:act']);
 });
 afterAll(() => server.close());
@@ -123,7 +126,7 @@ describe('lookups', () => {
     expect(found.bindings.map((b) => b.id)).toEqual([linked[0]!.bindingId]);
 
     const byAccount = await json<{ identities: { id: string }[] }>(
-      await api(server, system.key).get(`/v1/regulator/accounts/${linked[0]!.account}`),
+      await api(server, system.key).get(`/v1/regulator/accounts/${linked[0]!.account}`, accessHeaders()),
     );
     expect(byAccount.identities.map((i) => i.id)).toEqual([person!.identityId]);
     const byBinding = await json<{ binding: { id: string } }>(
@@ -139,6 +142,7 @@ describe('lookups', () => {
       [system.id, 'account', 'api-key'],
       [officer.identityId, 'binding', 'officer'],
     ]);
+    for (const entry of lookups) expect(entry.details).toMatchObject(TEST_ACCESS);
     expect(JSON.stringify(lookups)).not.toContain(person!.nationalId);
   });
 
@@ -156,6 +160,126 @@ describe('lookups', () => {
     await expectProblem(await officer.browser.post('/v1/regulator/lookups', {}), 422, 'validation-failed');
     await expectProblem(await officer.browser.get('/v1/regulator/accounts/nope'), 422, 'invalid-account');
     await expectProblem(await officer.browser.get('/v1/regulator/bindings/nope'), 404, 'not-found');
+  });
+});
+
+describe('purpose and case', () => {
+  const lookupsOf = async (identityId: string) =>
+    (await listAudit(server.assembled.db, { subjectId: identityId })).filter(
+      (entry) => entry.action === 'regulator.lookup',
+    );
+
+  it('refuses a regulator key’s lookup or action without a purpose and case, before reading or changing anything', async () => {
+    const { identityId, linked, tokens } = await linkedWithTokens(1);
+    const account = linked[0]!.account;
+    const key = api(server, system.key);
+    const missing = await expectProblem(
+      await key.get(`/v1/regulator/accounts/${account}`),
+      400,
+      'access-purpose-required',
+    );
+    expect(missing.errors).toEqual([{ pointer: '/Access-Purpose' }, { pointer: '/Case-Reference' }]);
+    expect(missing.purposes).toContain('aml_investigation');
+    const onlyPurpose = await expectProblem(
+      await key.get(`/v1/regulator/accounts/${account}`, { 'access-purpose': 'aml_investigation' }),
+      400,
+      'access-purpose-required',
+    );
+    expect(onlyPurpose.errors).toEqual([{ pointer: '/Case-Reference' }]);
+    for (const [headers, pointer] of [
+      [{ 'access-purpose': 'curiosity', 'case-reference': 'AFM-1' }, '/Access-Purpose'],
+      [{ 'access-purpose': 'aml_investigation', 'case-reference': '-leading' }, '/Case-Reference'],
+      [{ 'access-purpose': 'aml_investigation', 'case-reference': 'A'.repeat(65) }, '/Case-Reference'],
+      [{ 'access-purpose': 'aml_investigation', 'case-reference': 'AFM<1>' }, '/Case-Reference'],
+    ] as const) {
+      const refused = await expectProblem(
+        await key.get(`/v1/regulator/accounts/${account}`, headers),
+        400,
+        'access-purpose-required',
+      );
+      expect(refused.errors).toEqual([{ pointer }]);
+    }
+    await expectProblem(
+      await key.post('/v1/regulator/lookups', { nationalId: '850315300019' }),
+      400,
+      'access-purpose-required',
+    );
+    await expectProblem(
+      await key.post('/v1/regulator/suspensions', {
+        target: { account },
+        reason: 'fraud',
+        legalReference: LEGAL,
+      }),
+      400,
+      'access-purpose-required',
+    );
+    // Nothing was looked up, nothing changed.
+    expect(await lookupsOf(identityId)).toEqual([]);
+    expect(await statusOf(tokens[0]!.jwt)).toBe('valid');
+
+    const accepted = await key.get(`/v1/regulator/accounts/${account}`, {
+      'access-purpose': 'court_request',
+      'case-reference': '2-1234/26',
+    });
+    expect(accepted.status).toBe(200);
+    expect((await lookupsOf(identityId)).map((e) => e.details)).toEqual([
+      expect.objectContaining({ via: 'api-key', purpose: 'court_request', caseReference: '2-1234/26' }),
+    ]);
+  });
+
+  it('files an officer’s lookups and actions under the open case, or under the headers when they are sent', async () => {
+    const { identityId, linked, tokens } = await linkedWithTokens(1);
+    const [bare] = await signedInCitizens(server, 1);
+    // A second officer who has not opened a case is refused until they do.
+    await setRegulatorRole(server.assembled.services, bare!.nationalId, true);
+    await expectProblem(
+      await bare!.browser.get(`/v1/regulator/bindings/${linked[0]!.bindingId}`),
+      400,
+      'access-purpose-required',
+    );
+    await expectProblem(
+      await act(
+        'suspensions',
+        { target: { account: linked[0]!.account }, reason: 'fraud', legalReference: LEGAL },
+        bare!.browser,
+      ),
+      400,
+      'access-purpose-required',
+    );
+    expect(await statusOf(tokens[0]!.jwt)).toBe('valid');
+    expect(await lookupsOf(identityId)).toEqual([]);
+
+    openCaseIn(server, bare!.browser, { purpose: 'sanctions_screening', caseReference: 'SAN-77' });
+    expect((await bare!.browser.get(`/v1/regulator/bindings/${linked[0]!.bindingId}`)).status).toBe(200);
+    const suspended = await act(
+      'suspensions',
+      { target: { account: linked[0]!.account }, reason: 'sanctions', legalReference: LEGAL },
+      bare!.browser,
+    );
+    expect(suspended.status).toBe(200);
+    expect(
+      (
+        await bare!.browser.get(`/v1/regulator/bindings/${linked[0]!.bindingId}`, {
+          headers: accessHeaders({ purpose: 'court_request', caseReference: 'COURT-9' }),
+        })
+      ).status,
+    ).toBe(200);
+
+    const entries = await listAudit(server.assembled.db, { subjectId: linked[0]!.bindingId });
+    expect(entries.find((e) => e.action === 'binding.suspended')?.details).toMatchObject({
+      via: 'officer',
+      purpose: 'sanctions_screening',
+      caseReference: 'SAN-77',
+    });
+    expect((await lookupsOf(identityId)).map((e) => [e.details.purpose, e.details.caseReference])).toEqual([
+      ['sanctions_screening', 'SAN-77'],
+      ['court_request', 'COURT-9'],
+    ]);
+
+    // Signing out ends the open case with the session.
+    const out = await bare!.browser.post('/v1/session/logout');
+    expect(out.status).toBe(204);
+    expect(out.headers.getSetCookie().some((line) => /wa_case=;/.test(line))).toBe(true);
   });
 });
 
@@ -267,11 +391,11 @@ describe('actions', () => {
     expect(await statusOf(tokens[1]!.jwt)).toBe('valid');
 
     const revoked = await json<{ changed: { bindings: string[] }; identityBlocked: boolean }>(
-      await api(server, system.key).post('/v1/regulator/revocations', {
-        target: { identity: identityId },
-        reason: 'fraud',
-        legalReference: LEGAL,
-      }),
+      await api(server, system.key).post(
+        '/v1/regulator/revocations',
+        { target: { identity: identityId }, reason: 'fraud', legalReference: LEGAL },
+        accessHeaders(),
+      ),
     );
     expect(revoked.changed.bindings).toHaveLength(2);
     expect(revoked.identityBlocked).toBe(true);

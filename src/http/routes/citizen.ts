@@ -18,6 +18,8 @@ export function citizenRoutes() {
   app.post('/session/logout', requireSession('enrollment', 'full'), async (c) => {
     await endSession(c.get('deps').services, c.get('session')!);
     clearCookie(c, c.get('cookies'), c.get('cookies').session);
+    // An officer's open case ends with the session: the next person here states their own.
+    clearCookie(c, c.get('cookies'), c.get('cookies').openCase);
     return c.body(null, 204);
   });
 

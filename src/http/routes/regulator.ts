@@ -19,7 +19,9 @@ import { readJsonBody } from '../json.js';
 import { requireRegulator } from '../middleware/regulator.js';
 
 const read = requireRegulator('regulator:read');
-const act = requireRegulator('regulator:act');
+// Lookups and actions: each states its purpose and case (RouteContract.purposeBound).
+const lookUp = requireRegulator('regulator:read', { purposeBound: true });
+const act = requireRegulator('regulator:act', { purposeBound: true });
 
 function limitParam(raw: string | undefined, fallback: number, max: number): number {
   if (raw === undefined) return fallback;
@@ -49,7 +51,7 @@ function csvField(value: string): string {
 export function regulatorRoutes() {
   const app = new Hono<AppEnv>();
 
-  app.post('/lookups', read, async (c) => {
+  app.post('/lookups', lookUp, async (c) => {
     const { nationalId } = await readJsonBody<{ nationalId: string }>(
       c,
       'regulator-national-id-lookup-request',
@@ -57,11 +59,11 @@ export function regulatorRoutes() {
     return c.json(await lookupByNationalId(c.get('deps').services, c.get('regulator')!, nationalId));
   });
 
-  app.get('/accounts/:account', read, async (c) =>
+  app.get('/accounts/:account', lookUp, async (c) =>
     c.json(await lookupByAccount(c.get('deps').services, c.get('regulator')!, c.req.param('account'))),
   );
 
-  app.get('/bindings/:id', read, async (c) =>
+  app.get('/bindings/:id', lookUp, async (c) =>
     c.json(await lookupByBinding(c.get('deps').services, c.get('regulator')!, c.req.param('id'))),
   );
 

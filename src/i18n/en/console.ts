@@ -252,4 +252,28 @@ export const regulatorConsole = {
   'console.dashboard.revocations': 'Revocations',
   'console.dashboard.tableCaption': 'Links, suspensions and revocations per day, newest first',
   'console.dashboard.day': 'Day',
+  'console.case.title': 'Open a case',
+  'console.case.lead':
+    'Every lookup and every action is recorded with its purpose and its case reference, and the person concerned may later see them. State both before you search.',
+  'console.case.needed': 'Open a case first: the page you asked for shows a person’s data.',
+  'console.case.purpose': 'Purpose',
+  'console.case.choose': 'Choose the purpose…',
+  'console.case.reference': 'Case reference',
+  'console.case.referenceHint':
+    'As your agency numbers the case, for example AFM-2026/00123: letters, digits, spaces and . / # : _ -, at most 64.',
+  'console.case.submit': 'Open the case',
+  'console.case.close': 'Close the case',
+  'console.case.none': 'No case is open: searching and acting need one.',
+  'console.case.openLink': 'Open a case',
+  'console.case.current': 'Case',
+  'console.case.change': 'Change the case',
+  'console.purpose.aml_investigation': 'Money-laundering investigation',
+  'console.purpose.terrorist_financing': 'Terrorist financing',
+  'console.purpose.sanctions_screening': 'Sanctions screening',
+  'console.purpose.fraud_report': 'Report of fraud',
+  'console.purpose.court_request': 'Request of a court or prosecutor',
+  'console.purpose.supervisory_review': 'Supervision of an exchange',
+  'console.purpose.citizen_request': 'The person’s own request',
+  'console.refusal.access-purpose-required':
+    'Choose a purpose and enter the case reference (letters, digits, spaces and . / # : _ -, at most 64).',
 } as const;

@@ -7,6 +7,9 @@ export const problems = {
   'problem.malformed-request.title': 'The request is malformed',
   'problem.malformed-request.detail':
     'The service could not read what was sent. Reload the page and try again; if it keeps happening, the link or form you used may be out of date.',
+  'problem.access-purpose-required.title': 'A purpose and a case reference are required',
+  'problem.access-purpose-required.detail':
+    'Every lookup of a person and every action on their attestations is recorded with its purpose and the case it serves. Choose the purpose and enter the case reference, then try again.',
   'problem.validation-failed.title': 'The request did not pass validation',
   'problem.validation-failed.detail':
     'Some of the information sent is missing or in the wrong format. Check what you entered and try again.',

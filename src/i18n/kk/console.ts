@@ -254,4 +254,28 @@ export const regulatorConsole: Record<keyof typeof english, string> = {
   'console.dashboard.tableCaption':
     'Күн сайынғы байланыстырулар, тоқтатулар және кері қайтарулар, ең жаңасы басында',
   'console.dashboard.day': 'Күн',
+  'console.case.title': 'Істі ашу',
+  'console.case.lead':
+    'Әрбір іздеу мен әрбір әрекет мақсатымен және іс нөмірімен бірге жазылады, ал олар қатысты адам кейін оларды көре алады. Іздеуден бұрын екеуін де көрсетіңіз.',
+  'console.case.needed': 'Алдымен істі ашыңыз: сұралған бет адамның деректерін көрсетеді.',
+  'console.case.purpose': 'Мақсаты',
+  'console.case.choose': 'Мақсатты таңдаңыз…',
+  'console.case.reference': 'Іс нөмірі',
+  'console.case.referenceHint':
+    'Ведомствоңыз нөмірлегендей, мысалы AFM-2026/00123: латын әріптері, цифрлар, бос орындар және . / # : _ -, 64-тен аспайды.',
+  'console.case.submit': 'Істі ашу',
+  'console.case.close': 'Істі жабу',
+  'console.case.none': 'Іс ашылмаған: онсыз іздеуге де, әрекет етуге де болмайды.',
+  'console.case.openLink': 'Істі ашу',
+  'console.case.current': 'Іс',
+  'console.case.change': 'Істі ауыстыру',
+  'console.purpose.aml_investigation': 'Ақшаны жылыстатуды тергеу',
+  'console.purpose.terrorist_financing': 'Терроризмді қаржыландыру',
+  'console.purpose.sanctions_screening': 'Санкциялық тізімдер бойынша тексеру',
+  'console.purpose.fraud_report': 'Алаяқтық туралы хабарлама',
+  'console.purpose.court_request': 'Сот немесе прокуратура сұрауы',
+  'console.purpose.supervisory_review': 'Биржаны қадағалау',
+  'console.purpose.citizen_request': 'Адамның өз өтініші',
+  'console.refusal.access-purpose-required':
+    'Мақсатты таңдап, іс нөмірін енгізіңіз (латын әріптері, цифрлар, бос орындар және . / # : _ -, 64-тен аспайды).',
 };

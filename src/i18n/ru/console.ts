@@ -255,4 +255,28 @@ export const regulatorConsole: Record<keyof typeof english, string> = {
   'console.dashboard.revocations': 'Отзывы',
   'console.dashboard.tableCaption': 'Привязки, приостановления и отзывы по дням, сначала новые',
   'console.dashboard.day': 'День',
+  'console.case.title': 'Открыть дело',
+  'console.case.lead':
+    'Каждый поиск и каждое действие записываются вместе с целью и номером дела, и человек, которого они касаются, позже может их увидеть. Укажите и то и другое, прежде чем искать.',
+  'console.case.needed': 'Сначала откройте дело: запрошенная страница показывает данные человека.',
+  'console.case.purpose': 'Цель',
+  'console.case.choose': 'Выберите цель…',
+  'console.case.reference': 'Номер дела',
+  'console.case.referenceHint':
+    'Так, как его нумерует ваше ведомство, например AFM-2026/00123: латинские буквы, цифры, пробелы и . / # : _ -, не более 64.',
+  'console.case.submit': 'Открыть дело',
+  'console.case.close': 'Закрыть дело',
+  'console.case.none': 'Дело не открыто: без него нельзя искать и действовать.',
+  'console.case.openLink': 'Открыть дело',
+  'console.case.current': 'Дело',
+  'console.case.change': 'Сменить дело',
+  'console.purpose.aml_investigation': 'Расследование отмывания денег',
+  'console.purpose.terrorist_financing': 'Финансирование терроризма',
+  'console.purpose.sanctions_screening': 'Проверка по санкционным спискам',
+  'console.purpose.fraud_report': 'Сообщение о мошенничестве',
+  'console.purpose.court_request': 'Запрос суда или прокуратуры',
+  'console.purpose.supervisory_review': 'Надзор за биржей',
+  'console.purpose.citizen_request': 'Обращение самого человека',
+  'console.refusal.access-purpose-required':
+    'Выберите цель и укажите номер дела (латинские буквы, цифры, пробелы и . / # : _ -, не более 64).',
 };

@@ -4,6 +4,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { findIdentityById } from '../../../store/repositories/identities.js';
 import type { AppEnv } from '../../env.js';
+import { openCase } from '../../officerCase.js';
 import { forbiddenPage } from './frame.js';
 
 /** A path inside the console to return to after signing in; anything else returns home. */
@@ -30,7 +31,8 @@ export function requireOfficerPage(): MiddlewareHandler<AppEnv> {
     }
     const identity = await findIdentityById(c.get('deps').services.db, session.identityId);
     if (!identity?.roles.split(' ').includes('regulator')) return forbiddenPage(c);
-    c.set('regulator', { id: identity.id, via: 'officer' });
+    const access = openCase(c);
+    c.set('regulator', { id: identity.id, via: 'officer', ...(access ? { access } : {}) });
     await next();
   };
 }

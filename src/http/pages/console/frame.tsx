@@ -3,7 +3,7 @@
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { ProblemDetails } from '../../../domain/errors.js';
+import type { ProblemDetails, ProblemError } from '../../../domain/errors.js';
 import { formatDate, hasMessage, type MessageKey, t } from '../../../i18n/catalogue.js';
 import type { AppEnv } from '../../env.js';
 import { humanProblem } from '../../problem.js';
@@ -73,6 +73,7 @@ export function ConsoleFrame(props: {
           ))}
         </ul>
       </nav>
+      <OpenCaseBanner c={c} />
       {props.children}
     </Layout>
   );
@@ -118,5 +119,41 @@ export function forbiddenPage(c: Context<AppEnv>) {
       </p>
     </Layout>,
     403,
+  );
+}
+
+/** A refusal's human text, for showing next to the form that caused it. */
+export function refusalText(c: Context<AppEnv>, error: ProblemError): string {
+  const problem = error.toProblem();
+  const texts = textsOf(c);
+  const slug = problem.type.split('/').pop() ?? '';
+  const key = `console.refusal.${slug}`;
+  return texts.named('', key) !== key ? texts.named('', key) : (problem.detail ?? problem.title);
+}
+
+/** The case every lookup and action of this page is filed under, and the way to change it. */
+function OpenCaseBanner(props: { c: Context<AppEnv> }) {
+  const { c } = props;
+  const { t } = textsOf(c);
+  const officer = c.get('regulator');
+  if (!officer) return null;
+  const access = officer.access;
+  const url = new URL(c.req.url);
+  const change = `/regulator/case?${new URLSearchParams({ next: `${url.pathname}${url.search}` })}`;
+  if (!access) {
+    return (
+      <p class="open-case none" id="open-case">
+        <span>{t('console.case.none')}</span> <a href={change}>{t('console.case.openLink')}</a>
+      </p>
+    );
+  }
+  return (
+    <p class="open-case" id="open-case">
+      <span>
+        {t('console.case.current')} <strong class="case-reference">{access.caseReference}</strong>
+      </span>
+      <span>{t(`console.purpose.${access.purpose}`)}</span>
+      <a href={change}>{t('console.case.change')}</a>
+    </p>
   );
 }

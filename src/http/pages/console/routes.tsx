@@ -25,8 +25,9 @@ import { Layout } from '../layout.js';
 import { consoleReturnPath, requireOfficerPage } from './access.js';
 import { ActionPage, type ActionPlan } from './act.js';
 import { ActivityChart, ActivityTable } from './dashboard.js';
-import { ConsoleFrame, consoleProblemPage, type Texts, textsOf } from './frame.js';
+import { ConsoleFrame, consoleProblemPage, refusalText, type Texts, textsOf } from './frame.js';
 import { BindingsTable, describeDetails, HistoryTable, IdentityCard } from './identity.js';
+import { caseRoutes, requireOpenCase } from './openCase.js';
 import { ConsoleTable, FilterNav } from './parts.js';
 
 type C = Context<AppEnv>;
@@ -109,15 +110,6 @@ function searchPage(c: C, options: { value?: string; message?: string; status?: 
     </ConsoleFrame>,
     (options.status ?? 200) as 200,
   );
-}
-
-/** A refusal's human text, for showing next to the form that caused it. */
-function refusalText(c: C, error: ProblemError): string {
-  const problem = error.toProblem();
-  const texts = textsOf(c);
-  const slug = problem.type.split('/').pop() ?? '';
-  const key = `console.refusal.${slug}`;
-  return texts.named('', key) !== key ? texts.named('', key) : (problem.detail ?? problem.title);
 }
 
 function dayParam(raw: string | undefined, name: string, endOfDay: boolean): string | undefined {
@@ -224,6 +216,11 @@ export function consoleRoutes() {
   });
 
   app.use('*', requireOfficerPage());
+  app.route('/case', caseRoutes());
+  // Pages that show a person's data are lookups: each needs the officer's open case.
+  for (const path of ['/search', '/identities/*', '/accounts/*', '/bindings/*', '/act']) {
+    app.use(path, requireOpenCase());
+  }
 
   app.get('/', (c) => searchPage(c));
 
