@@ -12,20 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MessageKey, type MessageParams, t } from '../../src/i18n/catalogue.js';
 import type { Locale } from '../../src/i18n/locale.js';
 import { applyRegulatorAction } from '../../src/services/regulator.js';
-import {
-  CHROMIUM,
-  type ChromiumPage,
-  launchChromiumWithPasskeys,
-  skipBrowserSuite,
-} from '../helpers/chromium.js';
+import { type ChromiumPage, describeInChromium, launchChromiumWithPasskeys } from '../helpers/chromium.js';
 import { TEST_ACCESS } from '../helpers/regulatorAccess.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-
-if (skipBrowserSuite) {
-  console.warn(
-    `Chromium not found at ${CHROMIUM}: skipping the browser suite (apt-get install -y chromium).`,
-  );
-}
 
 /** An injected EIP-1193 wallet on Ethereum mainnet; personal_sign is done by a viem account in Node. */
 async function injectWallet(page: Page, wallet: ReturnType<typeof privateKeyToAccount>) {
@@ -62,7 +51,7 @@ const LANGUAGES: { locale: Locale; person: number }[] = [
   { locale: 'en', person: 2 },
 ];
 
-describe.skipIf(skipBrowserSuite)('the citizen pages in Chromium', () => {
+describeInChromium('the citizen pages in Chromium', () => {
   let server: TestServer;
 
   beforeAll(async () => {

@@ -8,25 +8,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { silentLogger } from '../../src/observability/logger.js';
 import { type BackgroundWork, startBackgroundWork } from '../../src/runtime/backgroundWork.js';
-import {
-  CHROMIUM,
-  type ChromiumPage,
-  launchChromiumWithPasskeys,
-  skipBrowserSuite,
-} from '../helpers/chromium.js';
+import { type ChromiumPage, describeInChromium, launchChromiumWithPasskeys } from '../helpers/chromium.js';
 import { checkPage } from '../helpers/pageChecks.js';
 import { createTestPki, signChallengeCms, type TestCitizen, type TestPki } from '../helpers/pki.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { type PhoneSigner, type SigexFake, startSigexFake } from '../helpers/sigexFake.js';
 
-if (skipBrowserSuite) {
-  console.warn(`Chromium not found at ${CHROMIUM}: skipping the eGov Mobile browser suite.`);
-}
-
-describe.skipIf(skipBrowserSuite)('signing in with eGov Mobile in Chromium', () => {
+describeInChromium('signing in with eGov Mobile in Chromium', () => {
   let server: TestServer;
   let work: BackgroundWork;
   let sigex: SigexFake;

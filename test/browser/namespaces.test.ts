@@ -3,14 +3,14 @@
 // account through the paste path, typed as plain addresses: the page works out the chain.
 // Without Chromium the suite is skipped with a message, except in CI (CI=true).
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { t } from '../../src/i18n/catalogue.js';
 import { generateBitcoinKey } from '../helpers/bitcoinKeys.js';
-import { type ChromiumPage, launchChromiumWithPasskeys, skipBrowserSuite } from '../helpers/chromium.js';
+import { type ChromiumPage, describeInChromium, launchChromiumWithPasskeys } from '../helpers/chromium.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { SOLANA_MAINNET, solanaSigner, TRON_MAINNET, tronSigner } from '../wallets/namespaceSigners.js';
 
-describe.skipIf(skipBrowserSuite)('linking non-EVM accounts in Chromium', () => {
+describeInChromium('linking non-EVM accounts in Chromium', () => {
   let server: TestServer;
   let page: Page;
   let chromiumPage: ChromiumPage | undefined;

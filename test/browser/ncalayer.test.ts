@@ -6,23 +6,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { t } from '../../src/i18n/catalogue.js';
-import {
-  CHROMIUM,
-  type ChromiumPage,
-  launchChromiumWithPasskeys,
-  skipBrowserSuite,
-} from '../helpers/chromium.js';
+import { type ChromiumPage, describeInChromium, launchChromiumWithPasskeys } from '../helpers/chromium.js';
 import { type NcaLayerFake, startNcaLayerFake } from '../helpers/ncalayerFake.js';
 import { createTestPki, type TestPki } from '../helpers/pki.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
-if (skipBrowserSuite) {
-  console.warn(`Chromium not found at ${CHROMIUM}: skipping the NCALayer browser suite.`);
-}
-
-describe.skipIf(skipBrowserSuite)('signing in with NCALayer in Chromium', () => {
+describeInChromium('signing in with NCALayer in Chromium', () => {
   let server: TestServer;
   let ncalayer: NcaLayerFake;
   let pki: TestPki;

@@ -7,7 +7,7 @@
 // is resolved from the console. Every action is confirmed with a fresh passkey assertion.
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cookiePolicy } from '../../src/http/cookies.js';
 import { TEST_PERSONS } from '../../src/http/devIdp/index.js';
 import type { Locale } from '../../src/i18n/locale.js';
@@ -16,17 +16,13 @@ import { api, apiClient, citizenWithAccounts } from '../exchange/exchangeFlow.js
 import {
   CHROMIUM,
   type ChromiumPage,
+  describeInChromium,
   launchChromiumWithPasskeys,
-  skipBrowserSuite,
 } from '../helpers/chromium.js';
 import { checkPage } from '../helpers/pageChecks.js';
 import { startTestServer, type TestBrowser, type TestServer } from '../helpers/server.js';
 import { json } from '../http/citizenFlow.js';
 import { askChallenge, signedInCitizens, submitSignature } from '../http/walletFlow.js';
-
-if (skipBrowserSuite) {
-  console.warn(`Chromium not found at ${CHROMIUM}: skipping the regulator browser suite.`);
-}
 
 /** Words each language's console shows, to check the page really is in that language. */
 const WORDS: Record<Locale, { search: string; suspended: string; fraud: string }> = {
@@ -35,7 +31,7 @@ const WORDS: Record<Locale, { search: string; suspended: string; fraud: string }
   en: { search: 'Find a person or an account', suspended: 'suspended', fraud: 'Fraud' },
 };
 
-describe.skipIf(skipBrowserSuite)('the regulator console in Chromium', () => {
+describeInChromium('the regulator console in Chromium', () => {
   let server: TestServer;
   let officerBrowser: ChromiumPage | undefined;
   let officer: Page;

@@ -5,11 +5,20 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, type CDPSession, chromium, type Page } from 'playwright-core';
+import { describe } from 'vitest';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Without Chromium a browser suite is skipped with a message, except in CI (CI=true). */
 export const chromiumAvailable = existsSync(CHROMIUM);
 export const skipBrowserSuite = !chromiumAvailable && process.env.CI !== 'true';
+
+/** A browser suite: skipped, saying so, where Chromium is missing (never in CI, where it fails). */
+export function describeInChromium(name: string, body: () => void): void {
+  if (skipBrowserSuite) {
+    console.warn(`Chromium not found at ${CHROMIUM}: skipping "${name}" (apt-get install -y chromium).`);
+  }
+  describe.skipIf(skipBrowserSuite)(name, body);
+}
 
 export interface ChromiumPage {
   context: BrowserContext;
