@@ -3,7 +3,8 @@
 // the service sends its page's language), else the visitor's cookie or Accept-Language.
 // The switcher reloads the same authorization request with another ui_locales.
 import { formatDate, t } from '../../i18n/catalogue.js';
-import { isLocale, LANGUAGE_NAMES, LOCALES, type Locale } from '../../i18n/locale.js';
+import { isLocale, type Locale } from '../../i18n/locale.js';
+import { LanguageSwitcher } from '../pages/layout.js';
 import type { AuthorizationRequest } from './authorizeRequest.js';
 import { requestAsFormFields } from './authorizeRequest.js';
 import type { TestPerson } from './testPersons.js';
@@ -50,19 +51,7 @@ export function PickerPage(props: {
         <link rel="stylesheet" href={`${props.issuer}/style.css`} />
       </head>
       <body>
-        <nav class="languages" aria-label={t(locale, 'common.language')}>
-          {LOCALES.map((code) =>
-            code === locale ? (
-              <span aria-current="true" lang={code}>
-                {LANGUAGE_NAMES[code]}
-              </span>
-            ) : (
-              <a href={inLanguage(code)} hreflang={code} lang={code}>
-                {LANGUAGE_NAMES[code]}
-              </a>
-            ),
-          )}
-        </nav>
+        <LanguageSwitcher locale={locale} hrefOf={inLanguage} />
         <main>
           <h1>{t(locale, 'devIdp.title')}</h1>
           <p class="warning" role="alert">

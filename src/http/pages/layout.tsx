@@ -63,24 +63,32 @@ export function Layout(props: LayoutProps) {
           <a href="/" class="brand">
             {t(locale, 'common.brand')}
           </a>
-          <nav class="languages" aria-label={t(locale, 'common.language')}>
-            {LOCALES.map((code) =>
-              code === locale ? (
-                <span aria-current="true" lang={code}>
-                  {LANGUAGE_NAMES[code]}
-                </span>
-              ) : (
-                <a href={withLanguage(props.url, code)} hreflang={code} lang={code}>
-                  {LANGUAGE_NAMES[code]}
-                </a>
-              ),
-            )}
-          </nav>
+          <LanguageSwitcher locale={locale} hrefOf={(code) => withLanguage(props.url, code)} />
           {props.header}
         </header>
         <main id="content">{props.children}</main>
       </body>
     </html>
+  );
+}
+
+/** Each language by its own name: the current one marked, the others linked to `hrefOf`. */
+export function LanguageSwitcher(props: { locale: Locale; hrefOf: (code: Locale) => string }) {
+  const { locale } = props;
+  return (
+    <nav class="languages" aria-label={t(locale, 'common.language')}>
+      {LOCALES.map((code) =>
+        code === locale ? (
+          <span aria-current="true" lang={code}>
+            {LANGUAGE_NAMES[code]}
+          </span>
+        ) : (
+          <a href={props.hrefOf(code)} hreflang={code} lang={code}>
+            {LANGUAGE_NAMES[code]}
+          </a>
+        ),
+      )}
+    </nav>
   );
 }
 

@@ -9,6 +9,7 @@ import type { AppEnv } from '../../env.js';
 import { forgetOpenCase, rememberOpenCase } from '../../officerCase.js';
 import { consoleReturnPath } from './access.js';
 import { ConsoleFrame, refusalText, textsOf } from './frame.js';
+import { HintedInput } from './parts.js';
 
 type C = Context<AppEnv>;
 
@@ -56,17 +57,12 @@ function casePage(
             </option>
           ))}
         </select>
-        <label for="case-reference">{texts.t('console.case.reference')}</label>
-        <p id="case-reference-hint" class="hint">
-          {texts.t('console.case.referenceHint')}
-        </p>
-        <input
+        <HintedInput
           id="case-reference"
           name="caseReference"
-          required
+          label={texts.t('console.case.reference')}
+          hint={texts.t('console.case.referenceHint')}
           maxlength={64}
-          autocomplete="off"
-          aria-describedby="case-reference-hint"
           value={caseReference}
         />
         <button type="submit" id="case-submit">

@@ -44,3 +44,31 @@ export function FilterNav(props: { label: string; links: FilterLink[] }) {
     </nav>
   );
 }
+
+/** A labelled text field with its hint, which the field names as its description. */
+export function HintedInput(props: {
+  id: string;
+  name: string;
+  label: string;
+  hint: string;
+  maxlength: number;
+  value: string;
+}) {
+  return (
+    <>
+      <label for={props.id}>{props.label}</label>
+      <p id={`${props.id}-hint`} class="hint">
+        {props.hint}
+      </p>
+      <input
+        id={props.id}
+        name={props.name}
+        required
+        maxlength={props.maxlength}
+        autocomplete="off"
+        aria-describedby={`${props.id}-hint`}
+        value={props.value}
+      />
+    </>
+  );
+}

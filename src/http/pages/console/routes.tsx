@@ -28,7 +28,7 @@ import { ActivityChart, ActivityTable } from './dashboard.js';
 import { ConsoleFrame, consoleProblemPage, refusalText, type Texts, textsOf } from './frame.js';
 import { BindingsTable, describeDetails, HistoryTable, IdentityCard } from './identity.js';
 import { caseRoutes, requireOpenCase } from './openCase.js';
-import { ConsoleTable, FilterNav } from './parts.js';
+import { ConsoleTable, FilterNav, HintedInput } from './parts.js';
 
 type C = Context<AppEnv>;
 type Identity = Awaited<ReturnType<typeof lookupByIdentity>>['identity'];
@@ -37,17 +37,12 @@ function SearchForm(props: { texts: Texts; value?: string; message?: string }) {
   const { texts } = props;
   return (
     <form method="post" action="/regulator/search" class="console-search" id="console-search">
-      <label for="search-query">{texts.t('console.search.label')}</label>
-      <p id="search-hint" class="hint">
-        {texts.t('console.search.hint')}
-      </p>
-      <input
+      <HintedInput
         id="search-query"
         name="q"
-        required
+        label={texts.t('console.search.label')}
+        hint={texts.t('console.search.hint')}
         maxlength={200}
-        autocomplete="off"
-        aria-describedby="search-hint"
         value={props.value ?? ''}
       />
       <button type="submit" id="search-submit">
