@@ -39,6 +39,8 @@ const DATABASE_SUITES = [
   'test/chain/publisher.test.ts',
   'test/i18n/problems.test.ts',
   'test/backends/**/*.test.ts',
+  // Nothing personal in what exchanges and the public are answered, on either database.
+  'test/privacy/**/*.test.ts',
 ];
 
 // The suites run a third time against the Worker in workerd (the 'workers' project, see
