@@ -1,5 +1,6 @@
 // Which chains a plain address can belong to, by its shape and decoded length (the
 // service checks the checksum), and the chains the service accepts (its metadata).
+import { readCaip122 } from '../../domain/accounts/caip122.js';
 
 /** A namespace's name in the page's language, as the page lists them (data-networks). */
 export function networkName(namespace: string): string {
@@ -65,26 +66,14 @@ export function toBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
-/** The solana:signIn input, read back from the issued message: the wallet writes the same text. */
+/**
+ * The solana:signIn input, read back from the issued message with the service's own
+ * CAIP-122 reader: the wallet writes the same text from it.
+ */
 export function signInInputOf(message: string): Record<string, string> {
-  const lines = message.split('\n');
-  const input: Record<string, string> = {
-    domain: (lines[0] ?? '').replace(/ wants you to sign in with your Solana account:$/, ''),
-    address: lines[1] ?? '',
-    statement: lines[3] ?? '',
-  };
-  const names: Record<string, string> = {
-    URI: 'uri',
-    Version: 'version',
-    'Chain ID': 'chainId',
-    Nonce: 'nonce',
-    'Issued At': 'issuedAt',
-    'Expiration Time': 'expirationTime',
-  };
-  for (const line of lines.slice(5)) {
-    const at = line.indexOf(': ');
-    const name = names[line.slice(0, at)];
-    if (name) input[name] = line.slice(at + 2);
-  }
-  return input;
+  return Object.fromEntries(
+    Object.entries(readCaip122('Solana', message)).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined,
+    ),
+  );
 }
