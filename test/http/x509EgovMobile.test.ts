@@ -109,6 +109,33 @@ function reaches(browser: TestBrowser, id: string, status: string) {
 }
 
 /** QR shown → scanned → signed in eGov Mobile → the signature is back at the service. */
+/**
+ * Runs `body` on a second instance over this server's database and data directory, with
+ * its background work running and `browser`'s cookies in a browser of its own; then this
+ * instance's background work (which the caller stopped) runs again.
+ */
+async function onAnotherInstance(
+  browser: TestBrowser,
+  body: (next: TestServer, same: TestBrowser) => Promise<void>,
+): Promise<void> {
+  const config = server.assembled.services.config;
+  const next = await startTestServer({
+    ...env,
+    DATA_DIR: server.dataDir,
+    ...(config.database.kind === 'postgres' ? { DATABASE_URL: config.database.url } : {}),
+  });
+  const nextWork = runBackground(next);
+  try {
+    const same = next.browser();
+    for (const [name, value] of browser.cookies) same.cookies.set(name, value);
+    await body(next, same);
+  } finally {
+    await nextWork.stop();
+    await next.close();
+    work = runBackground(server);
+  }
+}
+
 async function signedWith(browser: TestBrowser, citizen: TestCitizen): Promise<Started> {
   const started = await start(browser);
   await sigex.sign(phoneOf(citizen));
@@ -487,26 +514,13 @@ describe('a restart mid-signing', () => {
     await reaches(browser, started.id, 'scanned');
     // This instance stops (its long-poll to SIGEX ends with it) …
     await work.stop();
-    const config = server.assembled.services.config;
-    const next = await startTestServer({
-      ...env,
-      DATA_DIR: server.dataDir,
-      ...(config.database.kind === 'postgres' ? { DATABASE_URL: config.database.url } : {}),
-    });
-    const nextWork = runBackground(next);
-    try {
+    await onAnotherInstance(browser, async (_next, same) => {
       // … and the next one asks SIGEX for the signature the citizen now makes.
       await sigex.sign(phoneOf(pki.citizens.ecdsa));
-      const same = next.browser();
-      for (const [name, value] of browser.cookies) same.cookies.set(name, value);
       await reaches(same, started.id, 'signed');
       const verified = await same.post(`/v1/identity/egov-mobile/${started.id}/verify`);
       expect(verified.status, await verified.clone().text()).toBe(200);
-    } finally {
-      await nextWork.stop();
-      await next.close();
-      work = runBackground(server);
-    }
+    });
   });
 });
 
@@ -536,26 +550,13 @@ describe('an instance that died mid-signing', () => {
       .set({ locked_until: new Date(Date.now() + 17_000).toISOString() })
       .where('id', '=', started.id)
       .execute();
-    const config = server.assembled.services.config;
-    const next = await startTestServer({
-      ...env,
-      DATA_DIR: server.dataDir,
-      ...(config.database.kind === 'postgres' ? { DATABASE_URL: config.database.url } : {}),
-    });
-    const nextWork = runBackground(next);
-    try {
+    await onAnotherInstance(browser, async (next, same) => {
       next.clock.advance(20);
       // The next instance hands SIGEX the challenge again; the citizen scans and signs.
       await sigex.sign(phoneOf(pki.citizens.rsa), procedure.id);
-      const same = next.browser();
-      for (const [name, value] of browser.cookies) same.cookies.set(name, value);
       await reaches(same, started.id, 'signed');
       expect(await same.post(`/v1/identity/egov-mobile/${started.id}/verify`)).toHaveProperty('status', 200);
-    } finally {
-      await nextWork.stop();
-      await next.close();
-      work = runBackground(server);
-    }
+    });
   });
 
   it('leaves its lease to run out; another instance then carries the signing on', async () => {
@@ -571,17 +572,8 @@ describe('an instance that died mid-signing', () => {
       .set({ locked_until: leasedUntil })
       .where('id', '=', started.id)
       .execute();
-    const config = server.assembled.services.config;
-    const next = await startTestServer({
-      ...env,
-      DATA_DIR: server.dataDir,
-      ...(config.database.kind === 'postgres' ? { DATABASE_URL: config.database.url } : {}),
-    });
-    const nextWork = runBackground(next);
-    try {
+    await onAnotherInstance(browser, async (next, same) => {
       await sigex.sign(phoneOf(pki.citizens.rsa));
-      const same = next.browser();
-      for (const [name, value] of browser.cookies) same.cookies.set(name, value);
       // The lease holds: nobody asks SIGEX for the signature meanwhile.
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(await statusOf(same, started.id)).toMatchObject({ status: 'scanned' });
@@ -589,11 +581,7 @@ describe('an instance that died mid-signing', () => {
       await reaches(same, started.id, 'signed');
       const verified = await same.post(`/v1/identity/egov-mobile/${started.id}/verify`);
       expect(verified.status, await verified.clone().text()).toBe(200);
-    } finally {
-      await nextWork.stop();
-      await next.close();
-      work = runBackground(server);
-    }
+    });
   });
 });
 
