@@ -99,6 +99,8 @@ export async function transitionBinding(
       subjectType: 'binding',
       subjectId: binding.id,
       details: {
+        // The holder, so the entry is found among the entries about them (their activity).
+        identityId: binding.identity_id,
         account: binding.account,
         reason: p.reason,
         attestations: lists.length,
@@ -161,6 +163,7 @@ export async function transitionAttestation(
       subjectType: 'attestation',
       subjectId: attestation.id,
       details: {
+        identityId: binding.identity_id,
         bindingId: binding.id,
         account: binding.account,
         reason: p.reason,
