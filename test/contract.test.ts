@@ -28,6 +28,7 @@ const NOT_API = [
   /^\/$/,
   /^\/enroll$/,
   /^\/account$/,
+  /^\/activity$/,
   /^\/regulator(\/|$)/,
   /^\/\*$/,
 ];

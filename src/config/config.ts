@@ -186,6 +186,13 @@ export interface Config {
   };
   /** The audit log served as C2SP tlog-tiles (/log/…) and the witnesses that cosign it. */
   transparencyLog: TransparencyLogConfig;
+  /** What citizens are shown of official lookups made under confidential cases. */
+  disclosure: {
+    /** A case's lookups may be withheld for at most this many days from the day it is set or extended. */
+    maxConfidentialDays: number;
+    /** Whether a citizen's activity says how many entries are withheld meanwhile (law differs). */
+    showWithheldCount: boolean;
+  };
   /** From the environment; when absent (development only) the runtime generates them under DATA_DIR. */
   secrets: {
     dataEncryptionKeys?: string;
@@ -707,6 +714,10 @@ export function loadConfig(env: Environment): Config {
       publishDelaySeconds: read.integer('STATUS_LIST_PUBLISH_DELAY_SECONDS', 0, 0, 3600),
     },
     transparencyLog: parseTransparencyLog(read, urls.publicUrl),
+    disclosure: {
+      maxConfidentialDays: read.integer('CASE_CONFIDENTIAL_MAX_DAYS', 180, 1, 3650),
+      showWithheldCount: read.boolean('ACTIVITY_SHOW_WITHHELD_COUNT', false),
+    },
     secrets,
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);

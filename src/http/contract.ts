@@ -440,6 +440,27 @@ export const ROUTES: RouteContract[] = [
     responses: { 200: 'regulator-link-block-lift-response' },
   },
   {
+    method: 'POST',
+    path: '/v1/regulator/confidential-cases',
+    summary:
+      'Keep the stated case’s lookups from the people they concern until a date, or move that date later (new legal reference)',
+    tag: 'Regulator',
+    access: 'regulator',
+    scope: 'regulator:act',
+    purposeBound: true,
+    request: 'confidential-case-request',
+    responses: { 200: 'confidential-case-response' },
+  },
+  {
+    method: 'GET',
+    path: '/v1/regulator/confidential-cases',
+    summary: 'The confidentiality of a case (?reference=)',
+    tag: 'Regulator',
+    access: 'regulator',
+    scope: 'regulator:read',
+    responses: { 200: 'confidential-case-response' },
+  },
+  {
     method: 'GET',
     path: '/v1/regulator/conflicts',
     summary: 'Conflict reports (?status=open|resolved|dismissed)',
@@ -533,6 +554,14 @@ export const ROUTES: RouteContract[] = [
     tag: 'Citizen',
     access: 'session',
     responses: { 200: 'audit-log-response' },
+  },
+  {
+    method: 'GET',
+    path: '/v1/me/activity',
+    summary: 'Who looked at the signed-in citizen: regulators (by authority and purpose) and exchanges',
+    tag: 'Citizen',
+    access: 'session',
+    responses: { 200: 'citizen-activity-response' },
   },
 ];
 

@@ -17,6 +17,9 @@ import auditInclusionProof from '../../schemas/audit-inclusion-proof.json' with 
 import auditLogResponse from '../../schemas/audit-log-response.json' with { type: 'json' };
 import binding from '../../schemas/binding.json' with { type: 'json' };
 import bindingResponse from '../../schemas/binding-response.json' with { type: 'json' };
+import citizenActivityResponse from '../../schemas/citizen-activity-response.json' with { type: 'json' };
+import confidentialCaseRequest from '../../schemas/confidential-case-request.json' with { type: 'json' };
+import confidentialCaseResponse from '../../schemas/confidential-case-response.json' with { type: 'json' };
 import conflictListResponse from '../../schemas/conflict-list-response.json' with { type: 'json' };
 import conflictReport from '../../schemas/conflict-report.json' with { type: 'json' };
 import conflictResolutionRequest from '../../schemas/conflict-resolution-request.json' with { type: 'json' };
@@ -138,6 +141,9 @@ export const SCHEMAS = {
   'regulator-link-block-lift-request': regulatorLinkBlockLiftRequest,
   'regulator-link-block-lift-response': regulatorLinkBlockLiftResponse,
   'conflict-report': conflictReport,
+  'citizen-activity-response': citizenActivityResponse,
+  'confidential-case-request': confidentialCaseRequest,
+  'confidential-case-response': confidentialCaseResponse,
   'conflict-list-response': conflictListResponse,
   'conflict-resolution-request': conflictResolutionRequest,
   'conflict-resolution-response': conflictResolutionResponse,

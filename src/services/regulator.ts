@@ -57,7 +57,7 @@ export interface RegulatorActor {
  * What every regulator audit entry says of the access: how the regulator came in, why and
  * for which case. Refuses (before anything is read) when the purpose or case is missing.
  */
-function accessDetails(actor: RegulatorActor) {
+export function accessDetails(actor: RegulatorActor) {
   if (!actor.access) {
     throw new AccessPurposeRequiredError(
       'Every regulator lookup and action needs a purpose code and a case reference',

@@ -20,6 +20,7 @@ import type { AuditCheckpointRow, Database } from '../store/database.js';
 import { auditEntryFromRow, listAudit } from '../store/repositories/auditLog.js';
 import { auditRowsAbout, readTile, readTiles, readTreeHead } from '../store/repositories/auditTiles.js';
 import type { ServiceContext } from './context.js';
+import { citizenView } from './disclosure.js';
 import { integrate, integratedHead, subjectHash } from './logIntegrator.js';
 
 export const CHECKPOINT_TYP = 'audit-checkpoint+jwt';
@@ -120,14 +121,18 @@ export async function inclusion(
   const seq = positiveInteger(rawSeq, 'seq')!;
   const [row] = await listAudit(ctx.db, { afterSeq: seq - 1, limit: 1 });
   if (!row || row.seq !== seq) throw new NotFoundError(`No audit entry ${seq}`);
-  if (reader.kind === 'citizen' && !entryConcerns(row, reader.identityId)) {
-    throw new ForbiddenError('Citizens may fetch proofs only for entries about themselves');
+  let entry: AuditEntry & { redacted?: string[] } = row;
+  if (reader.kind === 'citizen') {
+    // An entry withheld from the citizen is refused exactly like one about someone else.
+    const [shown] = entryConcerns(row, reader.identityId) ? (await citizenView(ctx, [row])).entries : [];
+    if (!shown) throw new ForbiddenError('Citizens may fetch proofs only for entries about themselves');
+    entry = shown;
   }
   const size = positiveInteger(rawTreeSize, 'treeSize') ?? (await currentCheckpoint(ctx)).treeSize;
   if (size < seq) throw new ValidationError(`treeSize ${size} does not contain entry ${seq}`);
   const tree = await treeCovering(ctx, size);
   return {
-    entry: row,
+    entry,
     leafIndex: seq - 1,
     leafHash: await leafHash(row.hash),
     treeSize: size,

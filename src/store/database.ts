@@ -278,6 +278,15 @@ export interface DevIdpGrantsTable {
   expires_at: string;
 }
 
+/** A regulator case whose lookups are withheld from the people they concern until `disclose_at`. */
+export interface ConfidentialCasesTable {
+  case_reference: string;
+  disclose_at: string;
+  /** JSON array of the legal references it was set and extended on, oldest first. */
+  legal_references: string;
+  updated_at: string;
+}
+
 /** Which instance runs a background job, until when. */
 export interface JobLeasesTable {
   job: string;
@@ -355,6 +364,7 @@ export interface Database {
   egov_signings: EgovSigningsTable;
   dev_idp_grants: DevIdpGrantsTable;
   job_leases: JobLeasesTable;
+  confidential_cases: ConfidentialCasesTable;
 }
 
 export type IdentityRow = Selectable<IdentitiesTable>;

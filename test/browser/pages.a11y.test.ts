@@ -88,6 +88,15 @@ describeInChromium('the citizens’ pages in every language: axe-core, 390 px, s
         await sweep.check(lang, 'account', 'suspended-binding');
       });
 
+      it('the activity page: a regulator’s suspension of one of the accounts', async () => {
+        await sweep.asCitizen(lang, sweep.people.suspendedBinding.token);
+        await sweep.open('/activity');
+        await expect
+          .poll(() => sweep.page.locator('#official-access .activity-item').count())
+          .toBeGreaterThan(0);
+        await sweep.check(lang, 'activity', 'suspension');
+      });
+
       it('the account page of a suspended identity', async () => {
         await sweep.asCitizen(lang, sweep.people.suspendedIdentity.token);
         await sweep.open('/account');

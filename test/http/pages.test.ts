@@ -64,6 +64,7 @@ describe('session redirects', () => {
     const browser = server.browser();
     expectRedirect(await browser.get('/account', { headers: html }), '/');
     expectRedirect(await browser.get('/enroll', { headers: html }), '/');
+    expectRedirect(await browser.get('/activity', { headers: html }), '/');
     await page(browser, '/');
   });
 
@@ -71,6 +72,7 @@ describe('session redirects', () => {
     const browser = await enrollingBrowser();
     expectRedirect(await browser.get('/', { headers: html }), '/enroll');
     expectRedirect(await browser.get('/account', { headers: html }), '/enroll');
+    expectRedirect(await browser.get('/activity', { headers: html }), '/enroll');
     const { text } = await page(browser, '/enroll');
     expect(text).toContain(t('en', 'citizen.enroll.heading'));
     // A way out of the enrollment: signing out, which leads back to the home page.

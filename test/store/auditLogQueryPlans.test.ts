@@ -136,7 +136,7 @@ describe(`the audit log at ${ENTRIES.toLocaleString('en')} entries`, () => {
     expect(Number(head.size)).toBe(total);
   }, 1_800_000);
 
-  it("answers the citizen's entries, proofs, checkpoint, tiles and cosignatures through indexes", async () => {
+  it("answers the citizen's entries, activity, proofs, checkpoint, tiles and cosignatures through indexes", async () => {
     const browser = citizen.browser;
     let size = 0;
     let seq = 0;
@@ -150,6 +150,9 @@ describe(`the audit log at ${ENTRIES.toLocaleString('en')} entries`, () => {
       const warm = performance.now();
       await browser.get('/v1/me/audit');
       figures.ownEntriesWarmMs = Math.round(performance.now() - warm);
+      const activityStarted = performance.now();
+      expect((await browser.get('/v1/me/activity')).status).toBe(200);
+      figures.activityMs = Math.round(performance.now() - activityStarted);
       const checkpoint = await fetch(`${server.baseUrl}/log/checkpoint`);
       note = await checkpoint.text();
       size = Number(note.split('\n')[1]);

@@ -498,6 +498,33 @@ describe('query plans on a filled database', () => {
     ]);
   });
 
+  it('the citizen’s activity: lookups about them, confidential cases, exchanges’ queries of their accounts', async () => {
+    const regulator = api(server, (await apiClient(server, ['regulator:read', 'regulator:act'])).key);
+    const secret = { 'access-purpose': 'aml_investigation', 'case-reference': 'AFM-2026/PLAN-1' };
+    const discloseAt = new Date(server.clock.now().getTime() + 86_400_000).toISOString();
+    const confided = await regulator.post(
+      '/v1/regulator/confidential-cases',
+      { discloseAt, legalReference: 'Order 1' },
+      secret,
+    );
+    expect(confided.status).toBe(200);
+    expect(
+      (await regulator.post('/v1/regulator/lookups', { nationalId: holder.nationalId }, secret)).status,
+    ).toBe(200);
+    const exchange = api(server, (await apiClient(server, ['attestations:read'])).key);
+    expect((await exchange.get(`/v1/attestations/${holder.account}`)).status).toBe(200);
+    await server.assembled.services.queryLog.flush();
+    const browser = server.browser();
+    expect((await signInWithPasskey(browser, holder.authenticator)).status).toBe(200);
+    const statements = await statementsOf(async () => {
+      const activity = await json<{ exchangeQueries: unknown[] }>(await browser.get('/v1/me/activity'));
+      expect(activity.exchangeQueries.length).toBeGreaterThan(0);
+      expect((await browser.get('/activity')).status).toBe(200);
+      expect((await browser.get('/v1/me/audit')).status).toBe(200);
+    });
+    await expectIndexedOnly(statements, ['audit_subjects', 'confidential_cases', 'query_log', 'bindings']);
+  });
+
   it('webhook interest: who looked the account up, the outbox, the delivery worker', async () => {
     const client = await apiClient(server, ['attestations:read', 'webhooks:manage']);
     const receiver = await webhookReceiver(server.clock);

@@ -2,7 +2,7 @@
 // regulator lookup and action names a purpose and the case it serves, both checked here
 // and both written into the audit entry the access leaves. An access without them is
 // refused before anything is read.
-import { AccessPurposeRequiredError } from '../errors.js';
+import { AccessPurposeRequiredError, ValidationError } from '../errors.js';
 
 /** The grounds on which an official may look a person up or act on their attestations. */
 export const PURPOSE_CODES = [
@@ -63,4 +63,16 @@ export function parseAccessContext(
     );
   }
   return { purpose, caseReference };
+}
+
+/** A case reference given on its own (e.g. a query parameter naming the case to read). */
+export function parseCaseReference(raw: string | undefined, name = 'reference'): string {
+  const reference = raw?.trim() ?? '';
+  if (!CASE_REFERENCE.test(reference)) {
+    throw new ValidationError(
+      `${name} must be a case reference: 1 to 64 letters, digits, spaces and . / # : _ -, starting and ending with a letter or digit`,
+      { errors: [{ pointer: `/${name}` }] },
+    );
+  }
+  return reference;
 }

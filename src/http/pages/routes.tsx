@@ -7,6 +7,7 @@ import { t } from '../../i18n/catalogue.js';
 import type { SessionKind } from '../../services/sessions.js';
 import type { AppEnv } from '../env.js';
 import { accountPage } from './citizen/account.js';
+import { activityPage } from './citizen/activity.js';
 import { EnrollPage } from './citizen/enroll.js';
 import { HomePage } from './citizen/home.js';
 import { citizenPage, SignOut, type Translate } from './citizen/page.js';
@@ -68,6 +69,7 @@ export function pageRoutes() {
   );
 
   app.get('/account', onlyFor('full', accountPage));
+  app.get('/activity', onlyFor('full', activityPage));
 
   app.get('/assets/:name', (c) => {
     const asset = c.get('deps').assets[c.req.param('name')];

@@ -2,6 +2,8 @@
 // inclusion proofs for regulators (any entry) and citizens (entries about themselves).
 import { Hono } from 'hono';
 import { AuthenticationRequiredError } from '../../domain/errors.js';
+import { activityOf } from '../../services/activity.js';
+import { citizenView } from '../../services/disclosure.js';
 import {
   consistency,
   currentCheckpoint,
@@ -50,12 +52,25 @@ export function auditRoutes() {
   return app;
 }
 
-/** GET /v1/me/audit: the entries about the signed-in citizen (to ask proofs for). */
+/**
+ * GET /v1/me/audit: the entries about the signed-in citizen (to ask proofs for), as
+ * citizens see them (regulators' entries without officer or case, confidential cases'
+ * lookups withheld); GET /v1/me/activity: the official access and exchange queries of them.
+ */
 export function ownAuditRoutes() {
   const app = new Hono<AppEnv>();
   app.get('/me/audit', requireSession('full'), async (c) => {
+    const { services } = c.get('deps');
     c.header('cache-control', 'no-store');
-    return c.json({ entries: await entriesAbout(c.get('deps').services, c.get('session')!.identityId) });
+    const { entries } = await citizenView(
+      services,
+      await entriesAbout(services, c.get('session')!.identityId),
+    );
+    return c.json({ entries });
+  });
+  app.get('/me/activity', requireSession('full'), async (c) => {
+    c.header('cache-control', 'no-store');
+    return c.json(await activityOf(c.get('deps').services, c.get('session')!.identityId));
   });
   return app;
 }

@@ -1,6 +1,9 @@
 // Regulator routes (SPEC "Regulator"): lookups, actions, conflicts, query logs, audit.
 import { Hono } from 'hono';
 import { ValidationError } from '../../domain/errors.js';
+import { parseCaseReference } from '../../domain/regulator/accessPurpose.js';
+import { type ConfidentialityRequest, isWithheld } from '../../domain/regulator/disclosure.js';
+import { caseConfidentiality, setCaseConfidentiality } from '../../services/disclosure.js';
 import {
   type ActionRequest,
   applyRegulatorAction,
@@ -84,6 +87,20 @@ export function regulatorRoutes() {
       'regulator-link-block-lift-request',
     );
     return c.json(await liftLinkBlock(c.get('deps').services, c.get('regulator')!, body));
+  });
+
+  app.post('/confidential-cases', act, async (c) => {
+    const body = await readJsonBody<ConfidentialityRequest>(c, 'confidential-case-request');
+    const result = await setCaseConfidentiality(c.get('deps').services, c.get('regulator')!, body);
+    return c.json({ ...result, confidential: true });
+  });
+
+  app.get('/confidential-cases', read, async (c) => {
+    const reference = parseCaseReference(c.req.query('reference'));
+    const { services } = c.get('deps');
+    const found = await caseConfidentiality(services, reference);
+    if (!found) return c.json({ caseReference: reference, confidential: false });
+    return c.json({ ...found, confidential: isWithheld(found, services.clock.now()) });
   });
 
   app.get('/conflicts', read, async (c) => {

@@ -39,6 +39,29 @@ export const citizen = {
   'citizen.identity.suspended':
     'A regulator has suspended every account linked to you. Exchanges see them as suspended until the regulator reinstates them.',
   'citizen.identity.suspendedNext': 'The reason and date are shown under each account below.',
+  'citizen.account.activityLink': 'Who looked at you: regulators and exchanges',
+  'citizen.activity.title': 'Who looked at you',
+  'citizen.activity.intro':
+    'Every time a regulator looks you up or acts on your accounts, and every time an exchange checks one of your linked accounts, it is recorded. This page shows those records. Officers are not named; the authority and its stated purpose are.',
+  'citizen.activity.back': 'Back to your account',
+  'citizen.activity.official.heading': 'Regulators',
+  'citizen.activity.official.none': 'No regulator has looked you up or acted on your accounts.',
+  'citizen.activity.when': 'On {date}',
+  'citizen.activity.who': 'by the financial regulator ({how}).',
+  'citizen.activity.via.officer': 'an officer',
+  'citizen.activity.via.system': 'an automated system',
+  'citizen.activity.purpose': 'Stated purpose: {purpose}.',
+  'citizen.activity.reason': 'Reason: {reason}.',
+  'citizen.activity.proof': 'Proof that record {seq} is in the public audit log',
+  'citizen.activity.proofHint':
+    'Each record is an entry of the public audit log. Its proof shows that the entry is in the log the service signs and publishes at /log/checkpoint, so it cannot be removed later without anyone noticing.',
+  'citizen.activity.withheld':
+    '{count} records are not shown yet: they belong to an investigation that is confidential by law until a set date. They will appear here after that date.',
+  'citizen.activity.exchanges.heading': 'Exchanges',
+  'citizen.activity.exchanges.none': 'No exchange has checked your linked accounts.',
+  'citizen.activity.kind.lookup': 'checked the account',
+  'citizen.activity.kind.batch': 'checked the account in a batch',
+  'citizen.activity.kind.match': 'checked whether the account belongs to a named person',
 
   'citizen.reason.fraud': 'suspected fraud',
   'citizen.reason.court_order': 'a court order',

@@ -40,6 +40,30 @@ export const citizen: Record<keyof typeof english, string> = {
   'citizen.identity.suspended':
     'Реттеуші сізге байланыстырылған барлық шоттарды тоқтата тұрды. Реттеуші қалпына келтірмейінше, биржалар оларды тоқтатылған деп көреді.',
   'citizen.identity.suspendedNext': 'Себебі мен күні төмендегі әр шоттың астында көрсетілген.',
+  'citizen.account.activityLink': 'Деректеріңізге кім жүгінді: реттеушілер мен биржалар',
+  'citizen.activity.title': 'Деректеріңізге кім жүгінді',
+  'citizen.activity.intro':
+    'Реттеуші сізді іздеген немесе шоттарыңызға қатысты әрекет еткен сайын, сондай-ақ биржа байланыстырылған шоттарыңыздың бірін тексерген сайын, бұл жазылады. Бұл бетте сол жазбалар көрсетіледі. Қызметкерлердің аты аталмайды; орган мен көрсетілген мақсат аталады.',
+  'citizen.activity.back': 'Жеке кабинетке оралу',
+  'citizen.activity.official.heading': 'Реттеушілер',
+  'citizen.activity.official.none':
+    'Ешбір реттеуші сізді іздеген жоқ және шоттарыңызға қатысты әрекет еткен жоқ.',
+  'citizen.activity.when': '{date}',
+  'citizen.activity.who': '— қаржы реттеушісі ({how}).',
+  'citizen.activity.via.officer': 'қызметкер',
+  'citizen.activity.via.system': 'автоматтандырылған жүйе',
+  'citizen.activity.purpose': 'Көрсетілген мақсат: {purpose}.',
+  'citizen.activity.reason': 'Себебі: {reason}.',
+  'citizen.activity.proof': '{seq} жазбасының жария аудит журналында бар екенінің дәлелі',
+  'citizen.activity.proofHint':
+    'Әр жазба — жария аудит журналының жазбасы. Дәлел оның қызмет қол қойып, /log/checkpoint мекенжайында жариялайтын журналда бар екенін көрсетеді, сондықтан оны байқатпай өшіру мүмкін емес.',
+  'citizen.activity.withheld':
+    'Әзірге көрсетілмеген жазбалар: {count}. Олар заң бойынша белгіленген күнге дейін құпия болып қалатын тергеуге жатады және сол күннен кейін осында пайда болады.',
+  'citizen.activity.exchanges.heading': 'Биржалар',
+  'citizen.activity.exchanges.none': 'Ешбір биржа байланыстырылған шоттарыңызды тексерген жоқ.',
+  'citizen.activity.kind.lookup': 'шотты тексерді',
+  'citizen.activity.kind.batch': 'шотты топтық сұраумен тексерді',
+  'citizen.activity.kind.match': 'шоттың аталған адамға тиесілі екенін тексерді',
 
   'citizen.reason.fraud': 'алаяқтыққа күдік',
   'citizen.reason.court_order': 'сот шешімі',

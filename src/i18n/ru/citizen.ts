@@ -41,6 +41,30 @@ export const citizen: Record<keyof typeof english, string> = {
   'citizen.identity.suspended':
     'Регулятор приостановил все привязанные к вам счета. Биржи видят их приостановленными, пока регулятор их не восстановит.',
   'citizen.identity.suspendedNext': 'Причина и дата указаны под каждым счётом ниже.',
+  'citizen.account.activityLink': 'Кто обращался к вашим данным: регуляторы и биржи',
+  'citizen.activity.title': 'Кто обращался к вашим данным',
+  'citizen.activity.intro':
+    'Каждый раз, когда регулятор ищет вас или действует в отношении ваших счетов, и каждый раз, когда биржа проверяет один из ваших привязанных счетов, это записывается. На этой странице показаны эти записи. Сотрудники не называются; указываются орган и заявленная цель.',
+  'citizen.activity.back': 'Назад к вашему кабинету',
+  'citizen.activity.official.heading': 'Регуляторы',
+  'citizen.activity.official.none':
+    'Ни один регулятор не искал вас и не действовал в отношении ваших счетов.',
+  'citizen.activity.when': '{date}',
+  'citizen.activity.who': '— финансовый регулятор ({how}).',
+  'citizen.activity.via.officer': 'сотрудник',
+  'citizen.activity.via.system': 'автоматизированная система',
+  'citizen.activity.purpose': 'Заявленная цель: {purpose}.',
+  'citizen.activity.reason': 'Причина: {reason}.',
+  'citizen.activity.proof': 'Доказательство, что запись {seq} есть в публичном журнале аудита',
+  'citizen.activity.proofHint':
+    'Каждая запись — это запись публичного журнала аудита. Доказательство показывает, что она входит в журнал, который сервис подписывает и публикует по адресу /log/checkpoint, поэтому её нельзя незаметно удалить.',
+  'citizen.activity.withheld':
+    'Записей пока не показано: {count}. Они относятся к расследованию, которое по закону остаётся конфиденциальным до установленной даты, и появятся здесь после неё.',
+  'citizen.activity.exchanges.heading': 'Биржи',
+  'citizen.activity.exchanges.none': 'Ни одна биржа не проверяла ваши привязанные счета.',
+  'citizen.activity.kind.lookup': 'проверила счёт',
+  'citizen.activity.kind.batch': 'проверила счёт в пакетном запросе',
+  'citizen.activity.kind.match': 'проверила, принадлежит ли счёт названному лицу',
 
   'citizen.reason.fraud': 'подозрение в мошенничестве',
   'citizen.reason.court_order': 'решение суда',

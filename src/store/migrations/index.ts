@@ -14,6 +14,7 @@ import * as m0010 from './0010_egov_mobile_signings.js';
 import * as m0011 from './0011_shared_instance_state.js';
 import * as m0012 from './0012_daily_activity.js';
 import * as m0013 from './0013_audit_tiles.js';
+import * as m0014 from './0014_confidential_cases.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -29,6 +30,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0011_shared_instance_state': m0011,
   '0012_daily_activity': m0012,
   '0013_audit_tiles': m0013,
+  '0014_confidential_cases': m0014,
 };
 
 export const migrationProvider: MigrationProvider = {

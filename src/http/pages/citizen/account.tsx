@@ -33,6 +33,11 @@ export async function accountPage(c: Context<AppEnv>) {
     children: (
       <>
         <h1>{tr('citizen.account.title')}</h1>
+        <p>
+          <a id="activity-link" href="/activity">
+            {tr('citizen.account.activityLink')}
+          </a>
+        </p>
         <IdentitySection identity={identity} status={status} tr={tr} date={date} />
         <PasskeysSection passkeys={passkeys} tr={tr} date={date} />
         <BindingsSections
