@@ -60,6 +60,7 @@ const WORKERS_SUITES = [
   'test/http/walletsSolana.test.ts',
   'test/http/walletsTron.test.ts',
   'test/regulator/regulator.test.ts',
+  'test/regulator/fourEyes.test.ts',
   'test/exchange/exchange.test.ts',
   'test/exchange/webhooks.test.ts',
   'test/attestations/attestations.test.ts',

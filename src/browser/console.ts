@@ -7,6 +7,8 @@ import { api, byId, message, PageError } from './common.js';
 interface ActionAnswer {
   changed?: { bindings: string[]; attestations: string[] } | boolean;
   lifted?: boolean;
+  /** Four eyes: the action waits for a second officer's approval (202). */
+  pending?: { id: string; expiresAt: string };
 }
 
 /** A passkey assertion: signs in, or refreshes the step-up of the signed-in session. */
@@ -33,6 +35,16 @@ function tell(element: HTMLElement, kind: 'success' | 'error' | 'progress', text
 }
 
 function outcome(action: string, answer: ActionAnswer): string {
+  if (answer.pending) {
+    const until = new Date(answer.pending.expiresAt).toLocaleString(
+      document.documentElement.lang || undefined,
+      {
+        dateStyle: 'medium',
+        timeStyle: 'short',
+      },
+    );
+    return message('console.act.sentForApproval', { until });
+  }
   if (action === 'lift') return message(answer.lifted ? 'console.act.lifted' : 'console.act.notBlocked');
   if (action === 'revoke_existing' || action === 'dismiss') {
     return message(answer.changed ? 'console.act.conflictClosed' : 'console.act.conflictAlreadyClosed');
@@ -126,6 +138,31 @@ function setUpAction() {
   });
 }
 
+/** The approvals page: each approval asks for the officer's passkey, then carries the action out. */
+function setUpApprovals() {
+  for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-approve]')) {
+    const feedback = button.parentElement?.querySelector<HTMLElement>('.feedback');
+    if (!feedback) continue;
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      try {
+        tell(feedback, 'progress', message('console.act.working'));
+        await assertPasskey();
+        await api(
+          'POST',
+          `/v1/regulator/pending-actions/${encodeURIComponent(button.dataset.approve ?? '')}/approval`,
+          {},
+        );
+        tell(feedback, 'success', message('console.approvals.done'));
+        button.hidden = true;
+      } catch (error) {
+        tell(feedback, 'error', error instanceof Error ? error.message : String(error));
+        button.disabled = false;
+      }
+    });
+  }
+}
+
 function setUpSignOut() {
   const button = byId<HTMLButtonElement>('console-sign-out');
   button?.addEventListener('click', async () => {
@@ -140,4 +177,5 @@ function setUpSignOut() {
 
 setUpSignIn();
 setUpAction();
+setUpApprovals();
 setUpSignOut();

@@ -49,6 +49,22 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('puts four eyes on the gravest actions unless told otherwise, and hides the withheld count', () => {
+    const config = loadConfig({});
+    expect(config.fourEyes).toEqual({
+      actions: ['identity_revocation', 'link_block_lift', 'regulator_grant'],
+      approvalSeconds: 86_400,
+    });
+    expect(config.disclosure).toEqual({ maxConfidentialDays: 180, showWithheldCount: false });
+    expect(loadConfig({ FOUR_EYES_ACTIONS: 'none' }).fourEyes.actions).toEqual([]);
+    expect(loadConfig({ FOUR_EYES_ACTIONS: 'link_block_lift' }).fourEyes.actions).toEqual([
+      'link_block_lift',
+    ]);
+    expect(() => loadConfig({ FOUR_EYES_ACTIONS: 'identity_revocation,everything' })).toThrow(/everything/);
+    expect(() => loadConfig({ FOUR_EYES_APPROVAL_SECONDS: '10' })).toThrow(/FOUR_EYES_APPROVAL_SECONDS/);
+    expect(() => loadConfig({ CASE_CONFIDENTIAL_MAX_DAYS: '0' })).toThrow(/CASE_CONFIDENTIAL_MAX_DAYS/);
+  });
+
   it('names every bad variable at once', () => {
     const problems = problemsOf({
       PORT: 'eighty',

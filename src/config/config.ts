@@ -10,6 +10,7 @@ import {
 } from '../domain/audit/signedNote.js';
 import type { AssuranceLevel, IdentitySourceKind } from '../domain/identity/identitySource.js';
 import { NATIONAL_ID_RULES } from '../domain/identity/nationalId.js';
+import { FOUR_EYES_KINDS, type FourEyesKind, isFourEyesKind } from '../domain/regulator/fourEyes.js';
 
 export type Environment = Record<string, string | undefined>;
 
@@ -186,6 +187,8 @@ export interface Config {
   };
   /** The audit log served as C2SP tlog-tiles (/log/…) and the witnesses that cosign it. */
   transparencyLog: TransparencyLogConfig;
+  /** Regulator actions that need a second officer's approval, and how long it may take. */
+  fourEyes: { actions: FourEyesKind[]; approvalSeconds: number };
   /** What citizens are shown of official lookups made under confidential cases. */
   disclosure: {
     /** A case's lookups may be withheld for at most this many days from the day it is set or extended. */
@@ -213,6 +216,22 @@ export interface TransparencyLogConfig {
   witnesses: string[];
   /** Period of the background integration of new entries into the tiles. */
   integrateIntervalMs: number;
+}
+
+function parseFourEyes(read: Reader): Config['fourEyes'] {
+  const listed = read.list('FOUR_EYES_ACTIONS', [...FOUR_EYES_KINDS]);
+  const actions = listed.length === 1 && listed[0] === 'none' ? [] : listed;
+  for (const action of actions) {
+    if (!isFourEyesKind(action)) {
+      read.problems.push(
+        `FOUR_EYES_ACTIONS lists "${action}": use none or some of ${FOUR_EYES_KINDS.join(', ')}`,
+      );
+    }
+  }
+  return {
+    actions: [...new Set(actions.filter(isFourEyesKind))],
+    approvalSeconds: read.integer('FOUR_EYES_APPROVAL_SECONDS', 24 * 3600, 300, 7 * 24 * 3600),
+  };
 }
 
 const LEVELS: readonly AssuranceLevel[] = ['low', 'substantial', 'high'];
@@ -714,6 +733,7 @@ export function loadConfig(env: Environment): Config {
       publishDelaySeconds: read.integer('STATUS_LIST_PUBLISH_DELAY_SECONDS', 0, 0, 3600),
     },
     transparencyLog: parseTransparencyLog(read, urls.publicUrl),
+    fourEyes: parseFourEyes(read),
     disclosure: {
       maxConfidentialDays: read.integer('CASE_CONFIDENTIAL_MAX_DAYS', 180, 1, 3650),
       showWithheldCount: read.boolean('ACTIVITY_SHOW_WITHHELD_COUNT', false),

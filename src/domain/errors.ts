@@ -258,6 +258,20 @@ export class RenewalNotDueError extends ProblemError {
 }
 
 // Regulator
+/** An approval asked for after the pending action's time limit. */
+export class ApprovalExpiredError extends ProblemError {
+  readonly slug = 'approval-expired';
+  readonly title = 'The time to approve this action has run out';
+  readonly status = 409;
+}
+
+/** An approval of a pending action that was already approved. */
+export class ApprovalClosedError extends ProblemError {
+  readonly slug = 'approval-closed';
+  readonly title = 'This action is no longer awaiting approval';
+  readonly status = 409;
+}
+
 export class RevocationFinalError extends ProblemError {
   readonly slug = 'revocation-final';
   readonly title = 'A revocation is final';
@@ -286,6 +300,13 @@ export class EnrollmentOnlyError extends ProblemError {
 export class ForbiddenError extends ProblemError {
   readonly slug = 'forbidden';
   readonly title = 'You may not do this';
+  readonly status = 403;
+}
+
+/** An officer approving an action they asked for themselves (four eyes). */
+export class SelfApprovalError extends ProblemError {
+  readonly slug = 'four-eyes-self-approval';
+  readonly title = 'A second officer must approve this action';
   readonly status = 403;
 }
 

@@ -35,6 +35,12 @@ import jwks from '../../schemas/jwks.json' with { type: 'json' };
 import meResponse from '../../schemas/me-response.json' with { type: 'json' };
 import passkey from '../../schemas/passkey.json' with { type: 'json' };
 import passkeyRenameRequest from '../../schemas/passkey-rename-request.json' with { type: 'json' };
+import pendingAction from '../../schemas/pending-action.json' with { type: 'json' };
+import pendingActionApprovalResponse from '../../schemas/pending-action-approval-response.json' with {
+  type: 'json',
+};
+import pendingActionListResponse from '../../schemas/pending-action-list-response.json' with { type: 'json' };
+import pendingActionResponse from '../../schemas/pending-action-response.json' with { type: 'json' };
 import problem from '../../schemas/problem.json' with { type: 'json' };
 import queryLogResponse from '../../schemas/query-log-response.json' with { type: 'json' };
 import regulatorAccountLookupResponse from '../../schemas/regulator-account-lookup-response.json' with {
@@ -57,6 +63,10 @@ import regulatorLinkBlockLiftResponse from '../../schemas/regulator-link-block-l
   type: 'json',
 };
 import regulatorNationalIdLookupRequest from '../../schemas/regulator-national-id-lookup-request.json' with {
+  type: 'json',
+};
+import regulatorRoleGrantRequest from '../../schemas/regulator-role-grant-request.json' with { type: 'json' };
+import regulatorRoleGrantResponse from '../../schemas/regulator-role-grant-response.json' with {
   type: 'json',
 };
 import session from '../../schemas/session.json' with { type: 'json' };
@@ -142,6 +152,12 @@ export const SCHEMAS = {
   'regulator-link-block-lift-response': regulatorLinkBlockLiftResponse,
   'conflict-report': conflictReport,
   'citizen-activity-response': citizenActivityResponse,
+  'pending-action': pendingAction,
+  'pending-action-response': pendingActionResponse,
+  'pending-action-list-response': pendingActionListResponse,
+  'pending-action-approval-response': pendingActionApprovalResponse,
+  'regulator-role-grant-request': regulatorRoleGrantRequest,
+  'regulator-role-grant-response': regulatorRoleGrantResponse,
   'confidential-case-request': confidentialCaseRequest,
   'confidential-case-response': confidentialCaseResponse,
   'conflict-list-response': conflictListResponse,

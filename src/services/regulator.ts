@@ -51,6 +51,8 @@ export interface RegulatorActor {
   via: 'officer' | 'api-key';
   /** The purpose and case the request states; every lookup and action needs them. */
   access?: AccessContext;
+  /** Set when a second officer's approval carries out this actor's pending action. */
+  approval?: { by: string; pendingActionId: string; access: AccessContext };
 }
 
 /**
@@ -64,7 +66,20 @@ export function accessDetails(actor: RegulatorActor) {
       { purposes: [...PURPOSE_CODES] },
     );
   }
-  return { via: actor.via, purpose: actor.access.purpose, caseReference: actor.access.caseReference };
+  return {
+    via: actor.via,
+    purpose: actor.access.purpose,
+    caseReference: actor.access.caseReference,
+    // Four eyes: both officers, and the approver's own purpose and case, in every entry.
+    ...(actor.approval
+      ? {
+          approvedBy: actor.approval.by,
+          pendingActionId: actor.approval.pendingActionId,
+          approverPurpose: actor.approval.access.purpose,
+          approverCaseReference: actor.approval.access.caseReference,
+        }
+      : {}),
+  };
 }
 
 const ACTOR_TYPE: ActorType = 'regulator';
@@ -225,6 +240,8 @@ export async function applyRegulatorAction(
   actor: RegulatorActor,
   action: BindingTransition,
   request: ActionRequest,
+  /** The transaction to run in (an approval's), instead of one of its own. */
+  within?: Kysely<Database>,
 ): Promise<ActionResult> {
   const access = accessDetails(actor);
   if (!REASON_CODES.includes(request.reason)) {
@@ -244,7 +261,7 @@ export async function applyRegulatorAction(
     summary: '',
   };
 
-  await inTransaction(ctx.db, async (trx) => {
+  const work = async (trx: Kysely<Database>) => {
     const onBinding = async (binding: BindingRow) => {
       if (binding.status === RESULT_STATE[action].binding) {
         result.unchanged.bindings.push(binding.id);
@@ -290,7 +307,8 @@ export async function applyRegulatorAction(
         if (blocked) await auditLinkBlock(ctx, trx, actor, 'identity.link_blocked', identity.id, request);
       }
     }
-  });
+  };
+  await (within ? work(within) : inTransaction(ctx.db, work));
   const changed = result.changed.bindings.length + result.changed.attestations.length;
   result.summary =
     changed === 0
@@ -460,15 +478,64 @@ export async function liftLinkBlock(
   ctx: ServiceContext,
   actor: RegulatorActor,
   p: { identity: string; reason: ReasonCode; legalReference: string },
+  within?: Kysely<Database>,
 ): Promise<{ lifted: boolean }> {
   accessDetails(actor); // refused before anything is read
-  return inTransaction(ctx.db, async (trx) => {
+  const work = async (trx: Kysely<Database>) => {
     const identity = await findIdentityById(trx, p.identity);
     if (!identity) throw new NotFoundError('No such identity');
     const lifted = await setLinkBlock(trx, identity.id, null);
     if (lifted) await auditLinkBlock(ctx, trx, actor, 'identity.link_block_lifted', identity.id, p);
     return { lifted };
-  });
+  };
+  return within ? work(within) : inTransaction(ctx.db, work);
+}
+
+/** An officer's grant of the regulator role to a verified identity (audited as theirs). */
+export async function grantRegulatorRole(
+  ctx: ServiceContext,
+  actor: RegulatorActor,
+  identityId: string,
+  within?: Kysely<Database>,
+): Promise<{ identityId: string; changed: boolean }> {
+  const access = accessDetails(actor);
+  const work = async (trx: Kysely<Database>) => {
+    const identity = await findIdentityById(trx, identityId);
+    if (!identity) throw new NotFoundError('No such identity');
+    const roles = new Set(identity.roles.split(' ').filter(Boolean));
+    if (roles.has('regulator')) return { identityId, changed: false };
+    roles.add('regulator');
+    await setRoles(trx, identity.id, [...roles].join(' '));
+    await appendAudit(
+      trx,
+      {
+        actorType: ACTOR_TYPE,
+        actorId: actor.id,
+        action: 'identity.regulator_role_granted',
+        subjectType: 'identity',
+        subjectId: identity.id,
+        details: access,
+      },
+      ctx.clock.now(),
+    );
+    return { identityId, changed: true };
+  };
+  return within ? work(within) : inTransaction(ctx.db, work);
+}
+
+/** The identity with this national ID (through its keyed hash), for a role grant's request. */
+export async function identityByNationalId(ctx: ServiceContext, rawNationalId: string): Promise<string> {
+  const nationalId = validateNationalId(ctx.config.country, rawNationalId);
+  const identity = await findIdentityByNationalIdHash(
+    ctx.db,
+    await nationalIdLookupHash(ctx, ctx.config.country, nationalId),
+  );
+  if (!identity) {
+    throw new NotFoundError(
+      'No verified identity has this national ID: the officer must verify their identity (and register a passkey) first',
+    );
+  }
+  return identity.id;
 }
 
 // ---------------------------------------------------------------- conflicts

@@ -287,6 +287,22 @@ export interface ConfidentialCasesTable {
   updated_at: string;
 }
 
+/** A regulator action awaiting a second officer's approval. */
+export interface PendingActionsTable {
+  id: string;
+  kind: string;
+  payload: string;
+  requested_by: string;
+  requested_via: string;
+  purpose: string;
+  case_reference: string;
+  requested_at: string;
+  expires_at: string;
+  status: 'pending' | 'approved';
+  approved_by: string | null;
+  approved_at: string | null;
+}
+
 /** Which instance runs a background job, until when. */
 export interface JobLeasesTable {
   job: string;
@@ -365,6 +381,7 @@ export interface Database {
   dev_idp_grants: DevIdpGrantsTable;
   job_leases: JobLeasesTable;
   confidential_cases: ConfidentialCasesTable;
+  pending_actions: PendingActionsTable;
 }
 
 export type IdentityRow = Selectable<IdentitiesTable>;

@@ -6,11 +6,13 @@
 // Without Chromium the suite is skipped with a message, except in CI (CI=true).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LOCALES } from '../../src/i18n/locale.js';
+import { listPendingActions, requestApproval } from '../../src/services/fourEyes.js';
 import { describeInChromium } from '../helpers/chromium.js';
 import { syntheticIins } from '../helpers/citizens.js';
 import { PHONE_VIEWPORT, saveDocScreenshot, writeDocScreenshots } from '../helpers/pageChecks.js';
 import { LEGAL_REFERENCE } from '../helpers/pageStates.js';
 import { PageSweep } from '../helpers/pageSweep.js';
+import { TEST_ACCESS } from '../helpers/regulatorAccess.js';
 
 describeInChromium('the regulator console in every language: axe-core, 390 px, screenshots', () => {
   let sweep: PageSweep;
@@ -153,6 +155,35 @@ describeInChromium('the regulator console in every language: axe-core, 390 px, s
         await sweep.open(act({ action: 'lift', target: 'identity', id: blocked, back }));
         await sweep.check(lang, 'console-act', 'lift-link-block');
       }, 60_000);
+
+      it('approvals: none, then one asked for by a regulator system', async () => {
+        const { people, server } = sweep;
+        await sweep.asOfficer(lang);
+        const services = server.assembled.services;
+        for (const pending of await listPendingActions(services)) {
+          // Left by an earlier language's run: approved so this one starts empty.
+          await services.db
+            .updateTable('pending_actions')
+            .set({ status: 'approved' })
+            .where('id', '=', pending.id)
+            .execute();
+        }
+        await sweep.open('/regulator/approvals');
+        await sweep.check(lang, 'console-approvals', 'none');
+        await requestApproval(
+          services,
+          { id: 'regulator-system', via: 'api-key', access: TEST_ACCESS },
+          'link_block_lift',
+          {
+            identity: people.revokedIdentity.identityId,
+            reason: 'court_order',
+            legalReference: LEGAL_REFERENCE,
+          },
+        );
+        await sweep.open('/regulator/approvals');
+        await sweep.page.waitForSelector('#console-approvals button[data-approve]');
+        await sweep.check(lang, 'console-approvals', 'pending');
+      });
 
       it('conflicts, and a conflict’s resolution', async () => {
         await sweep.asOfficer(lang);

@@ -3,7 +3,8 @@
 // with a passkey, finds a citizen by national ID, suspends their account with a reason and
 // a legal reference (the confirmation step shows what will change), the citizen sees the
 // suspension with its reason, an exchange's lookup sees `suspended`, the officer
-// reinstates, then revokes the identity, and the citizen sees the block; a conflict report
+// reinstates, then revokes the identity (carried out once a second officer, in a browser of
+// their own, approves it on the approvals page), and the citizen sees the block; a conflict report
 // is resolved from the console. Every action is confirmed with a fresh passkey assertion.
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
@@ -35,9 +36,13 @@ describeInChromium('the regulator console in Chromium', () => {
   let server: TestServer;
   let officerBrowser: ChromiumPage | undefined;
   let officer: Page;
+  /** The second officer, in a browser of their own, who approves the four-eyes actions. */
+  let secondBrowser: ChromiumPage | undefined;
+  let second: Page;
   let citizenBrowser: Browser | undefined;
   let exchange: { key: string };
   const officerPerson = TEST_PERSONS[0]!;
+  const secondPerson = TEST_PERSONS[1]!;
   /** What could not be seen on the citizen's page and was checked through /v1/me instead. */
   const checkedThroughApi: string[] = [];
 
@@ -56,6 +61,17 @@ describeInChromium('the regulator console in Chromium', () => {
     await officer.waitForURL(/\/account$/);
     // …and the operator gives them the role (what `regulators add <national ID>` runs).
     await setRegulatorRole(server.assembled.services, officerPerson.nationalId, true);
+    // A second officer the same way, for the actions that need two (four eyes).
+    secondBrowser = await launchChromiumWithPasskeys();
+    second = secondBrowser.page;
+    await second.goto(
+      `${server.baseUrl}/v1/identity/oidc/start?source=dev&login_hint=${secondPerson.nationalId}`,
+    );
+    await second.waitForURL(/\/enroll$/);
+    await second.fill('#passkey-name', 'Second office laptop');
+    await second.click('#passkey-register');
+    await second.waitForURL(/\/account$/);
+    await setRegulatorRole(server.assembled.services, secondPerson.nationalId, true);
     citizenBrowser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
@@ -67,6 +83,7 @@ describeInChromium('the regulator console in Chromium', () => {
     if (checkedThroughApi.length) console.info(`Checked through /v1/me: ${checkedThroughApi.join('; ')}`);
     await citizenBrowser?.close();
     await officerBrowser?.close();
+    await secondBrowser?.close();
     await server?.close();
   });
 
@@ -89,7 +106,7 @@ describeInChromium('the regulator console in Chromium', () => {
     return { context, page: await context.newPage() };
   }
 
-  async function signInToConsole(locale: Locale) {
+  async function signInToConsole(locale: Locale, officer: Page = firstOfficer()) {
     await officer.context().clearCookies();
     await officer.goto(`${server.baseUrl}/regulator?lang=${locale}`);
     await officer.waitForURL(/\/regulator\/sign-in\?next=%2Fregulator$/);
@@ -107,6 +124,21 @@ describeInChromium('the regulator console in Chromium', () => {
     await officer.click('#case-submit');
     await officer.waitForURL(`${server.baseUrl}/regulator`);
     expect(await officer.textContent('#open-case .case-reference')).toBe('AFM-2026/00123');
+  }
+
+  const firstOfficer = () => officer;
+
+  /** The second officer approves the one pending action of this kind on the approvals page. */
+  async function approveAsSecondOfficer(locale: Locale, kind: string) {
+    await signInToConsole(locale, second);
+    await second.goto(`${server.baseUrl}/regulator/approvals`);
+    const item = second.locator(`#console-approvals li[data-kind="${kind}"]`);
+    await item.waitFor();
+    expect(await item.count()).toBe(1);
+    await checkPage(second, { lang: locale, page: 'regulator-approvals', state: kind });
+    await item.locator('button[data-approve]').click();
+    await item.locator('.feedback[role=status]').waitFor({ timeout: 15_000 });
+    await checkPage(second, { lang: locale, page: 'regulator-approvals', state: `${kind}-approved` });
   }
 
   /** Reason, legal reference, the confirmation step, the passkey, the answer next to it. */
@@ -211,9 +243,13 @@ describeInChromium('the regulator console in Chromium', () => {
           .status,
       ).toBe('active');
 
-      // Revoke the whole identity: every account, and new links blocked.
+      // Revoke the whole identity: every account, and new links blocked — once a second
+      // officer has approved it (four eyes); until then nothing changes.
       await officer.locator('#console-identity a[data-action="revoke"][data-target="identity"]').click();
       await act(locale, [account], 'confirm-revoke-identity');
+      expect(await officer.getAttribute('#console-identity', 'data-status')).not.toBe('blocked');
+      await approveAsSecondOfficer(locale, 'identity_revocation');
+      await officer.reload();
       await expect.poll(() => officer.getAttribute('#console-identity', 'data-status')).toBe('blocked');
       expect(await officer.isVisible('#lift-link-block')).toBe(true);
 
@@ -235,6 +271,8 @@ describeInChromium('the regulator console in Chromium', () => {
       // Lift the link block: the person may link accounts again (the revoked one stays revoked).
       await officer.click('#lift-link-block');
       await act(locale, [], 'confirm-lift');
+      await approveAsSecondOfficer(locale, 'link_block_lift');
+      await officer.reload();
       await expect.poll(() => officer.getAttribute('#console-link-block', 'data-blocked')).toBe('false');
       expect(
         (

@@ -119,6 +119,7 @@ const DYNAMIC_KEYS: { template: string; valuesIn: readonly string[] | 'problem s
   { template: 'console.actor.*', valuesIn: ['src/domain/audit/', 'src/services/'] },
   { template: 'console.lookupBy.*', valuesIn: ['src/services/regulator.ts'] },
   { template: 'console.purpose.*', valuesIn: ['src/domain/regulator/'] },
+  { template: 'console.approvals.kind.*', valuesIn: ['src/domain/regulator/'] },
   // The citizen's activity page names the kinds of exchange query.
   { template: 'citizen.activity.kind.*', valuesIn: ['src/services/queryLog.ts'] },
 ];

@@ -19,7 +19,9 @@ let officer: { browser: TestBrowser; identityId: string };
 let system: { id: string; key: string };
 
 beforeAll(async () => {
-  server = await startTestServer();
+  // One officer acting alone on every kind of target: four eyes are off here and tested
+  // in fourEyes.test.ts.
+  server = await startTestServer({ FOUR_EYES_ACTIONS: 'none' });
   const [person] = await signedInCitizens(server, 1);
   await setRegulatorRole(server.assembled.services, person!.nationalId, true);
   officer = person!;

@@ -31,6 +31,7 @@ import { rotateSigningKey } from '../../src/runtime/fileKeyStore.js';
 import { changeBinding } from '../../src/services/bindingStatus.js';
 import { ChainPublisher } from '../../src/services/chainPublisher.js';
 import { databaseGrantStores } from '../../src/services/devIdpGrants.js';
+import { setRegulatorRole } from '../../src/services/regulator.js';
 import { deliverDueWebhooks } from '../../src/services/webhooks.js';
 import type { Database } from '../../src/store/database.js';
 import { purgeExpiredDevIdpGrants } from '../../src/store/repositories/devIdpGrants.js';
@@ -60,6 +61,7 @@ import {
   type Statement,
   statementRecorder,
 } from '../helpers/queryPlans.js';
+import { openCaseIn } from '../helpers/regulatorAccess.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { enrolledCitizen, json, signInWithPasskey } from '../http/citizenFlow.js';
 import { askChallenge, linkEoa, signedInCitizens, submitSignature } from '../http/walletFlow.js';
@@ -523,6 +525,29 @@ describe('query plans on a filled database', () => {
       expect((await browser.get('/v1/me/audit')).status).toBe(200);
     });
     await expectIndexedOnly(statements, ['audit_subjects', 'confidential_cases', 'query_log', 'bindings']);
+  });
+
+  it('four eyes: a pending action asked for, listed, read and approved', async () => {
+    const services = server.assembled.services;
+    const [first, second] = await signedInCitizens(server, 2);
+    for (const officer of [first!, second!]) {
+      await setRegulatorRole(services, officer.nationalId, true);
+      openCaseIn(server, officer.browser);
+    }
+    const [person] = await signedInCitizens(server, 1);
+    const statements = await statementsOf(async () => {
+      const asked = await first!.browser.post('/v1/regulator/role-grants', {
+        nationalId: person!.nationalId,
+      });
+      expect(asked.status).toBe(202);
+      const { pending } = await json<{ pending: { id: string } }>(asked);
+      expect((await second!.browser.get('/v1/regulator/pending-actions')).status).toBe(200);
+      expect((await second!.browser.get(`/v1/regulator/pending-actions/${pending.id}`)).status).toBe(200);
+      expect(
+        (await second!.browser.post(`/v1/regulator/pending-actions/${pending.id}/approval`, {})).status,
+      ).toBe(200);
+    });
+    await expectIndexedOnly(statements, ['pending_actions', 'identities']);
   });
 
   it('webhook interest: who looked the account up, the outbox, the delivery worker', async () => {

@@ -5,8 +5,17 @@ import { parseCaseReference } from '../../domain/regulator/accessPurpose.js';
 import { type ConfidentialityRequest, isWithheld } from '../../domain/regulator/disclosure.js';
 import { caseConfidentiality, setCaseConfidentiality } from '../../services/disclosure.js';
 import {
+  approvePendingAction,
+  listPendingActions,
+  needsApproval,
+  pendingActionById,
+  requestApproval,
+} from '../../services/fourEyes.js';
+import {
   type ActionRequest,
   applyRegulatorAction,
+  grantRegulatorRole,
+  identityByNationalId,
   liftLinkBlock,
   listConflicts,
   lookupByAccount,
@@ -77,7 +86,21 @@ export function regulatorRoutes() {
   ] as const) {
     app.post(path, act, async (c) => {
       const body = await readJsonBody<ActionRequest>(c, 'regulator-action-request');
-      return c.json(await applyRegulatorAction(c.get('deps').services, c.get('regulator')!, action, body));
+      const { services } = c.get('deps');
+      // Revoking an identity waits for a second officer where four eyes are on (202).
+      if (
+        action === 'revoke' &&
+        'identity' in body.target &&
+        needsApproval(services, 'identity_revocation')
+      ) {
+        const pending = await requestApproval(services, c.get('regulator')!, 'identity_revocation', {
+          identity: body.target.identity,
+          reason: body.reason,
+          legalReference: body.legalReference,
+        });
+        return c.json({ pending }, 202);
+      }
+      return c.json(await applyRegulatorAction(services, c.get('regulator')!, action, body));
     });
   }
 
@@ -86,8 +109,42 @@ export function regulatorRoutes() {
       c,
       'regulator-link-block-lift-request',
     );
-    return c.json(await liftLinkBlock(c.get('deps').services, c.get('regulator')!, body));
+    const { services } = c.get('deps');
+    if (needsApproval(services, 'link_block_lift')) {
+      return c.json(
+        { pending: await requestApproval(services, c.get('regulator')!, 'link_block_lift', body) },
+        202,
+      );
+    }
+    return c.json(await liftLinkBlock(services, c.get('regulator')!, body));
   });
+
+  // An officer (or regulator system) gives the regulator role to a verified person; with
+  // four eyes on, a second officer approves it first (202).
+  app.post('/role-grants', act, async (c) => {
+    const { nationalId } = await readJsonBody<{ nationalId: string }>(c, 'regulator-role-grant-request');
+    const { services } = c.get('deps');
+    const identity = await identityByNationalId(services, nationalId);
+    if (needsApproval(services, 'regulator_grant')) {
+      return c.json(
+        { pending: await requestApproval(services, c.get('regulator')!, 'regulator_grant', { identity }) },
+        202,
+      );
+    }
+    return c.json(await grantRegulatorRole(services, c.get('regulator')!, identity));
+  });
+
+  app.get('/pending-actions', read, async (c) =>
+    c.json({ pending: await listPendingActions(c.get('deps').services) }),
+  );
+
+  app.get('/pending-actions/:id', read, async (c) =>
+    c.json({ pending: await pendingActionById(c.get('deps').services, c.req.param('id')) }),
+  );
+
+  app.post('/pending-actions/:id/approval', act, async (c) =>
+    c.json(await approvePendingAction(c.get('deps').services, c.get('regulator')!, c.req.param('id'))),
+  );
 
   app.post('/confidential-cases', act, async (c) => {
     const body = await readJsonBody<ConfidentialityRequest>(c, 'confidential-case-request');

@@ -6,6 +6,26 @@ export const regulatorConsole = {
   'console.nav.queries': 'Exchange queries',
   'console.nav.audit': 'Audit log',
   'console.nav.dashboard': 'Dashboard',
+  'console.nav.approvals': 'Approvals',
+  'console.approvals.title': 'Actions awaiting a second officer',
+  'console.approvals.lead':
+    'Revoking an identity, lifting a link block and granting the regulator role need two officers. These were asked for by another officer or a regulator system; approving one carries it out at once, under your open case.',
+  'console.approvals.none': 'Nothing is awaiting approval.',
+  'console.approvals.kind.identity_revocation': 'Revoke an identity',
+  'console.approvals.kind.link_block_lift': 'Lift a link block',
+  'console.approvals.kind.regulator_grant': 'Give the regulator role',
+  'console.approvals.person': 'Person',
+  'console.approvals.requested': 'Asked for',
+  'console.approvals.requestedBy': 'Asked for by',
+  'console.approvals.you': 'you',
+  'console.approvals.until': 'Can be approved until',
+  'console.approvals.ownRequest': 'You asked for this: another officer must approve it.',
+  'console.approvals.confirmLead':
+    'Approving confirms it with your passkey and carries it out now. It cannot be undone.',
+  'console.approvals.approve': 'Approve and carry out',
+  'console.approvals.done': 'Approved and carried out.',
+  'console.act.sentForApproval':
+    'Sent for a second officer’s approval. Nothing changes until another officer approves it under Approvals (until {until}).',
 
   'console.signIn.title': 'Regulator console',
   'console.signIn.lead':
@@ -180,6 +200,9 @@ export const regulatorConsole = {
   'console.event.attestation.reinstated': 'Attestation reinstated',
   'console.event.attestation.revoked': 'Attestation revoked',
   'console.event.regulator.lookup': 'Regulator lookup',
+  'console.event.regulator.approval_requested': 'Sent for a second officer’s approval',
+  'console.event.regulator.approval_given': 'Approved by a second officer',
+  'console.event.regulator.case_confidentiality': 'Case kept confidential until a date',
   'console.event.conflict.resolved': 'Conflict resolved',
   'console.event.conflict.dismissed': 'Conflict dismissed',
   'console.event.session.started': 'Signed in',

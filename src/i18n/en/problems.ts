@@ -10,6 +10,15 @@ export const problems = {
   'problem.access-purpose-required.title': 'A purpose and a case reference are required',
   'problem.access-purpose-required.detail':
     'Every lookup of a person and every action on their attestations is recorded with its purpose and the case it serves. Choose the purpose and enter the case reference, then try again.',
+  'problem.four-eyes-self-approval.title': 'A second officer must approve this action',
+  'problem.four-eyes-self-approval.detail':
+    'Revoking an identity, lifting a link block and granting the regulator role need two officers: the one who asked cannot approve. Ask another officer to approve it with their own passkey.',
+  'problem.approval-expired.title': 'The time to approve this action has run out',
+  'problem.approval-expired.detail':
+    'A pending action must be approved within its time limit. Ask for the action again if it is still needed.',
+  'problem.approval-closed.title': 'This action is no longer awaiting approval',
+  'problem.approval-closed.detail':
+    'Another officer has already approved it, and it has been carried out. Open the person to see the result.',
   'problem.validation-failed.title': 'The request did not pass validation',
   'problem.validation-failed.detail':
     'Some of the information sent is missing or in the wrong format. Check what you entered and try again.',

@@ -8,6 +8,26 @@ export const regulatorConsole: Record<keyof typeof english, string> = {
   'console.nav.queries': 'Биржалар сұраулары',
   'console.nav.audit': 'Аудит журналы',
   'console.nav.dashboard': 'Шолу',
+  'console.nav.approvals': 'Растаулар',
+  'console.approvals.title': 'Екінші қызметкерді күтетін әрекеттер',
+  'console.approvals.lead':
+    'Сәйкестікті кері қайтару, байланыстыруға тыйымды алу және реттеуші рөлін беру екі қызметкерді қажет етеді. Бұл әрекеттерді басқа қызметкер немесе реттеуші жүйесі сұраған; растау әрекетті сіздің ашық ісіңіз аясында бірден орындайды.',
+  'console.approvals.none': 'Растауды күтетін ештеңе жоқ.',
+  'console.approvals.kind.identity_revocation': 'Сәйкестікті кері қайтару',
+  'console.approvals.kind.link_block_lift': 'Байланыстыруға тыйымды алу',
+  'console.approvals.kind.regulator_grant': 'Реттеуші рөлін беру',
+  'console.approvals.person': 'Адам',
+  'console.approvals.requested': 'Сұралған уақыты',
+  'console.approvals.requestedBy': 'Кім сұрады',
+  'console.approvals.you': 'сіз',
+  'console.approvals.until': 'Растау мерзімі',
+  'console.approvals.ownRequest': 'Бұл әрекетті сіз сұрадыңыз: оны басқа қызметкер растауы керек.',
+  'console.approvals.confirmLead':
+    'Растау сіздің кіру кілтіңізбен жасалады және әрекет бірден орындалады. Оны кері қайтару мүмкін емес.',
+  'console.approvals.approve': 'Растау және орындау',
+  'console.approvals.done': 'Расталды және орындалды.',
+  'console.act.sentForApproval':
+    'Екінші қызметкердің растауына жіберілді. Басқа қызметкер «Растаулар» бөлімінде растамайынша ештеңе өзгермейді ({until} дейін).',
 
   'console.signIn.title': 'Реттеуші консолі',
   'console.signIn.lead':
@@ -182,6 +202,9 @@ export const regulatorConsole: Record<keyof typeof english, string> = {
   'console.event.attestation.reinstated': 'Аттестат қалпына келтірілді',
   'console.event.attestation.revoked': 'Аттестат кері қайтарылды',
   'console.event.regulator.lookup': 'Реттеуші сұрауы',
+  'console.event.regulator.approval_requested': 'Екінші қызметкердің растауына жіберілді',
+  'console.event.regulator.approval_given': 'Екінші қызметкер растады',
+  'console.event.regulator.case_confidentiality': 'Іс белгіленген күнге дейін құпия',
   'console.event.conflict.resolved': 'Дау-жанжал шешілді',
   'console.event.conflict.dismissed': 'Дау-жанжал қабылданбады',
   'console.event.session.started': 'Кіру',

@@ -8,6 +8,26 @@ export const regulatorConsole: Record<keyof typeof english, string> = {
   'console.nav.queries': 'Запросы бирж',
   'console.nav.audit': 'Журнал аудита',
   'console.nav.dashboard': 'Сводка',
+  'console.nav.approvals': 'Подтверждения',
+  'console.approvals.title': 'Действия, ожидающие второго сотрудника',
+  'console.approvals.lead':
+    'Отзыв идентичности, снятие запрета на привязку и выдача роли регулятора требуют двух сотрудников. Эти действия запросил другой сотрудник или система регулятора; подтверждение сразу выполняет действие в рамках вашего открытого дела.',
+  'console.approvals.none': 'Ничто не ожидает подтверждения.',
+  'console.approvals.kind.identity_revocation': 'Отозвать идентичность',
+  'console.approvals.kind.link_block_lift': 'Снять запрет на привязку',
+  'console.approvals.kind.regulator_grant': 'Выдать роль регулятора',
+  'console.approvals.person': 'Человек',
+  'console.approvals.requested': 'Запрошено',
+  'console.approvals.requestedBy': 'Кем запрошено',
+  'console.approvals.you': 'вами',
+  'console.approvals.until': 'Можно подтвердить до',
+  'console.approvals.ownRequest': 'Вы запросили это действие: подтвердить его должен другой сотрудник.',
+  'console.approvals.confirmLead':
+    'Подтверждение выполняется вашим ключом доступа, и действие выполняется сразу. Отменить его нельзя.',
+  'console.approvals.approve': 'Подтвердить и выполнить',
+  'console.approvals.done': 'Подтверждено и выполнено.',
+  'console.act.sentForApproval':
+    'Направлено на подтверждение второму сотруднику. Ничего не изменится, пока другой сотрудник не подтвердит действие в разделе «Подтверждения» (до {until}).',
 
   'console.signIn.title': 'Консоль регулятора',
   'console.signIn.lead':
@@ -183,6 +203,9 @@ export const regulatorConsole: Record<keyof typeof english, string> = {
   'console.event.attestation.reinstated': 'Аттестация восстановлена',
   'console.event.attestation.revoked': 'Аттестация отозвана',
   'console.event.regulator.lookup': 'Запрос регулятора',
+  'console.event.regulator.approval_requested': 'Направлено на подтверждение второму сотруднику',
+  'console.event.regulator.approval_given': 'Подтверждено вторым сотрудником',
+  'console.event.regulator.case_confidentiality': 'Дело засекречено до указанной даты',
   'console.event.conflict.resolved': 'Конфликт решён',
   'console.event.conflict.dismissed': 'Конфликт отклонён',
   'console.event.session.started': 'Вход',

@@ -11,11 +11,12 @@ import { Layout } from '../layout.js';
 
 const TIME_ZONE = 'Asia/Almaty';
 
-export type Section = 'search' | 'conflicts' | 'queries' | 'audit' | 'dashboard';
+export type Section = 'search' | 'conflicts' | 'approvals' | 'queries' | 'audit' | 'dashboard';
 
 const SECTIONS: { id: Section; href: string; label: MessageKey }[] = [
   { id: 'search', href: '/regulator', label: 'console.nav.search' },
   { id: 'conflicts', href: '/regulator/conflicts', label: 'console.nav.conflicts' },
+  { id: 'approvals', href: '/regulator/approvals', label: 'console.nav.approvals' },
   { id: 'queries', href: '/regulator/query-log', label: 'console.nav.queries' },
   { id: 'audit', href: '/regulator/audit', label: 'console.nav.audit' },
   { id: 'dashboard', href: '/regulator/dashboard', label: 'console.nav.dashboard' },

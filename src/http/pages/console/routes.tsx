@@ -6,6 +6,7 @@ import { type Context, Hono } from 'hono';
 import { verifyInclusion } from '../../../domain/audit/merkle.js';
 import { ProblemError, ValidationError } from '../../../domain/errors.js';
 import { DASHBOARD_MAX_DAYS, dailyActivity } from '../../../services/dashboard.js';
+import { listPendingActions } from '../../../services/fourEyes.js';
 import {
   auditHistory,
   listConflicts,
@@ -24,6 +25,7 @@ import type { AppEnv } from '../../env.js';
 import { Layout } from '../layout.js';
 import { consoleReturnPath, requireOfficerPage } from './access.js';
 import { ActionPage, type ActionPlan } from './act.js';
+import { ApprovalsList } from './approvals.js';
 import { ActivityChart, ActivityTable } from './dashboard.js';
 import { ConsoleFrame, consoleProblemPage, refusalText, type Texts, textsOf } from './frame.js';
 import { BindingsTable, describeDetails, HistoryTable, IdentityCard } from './identity.js';
@@ -213,7 +215,7 @@ export function consoleRoutes() {
   app.use('*', requireOfficerPage());
   app.route('/case', caseRoutes());
   // Pages that show a person's data are lookups: each needs the officer's open case.
-  for (const path of ['/search', '/identities/*', '/accounts/*', '/bindings/*', '/act']) {
+  for (const path of ['/search', '/identities/*', '/accounts/*', '/bindings/*', '/act', '/approvals']) {
     app.use(path, requireOpenCase());
   }
 
@@ -363,6 +365,22 @@ export function consoleRoutes() {
             ))}
           </ul>
         )}
+      </ConsoleFrame>,
+    );
+  });
+
+  app.get('/approvals', async (c) => {
+    const texts = textsOf(c);
+    const services = c.get('deps').services;
+    return c.html(
+      <ConsoleFrame c={c} title={texts.t('console.approvals.title')} section="approvals">
+        <h1>{texts.t('console.approvals.title')}</h1>
+        <p>{texts.t('console.approvals.lead')}</p>
+        <ApprovalsList
+          texts={texts}
+          pending={await listPendingActions(services)}
+          officerId={c.get('session')!.identityId}
+        />
       </ConsoleFrame>,
     );
   });
