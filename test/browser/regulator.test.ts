@@ -46,32 +46,29 @@ describeInChromium('the regulator console in Chromium', () => {
   /** What could not be seen on the citizen's page and was checked through /v1/me instead. */
   const checkedThroughApi: string[] = [];
 
+  /**
+   * A person verifies with the dev IdP and registers a passkey in their browser, as a
+   * newcomer would, and the operator gives them the role (what `regulators add` runs).
+   */
+  async function becomeOfficer(page: Page, nationalId: string, passkeyName: string) {
+    await page.goto(`${server.baseUrl}/v1/identity/oidc/start?source=dev&login_hint=${nationalId}`);
+    await page.waitForURL(/\/enroll$/);
+    await page.fill('#passkey-name', passkeyName);
+    await page.click('#passkey-register');
+    await page.waitForURL(/\/account$/);
+    await setRegulatorRole(server.assembled.services, nationalId, true);
+  }
+
   beforeAll(async () => {
     server = await startTestServer();
     exchange = await apiClient(server, ['attestations:read']);
     officerBrowser = await launchChromiumWithPasskeys();
     officer = officerBrowser.page;
-    // The officer verifies with the dev IdP and registers a passkey, as a newcomer would…
-    await officer.goto(
-      `${server.baseUrl}/v1/identity/oidc/start?source=dev&login_hint=${officerPerson.nationalId}`,
-    );
-    await officer.waitForURL(/\/enroll$/);
-    await officer.fill('#passkey-name', 'Office laptop');
-    await officer.click('#passkey-register');
-    await officer.waitForURL(/\/account$/);
-    // …and the operator gives them the role (what `regulators add <national ID>` runs).
-    await setRegulatorRole(server.assembled.services, officerPerson.nationalId, true);
+    await becomeOfficer(officer, officerPerson.nationalId, 'Office laptop');
     // A second officer the same way, for the actions that need two (four eyes).
     secondBrowser = await launchChromiumWithPasskeys();
     second = secondBrowser.page;
-    await second.goto(
-      `${server.baseUrl}/v1/identity/oidc/start?source=dev&login_hint=${secondPerson.nationalId}`,
-    );
-    await second.waitForURL(/\/enroll$/);
-    await second.fill('#passkey-name', 'Second office laptop');
-    await second.click('#passkey-register');
-    await second.waitForURL(/\/account$/);
-    await setRegulatorRole(server.assembled.services, secondPerson.nationalId, true);
+    await becomeOfficer(second, secondPerson.nationalId, 'Second office laptop');
     citizenBrowser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
