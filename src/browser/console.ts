@@ -163,6 +163,35 @@ function setUpApprovals() {
   }
 }
 
+/** The case page: keeping the open case confidential until a date, or extending it. */
+function setUpConfidentiality() {
+  const form = byId<HTMLFormElement>('case-confidential-form');
+  const feedback = byId('case-confidential-feedback');
+  if (!form || !feedback) return;
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const date = (form.elements.namedItem('discloseAt') as HTMLInputElement).value;
+    const legalReference = (form.elements.namedItem('legalReference') as HTMLInputElement).value.trim();
+    if (!date || !legalReference) {
+      tell(feedback, 'error', message('console.act.fillForm'));
+      return;
+    }
+    const submit = form.querySelector<HTMLButtonElement>('button[type=submit]');
+    if (submit) submit.disabled = true;
+    try {
+      tell(feedback, 'progress', message('console.act.working'));
+      await assertPasskey();
+      // The start of that day where the officer is.
+      const discloseAt = new Date(`${date}T00:00:00`).toISOString();
+      await api('POST', '/v1/regulator/confidential-cases', { discloseAt, legalReference });
+      window.location.reload();
+    } catch (error) {
+      tell(feedback, 'error', error instanceof Error ? error.message : String(error));
+      if (submit) submit.disabled = false;
+    }
+  });
+}
+
 function setUpSignOut() {
   const button = byId<HTMLButtonElement>('console-sign-out');
   button?.addEventListener('click', async () => {
@@ -178,4 +207,5 @@ function setUpSignOut() {
 setUpSignIn();
 setUpAction();
 setUpApprovals();
+setUpConfidentiality();
 setUpSignOut();

@@ -156,6 +156,26 @@ describeInChromium('the regulator console in every language: axe-core, 390 px, s
         await sweep.check(lang, 'console-act', 'lift-link-block');
       }, 60_000);
 
+      it('the case page: the open case kept confidential until a date, with the passkey', async () => {
+        await sweep.asOfficer(lang);
+        const { page } = sweep;
+        await sweep.open('/regulator/case');
+        const section = page.locator('#case-confidentiality');
+        const before = await section.getAttribute('data-confidential');
+        expect(before).toBe(index === 0 ? 'false' : 'true');
+        await sweep.check(lang, 'console-case', index === 0 ? 'not-confidential' : 'confidential');
+        // Each language moves the date later, on a legal reference of its own.
+        const day = new Date(Date.now() + (10 + index) * 86_400_000).toISOString().slice(0, 10);
+        await page.fill('#case-disclose-at', day);
+        await page.fill('#case-confidential-legal', `Prosecutor sanction ${lang}-12/2026`);
+        await Promise.all([page.waitForEvent('load'), page.click('#case-confidential-submit')]);
+        await expect.poll(() => section.getAttribute('data-confidential')).toBe('true');
+        expect(await page.textContent('#case-confidentiality')).toContain(
+          `Prosecutor sanction ${lang}-12/2026`,
+        );
+        await sweep.check(lang, 'console-case', 'confidential-set');
+      });
+
       it('approvals: none, then one asked for by a regulator system', async () => {
         const { people, server } = sweep;
         await sweep.asOfficer(lang);

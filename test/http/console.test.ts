@@ -199,6 +199,28 @@ describe('the open case', () => {
   });
 });
 
+describe('the case’s confidentiality', () => {
+  it('shows whether the open case is confidential, until when and on which legal grounds', async () => {
+    const browser = server.browser();
+    for (const [name, value] of officer.browser.cookies) browser.cookies.set(name, value);
+    const access = { purpose: 'court_request', caseReference: 'AFM-2026/CONF-9' } as const;
+    openCaseIn(server, browser, access);
+    const before = await html(await browser.get('/regulator/case'));
+    expect(before).toContain('data-confidential="false"');
+    expect(before).toContain('Not confidential');
+    const discloseAt = new Date(server.clock.now().getTime() + 20 * 86_400_000).toISOString();
+    const set = await browser.post('/v1/regulator/confidential-cases', {
+      discloseAt,
+      legalReference: 'Order 5/2026',
+    });
+    expect(set.status).toBe(200);
+    const after = await html(await browser.get('/regulator/case'));
+    expect(after).toContain('data-confidential="true"');
+    expect(after).toContain('Order 5/2026');
+    expect(after).toContain('Extend to this date');
+  });
+});
+
 describe('search and detail', () => {
   function search(q: string) {
     return officer.browser.post('/regulator/search', undefined, {

@@ -290,6 +290,17 @@ export const regulatorConsole = {
   'console.case.openLink': 'Open a case',
   'console.case.current': 'Case',
   'console.case.change': 'Change the case',
+  'console.case.confidential.heading': 'Confidentiality of this case',
+  'console.case.confidential.none':
+    'Not confidential: the people this case looks up see each lookup on their Activity page at once.',
+  'console.case.confidential.until':
+    'Confidential until {date}: the people this case looks up do not see its lookups before then.',
+  'console.case.confidential.legal': 'Legal grounds so far: {references}.',
+  'console.case.confidential.lead':
+    'A confidential case’s lookups are withheld from the people concerned until the date, at most {days} days from today. The date can only be moved later, each time on a new legal reference; every change is recorded in the audit log.',
+  'console.case.confidential.date': 'Show the lookups to the people concerned from',
+  'console.case.confidential.submit': 'Keep confidential until this date',
+  'console.case.confidential.extend': 'Extend to this date',
   'console.purpose.aml_investigation': 'Money-laundering investigation',
   'console.purpose.terrorist_financing': 'Terrorist financing',
   'console.purpose.sanctions_screening': 'Sanctions screening',

@@ -292,6 +292,17 @@ export const regulatorConsole: Record<keyof typeof english, string> = {
   'console.case.openLink': 'Істі ашу',
   'console.case.current': 'Іс',
   'console.case.change': 'Істі ауыстыру',
+  'console.case.confidential.heading': 'Істің құпиялығы',
+  'console.case.confidential.none':
+    'Құпия емес: осы іс бойынша ізделген адамдар әр іздеуді «Деректеріңізге кім жүгінді» бетінде бірден көреді.',
+  'console.case.confidential.until':
+    '{date} дейін құпия: осы іс бойынша ізделген адамдар бұл іздеулерді осы күнге дейін көрмейді.',
+  'console.case.confidential.legal': 'Құқықтық негіздер: {references}.',
+  'console.case.confidential.lead':
+    'Құпия іс бойынша іздеулер олар қатысты адамдардан белгіленген күнге дейін жасырылады — бүгіннен бастап {days} күннен аспайды. Күнді тек кейінге жылжытуға болады, әр жолы жаңа құқықтық негізбен; әр өзгеріс аудит журналына жазылады.',
+  'console.case.confidential.date': 'Іздеулерді қатысты адамдарға көрсету күні',
+  'console.case.confidential.submit': 'Осы күнге дейін құпия сақтау',
+  'console.case.confidential.extend': 'Осы күнге дейін ұзарту',
   'console.purpose.aml_investigation': 'Ақшаны жылыстатуды тергеу',
   'console.purpose.terrorist_financing': 'Терроризмді қаржыландыру',
   'console.purpose.sanctions_screening': 'Санкциялық тізімдер бойынша тексеру',

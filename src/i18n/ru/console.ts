@@ -293,6 +293,17 @@ export const regulatorConsole: Record<keyof typeof english, string> = {
   'console.case.openLink': 'Открыть дело',
   'console.case.current': 'Дело',
   'console.case.change': 'Сменить дело',
+  'console.case.confidential.heading': 'Конфиденциальность дела',
+  'console.case.confidential.none':
+    'Не конфиденциально: люди, которых ищут по этому делу, сразу видят каждый поиск на своей странице «Кто обращался к вашим данным».',
+  'console.case.confidential.until':
+    'Конфиденциально до {date}: люди, которых ищут по этому делу, не видят эти поиски до этой даты.',
+  'console.case.confidential.legal': 'Правовые основания: {references}.',
+  'console.case.confidential.lead':
+    'Поиски по конфиденциальному делу скрыты от людей, которых они касаются, до указанной даты — не более {days} дней от сегодняшнего дня. Дату можно только перенести на более позднюю, каждый раз по новому правовому основанию; каждое изменение записывается в журнал аудита.',
+  'console.case.confidential.date': 'Показать поиски людям, которых они касаются, с',
+  'console.case.confidential.submit': 'Сохранить конфиденциальность до этой даты',
+  'console.case.confidential.extend': 'Продлить до этой даты',
   'console.purpose.aml_investigation': 'Расследование отмывания денег',
   'console.purpose.terrorist_financing': 'Финансирование терроризма',
   'console.purpose.sanctions_screening': 'Проверка по санкционным спискам',

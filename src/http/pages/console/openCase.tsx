@@ -5,10 +5,12 @@
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { ProblemError } from '../../../domain/errors.js';
 import { PURPOSE_CODES, parseAccessContext } from '../../../domain/regulator/accessPurpose.js';
+import { type CaseConfidentiality, isWithheld } from '../../../domain/regulator/disclosure.js';
+import { caseConfidentiality } from '../../../services/disclosure.js';
 import type { AppEnv } from '../../env.js';
 import { forgetOpenCase, rememberOpenCase } from '../../officerCase.js';
 import { consoleReturnPath } from './access.js';
-import { ConsoleFrame, refusalText, textsOf } from './frame.js';
+import { ConsoleFrame, refusalText, type Texts, textsOf } from './frame.js';
 import { HintedInput } from './parts.js';
 
 type C = Context<AppEnv>;
@@ -26,7 +28,7 @@ export function requireOpenCase(): MiddlewareHandler<AppEnv> {
   };
 }
 
-function casePage(
+async function casePage(
   c: C,
   options: { next: string; needed?: boolean; message?: string; purpose?: string; caseReference?: string },
   status = 200,
@@ -35,6 +37,8 @@ function casePage(
   const open = c.get('regulator')?.access;
   const purpose = options.purpose ?? open?.purpose ?? '';
   const caseReference = options.caseReference ?? open?.caseReference ?? '';
+  const services = c.get('deps').services;
+  const confidentiality = open ? await caseConfidentiality(services, open.caseReference) : undefined;
   return c.html(
     <ConsoleFrame c={c} title={texts.t('console.case.title')} section="search">
       <h1>{texts.t('console.case.title')}</h1>
@@ -75,6 +79,14 @@ function casePage(
         )}
       </form>
       {open && (
+        <ConfidentialitySection
+          texts={texts}
+          confidentiality={confidentiality}
+          now={services.clock.now()}
+          maxDays={services.config.disclosure.maxConfidentialDays}
+        />
+      )}
+      {open && (
         <form method="post" action="/regulator/case" id="case-close-form">
           <input type="hidden" name="close" value="1" />
           <button type="submit" class="secondary" id="case-close">
@@ -84,6 +96,59 @@ function casePage(
       )}
     </ConsoleFrame>,
     status as 200,
+  );
+}
+
+/**
+ * The open case's confidentiality: whether its lookups are withheld from the people they
+ * concern and until when, and the form that sets or extends the date (the script sends it
+ * to POST /v1/regulator/confidential-cases after a fresh passkey assertion).
+ */
+function ConfidentialitySection(props: {
+  texts: Texts;
+  confidentiality: CaseConfidentiality | undefined;
+  now: Date;
+  maxDays: number;
+}) {
+  const { texts, confidentiality } = props;
+  const withheld = isWithheld(confidentiality, props.now);
+  return (
+    <section
+      id="case-confidentiality"
+      data-confidential={String(withheld)}
+      aria-labelledby="case-confidential-heading"
+    >
+      <h2 id="case-confidential-heading">{texts.t('console.case.confidential.heading')}</h2>
+      <p id="case-confidential-state">
+        {withheld && confidentiality
+          ? texts.t('console.case.confidential.until', { date: texts.when(confidentiality.discloseAt) })
+          : texts.t('console.case.confidential.none')}
+      </p>
+      {confidentiality && (
+        <p>
+          {texts.t('console.case.confidential.legal', {
+            references: confidentiality.legalReferences.join('; '),
+          })}
+        </p>
+      )}
+      <p>{texts.t('console.case.confidential.lead', { days: props.maxDays })}</p>
+      <form id="case-confidential-form">
+        <label for="case-disclose-at">{texts.t('console.case.confidential.date')}</label>
+        <input id="case-disclose-at" name="discloseAt" type="date" required />
+        <label for="case-confidential-legal">{texts.t('console.act.legalReference')}</label>
+        <input
+          id="case-confidential-legal"
+          name="legalReference"
+          required
+          maxlength={500}
+          autocomplete="off"
+        />
+        <button type="submit" id="case-confidential-submit">
+          {texts.t(withheld ? 'console.case.confidential.extend' : 'console.case.confidential.submit')}
+        </button>
+        <p class="feedback" id="case-confidential-feedback" hidden />
+      </form>
+    </section>
   );
 }
 
