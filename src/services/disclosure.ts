@@ -76,7 +76,14 @@ export async function caseConfidentiality(
 }
 
 /** Fields of a regulator's entry that the citizen it concerns is not shown. */
-const KEPT_FROM_CITIZENS = ['caseReference', 'identityIds'] as const;
+const KEPT_FROM_CITIZENS = [
+  'caseReference',
+  'identityIds',
+  // Four eyes: the other officer and the approver's case.
+  'approvedBy',
+  'requestedBy',
+  'approverCaseReference',
+] as const;
 
 /** A regulator's entry as the citizen sees it: no officer, no case file, no other people. */
 export function redactForCitizen(entry: AuditEntry): AuditEntry & { redacted?: string[] } {

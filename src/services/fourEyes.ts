@@ -116,9 +116,12 @@ export async function requestApproval(
         action: 'regulator.approval_requested',
         subjectType: 'pending_action',
         subjectId: row.id,
+        // The person is named as `target`, not `identityId`: the entry is not indexed under
+        // them, so a request that may never be approved (perhaps under a confidential case)
+        // does not tip them off; the action's own entries reach them once it is carried out.
         details: {
           kind,
-          identityId: request.identity,
+          target: { identity: request.identity },
           ...(request.reason ? { reason: request.reason } : {}),
           ...(request.legalReference ? { legalReference: request.legalReference } : {}),
           expiresAt: row.expires_at,

@@ -104,6 +104,9 @@ describe('revoking an identity', () => {
       ).status;
     expect(await bindingStatus()).toBe('active');
     expect((await identityRow(holder)).link_blocked_at).toBeNull();
+    // Nor does the person learn of a request that may never be approved.
+    const own = await json<{ entries: { action: string }[] }>(await citizen.browser.get('/v1/me/audit'));
+    expect(own.entries.some((e) => e.action.startsWith('regulator.approval'))).toBe(false);
     const listed = await json<{ pending: Pending[] }>(
       await second.browser.get('/v1/regulator/pending-actions'),
     );
@@ -144,6 +147,12 @@ describe('revoking an identity', () => {
       entries.some((e) => e.action === 'regulator.approval_requested' && e.subjectId === pending.id),
     ).toBe(true);
     expect(await findChainBreak(entries)).toBeUndefined();
+    // Once carried out, the person sees the revocation (without either officer).
+    const seen = await json<{ entries: { action: string; actorId: string | null }[] }>(
+      await citizen.browser.get('/v1/me/audit'),
+    );
+    expect(seen.entries.find((e) => e.action === 'binding.revoked')).toMatchObject({ actorId: null });
+    expect(JSON.stringify(seen)).not.toContain(second.identityId);
 
     // Once carried out it is closed, to anyone.
     const third = await officer(server);
