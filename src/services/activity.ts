@@ -8,6 +8,7 @@ import { exchangeQueriesOf } from '../store/repositories/activity.js';
 import { listBindingsOfIdentity } from '../store/repositories/bindings.js';
 import type { ServiceContext } from './context.js';
 import { citizenView } from './disclosure.js';
+import { identitiesNamedBy } from './logIntegrator.js';
 import { entriesAbout } from './transparency.js';
 
 /** Exchange queries shown per account, and in all (the newest). */
@@ -67,14 +68,9 @@ function officialAccess(entry: AuditEntry): OfficialAccess {
   };
 }
 
+/** Named by the entry other than as its actor (the identities the subject index lists). */
 function namesAsSubject(entry: AuditEntry, identityId: string): boolean {
-  const d = entry.details;
-  return (
-    entry.subjectId === identityId ||
-    d.identityId === identityId ||
-    d.claimantIdentityId === identityId ||
-    (Array.isArray(d.identityIds) && d.identityIds.includes(identityId))
-  );
+  return identitiesNamedBy({ ...entry, actorId: null }).includes(identityId);
 }
 
 export async function activityOf(ctx: ServiceContext, identityId: string): Promise<Activity> {

@@ -9,6 +9,7 @@ import {
   type CaseConfidentiality,
   type ConfidentialityRequest,
   confidentialityAfter,
+  isWithheld,
 } from '../domain/regulator/disclosure.js';
 import { appendAudit } from '../store/repositories/auditLog.js';
 import {
@@ -68,11 +69,14 @@ export async function setCaseConfidentiality(
   });
 }
 
+/** A case's confidentiality as it stands now: whether its lookups are withheld, and why. */
 export async function caseConfidentiality(
   ctx: ServiceContext,
   caseReference: string,
-): Promise<CaseConfidentiality | undefined> {
-  return findConfidentialCase(ctx.db, caseReference);
+): Promise<{ caseReference: string; confidential: boolean } & Partial<CaseConfidentiality>> {
+  const found = await findConfidentialCase(ctx.db, caseReference);
+  if (!found) return { caseReference, confidential: false };
+  return { ...found, confidential: isWithheld(found, ctx.clock.now()) };
 }
 
 /** Fields of a regulator's entry that the citizen it concerns is not shown. */

@@ -5,7 +5,7 @@
 // both (details.approvedBy, details.pendingActionId).
 import type { Kysely } from 'kysely';
 import { newId } from '../crypto/tokens.js';
-import { ApprovalClosedError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { ApprovalClosedError, NotFoundError } from '../domain/errors.js';
 import type { PurposeCode } from '../domain/regulator/accessPurpose.js';
 import {
   checkApproval,
@@ -30,7 +30,6 @@ import {
   applyRegulatorAction,
   grantRegulatorRole,
   liftLinkBlock,
-  REASON_CODES,
   type ReasonCode,
   type RegulatorActor,
 } from './regulator.js';
@@ -84,12 +83,8 @@ export async function requestApproval(
   kind: FourEyesKind,
   request: PendingRequest,
 ): Promise<PendingAction> {
+  // The request was validated by its route's schema (the reason among REASON_CODES).
   const access = accessDetails(actor);
-  if (request.reason !== undefined && !REASON_CODES.includes(request.reason)) {
-    throw new ValidationError(`reason must be one of ${REASON_CODES.join(', ')}`, {
-      errors: [{ pointer: '/reason' }],
-    });
-  }
   return inTransaction(ctx.db, async (trx) => {
     if (!(await findIdentityById(trx, request.identity))) throw new NotFoundError('No such identity');
     const now = ctx.clock.now();

@@ -312,7 +312,7 @@ describe('access rules', () => {
   it('shows the activity only to its own signed-in citizen, as JSON and as a page', async () => {
     await expectProblem(await api(server, undefined).get('/v1/me/activity'), 401, 'authentication-required');
     await expectProblem(await api(server, system.key).get('/v1/me/activity'), 401, 'authentication-required');
-    const anonymous = new (citizen.browser.constructor as new (url: string) => TestBrowser)(server.baseUrl);
+    const anonymous = server.browser();
     const redirected = await anonymous.get('/activity');
     expect(redirected.status).toBe(303);
     expect(redirected.headers.get('location')).toBe('/');

@@ -254,6 +254,11 @@ describe('granting the regulator role', () => {
     );
     await expectProblem(await approve(second, 'no-such-action'), 404, 'not-found');
     await expectProblem(
+      await second.browser.get('/v1/regulator/pending-actions/no-such-action'),
+      404,
+      'not-found',
+    );
+    await expectProblem(
       await api(server, system.key).post('/v1/regulator/role-grants', { nationalId: first.nationalId }),
       400,
       'access-purpose-required',

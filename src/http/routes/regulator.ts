@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import { ValidationError } from '../../domain/errors.js';
 import { parseCaseReference } from '../../domain/regulator/accessPurpose.js';
-import { type ConfidentialityRequest, isWithheld } from '../../domain/regulator/disclosure.js';
+import type { ConfidentialityRequest } from '../../domain/regulator/disclosure.js';
 import { caseConfidentiality, setCaseConfidentiality } from '../../services/disclosure.js';
 import {
   approvePendingAction,
@@ -154,10 +154,7 @@ export function regulatorRoutes() {
 
   app.get('/confidential-cases', read, async (c) => {
     const reference = parseCaseReference(c.req.query('reference'));
-    const { services } = c.get('deps');
-    const found = await caseConfidentiality(services, reference);
-    if (!found) return c.json({ caseReference: reference, confidential: false });
-    return c.json({ ...found, confidential: isWithheld(found, services.clock.now()) });
+    return c.json(await caseConfidentiality(c.get('deps').services, reference));
   });
 
   app.get('/conflicts', read, async (c) => {

@@ -4,6 +4,7 @@
 // API (/v1/regulator/...), which runs it through the regulator services.
 import { REASON_CODES } from '../../../services/regulator.js';
 import type { Texts } from './frame.js';
+import { LegalReferenceInput } from './parts.js';
 
 export interface PlannedLine {
   account: string;
@@ -62,18 +63,7 @@ export function ActionPage(props: { texts: Texts; plan: ActionPlan }) {
             <option value={code}>{texts.named('console.reason.', code)}</option>
           ))}
         </select>
-        <label for="action-legal">{texts.t('console.act.legalReference')}</label>
-        <input
-          id="action-legal"
-          name="legalReference"
-          required
-          maxlength={500}
-          autocomplete="off"
-          aria-describedby="action-legal-hint"
-        />
-        <p id="action-legal-hint" class="hint">
-          {texts.t('console.act.legalHint')}
-        </p>
+        <LegalReferenceInput texts={texts} id="action-legal" />
         <p class="feedback" id="action-form-feedback" role="alert" hidden />
         <div class="button-row">
           <button type="submit" id="action-review">

@@ -5,13 +5,12 @@
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { ProblemError } from '../../../domain/errors.js';
 import { PURPOSE_CODES, parseAccessContext } from '../../../domain/regulator/accessPurpose.js';
-import { type CaseConfidentiality, isWithheld } from '../../../domain/regulator/disclosure.js';
 import { caseConfidentiality } from '../../../services/disclosure.js';
 import type { AppEnv } from '../../env.js';
 import { forgetOpenCase, rememberOpenCase } from '../../officerCase.js';
 import { consoleReturnPath } from './access.js';
 import { ConsoleFrame, refusalText, type Texts, textsOf } from './frame.js';
-import { HintedInput } from './parts.js';
+import { HintedInput, LegalReferenceInput } from './parts.js';
 
 type C = Context<AppEnv>;
 
@@ -82,7 +81,6 @@ async function casePage(
         <ConfidentialitySection
           texts={texts}
           confidentiality={confidentiality}
-          now={services.clock.now()}
           maxDays={services.config.disclosure.maxConfidentialDays}
         />
       )}
@@ -106,12 +104,11 @@ async function casePage(
  */
 function ConfidentialitySection(props: {
   texts: Texts;
-  confidentiality: CaseConfidentiality | undefined;
-  now: Date;
+  confidentiality: Awaited<ReturnType<typeof caseConfidentiality>> | undefined;
   maxDays: number;
 }) {
   const { texts, confidentiality } = props;
-  const withheld = isWithheld(confidentiality, props.now);
+  const withheld = confidentiality?.confidential === true;
   return (
     <section
       id="case-confidentiality"
@@ -120,11 +117,11 @@ function ConfidentialitySection(props: {
     >
       <h2 id="case-confidential-heading">{texts.t('console.case.confidential.heading')}</h2>
       <p id="case-confidential-state">
-        {withheld && confidentiality
+        {withheld && confidentiality?.discloseAt
           ? texts.t('console.case.confidential.until', { date: texts.when(confidentiality.discloseAt) })
           : texts.t('console.case.confidential.none')}
       </p>
-      {confidentiality && (
+      {confidentiality?.legalReferences && (
         <p>
           {texts.t('console.case.confidential.legal', {
             references: confidentiality.legalReferences.join('; '),
@@ -135,14 +132,7 @@ function ConfidentialitySection(props: {
       <form id="case-confidential-form">
         <label for="case-disclose-at">{texts.t('console.case.confidential.date')}</label>
         <input id="case-disclose-at" name="discloseAt" type="date" required />
-        <label for="case-confidential-legal">{texts.t('console.act.legalReference')}</label>
-        <input
-          id="case-confidential-legal"
-          name="legalReference"
-          required
-          maxlength={500}
-          autocomplete="off"
-        />
+        <LegalReferenceInput texts={texts} id="case-confidential-legal" />
         <button type="submit" id="case-confidential-submit">
           {texts.t(withheld ? 'console.case.confidential.extend' : 'console.case.confidential.submit')}
         </button>

@@ -72,3 +72,17 @@ export function HintedInput(props: {
     </>
   );
 }
+
+/** The legal reference every action and every confidentiality change is made on. */
+export function LegalReferenceInput(props: { texts: Texts; id: string }) {
+  return (
+    <HintedInput
+      id={props.id}
+      name="legalReference"
+      label={props.texts.t('console.act.legalReference')}
+      hint={props.texts.t('console.act.legalHint')}
+      maxlength={500}
+      value=""
+    />
+  );
+}
