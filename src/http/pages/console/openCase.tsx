@@ -129,7 +129,7 @@ function ConfidentialitySection(props: {
         </p>
       )}
       <p>{texts.t('console.case.confidential.lead', { days: props.maxDays })}</p>
-      <form id="case-confidential-form">
+      <form id="case-confidential-form" class="console-case-form">
         <label for="case-disclose-at">{texts.t('console.case.confidential.date')}</label>
         <input id="case-disclose-at" name="discloseAt" type="date" required />
         <LegalReferenceInput texts={texts} id="case-confidential-legal" />
