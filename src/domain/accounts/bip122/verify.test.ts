@@ -119,6 +119,23 @@ describe('BIP-322 signatures of generated keys', () => {
     }
   });
 
+  it('refuses a P2WPKH signature whose sighash type byte is not SIGHASH_ALL', () => {
+    const key = generateBitcoinKey();
+    for (const type of ['p2wpkh', 'p2shP2wpkh'] as const) {
+      const [signature, publicKey] = decodeWitness(key.sign(key.addresses[type], message));
+      expect(signature!.at(-1)).toBe(0x01);
+      for (const hashType of [0x00, 0x02, 0x03, 0x81, 0x82, 0x83]) {
+        const changed = Uint8Array.from([...signature!.subarray(0, -1), hashType]);
+        expect(
+          verifyBitcoinProof(onMainnet(key.addresses[type]), message, encodeWitness([changed, publicKey!])),
+        ).toMatchObject({
+          result: 'invalid',
+          reason: 'a BIP-322 signature ends with the SIGHASH_ALL type byte (0x01)',
+        });
+      }
+    }
+  });
+
   it('refuses a witness key that is not a point on the curve', () => {
     const key = generateBitcoinKey();
     const notAPoint = Uint8Array.from([0x02, ...new Uint8Array(32).fill(0xff)]);

@@ -170,6 +170,9 @@ function addressesOf(publicKey: Uint8Array, type: 'p2sh-p2wpkh' | 'p2wpkh'): str
   }
 }
 
+/** The sighash type of a segwit v0 signature that commits to the whole transaction. */
+const SIGHASH_ALL = 0x01;
+
 function verifyWitness(
   address: BitcoinAddress,
   message: string,
@@ -203,6 +206,16 @@ function verifyWitness(
               method,
               reason: 'a P2WPKH witness is a signature and a compressed public key',
             };
+      }
+      // The library checks the signature against the SIGHASH_ALL digest whatever type byte
+      // ends it; any other byte would be a second encoding of one proof (or a claim over a
+      // digest nobody computed), so only SIGHASH_ALL is accepted, as BIP-322 signers write.
+      if (witness[0]!.at(-1) !== SIGHASH_ALL) {
+        return {
+          result: 'invalid',
+          method,
+          reason: 'a BIP-322 signature ends with the SIGHASH_ALL type byte (0x01)',
+        };
       }
       const derived = addressesOf(witness[1]!, address.type === 'p2sh' ? 'p2sh-p2wpkh' : 'p2wpkh');
       if (!derived) {
