@@ -18,7 +18,7 @@ import { silentLogger } from '../src/observability/logger.js';
 import { assemble } from '../src/runtime/assemble.js';
 import { dailyActivity } from '../src/services/dashboard.js';
 import { appendAudit } from '../src/store/repositories/auditLog.js';
-import { inTransaction } from '../src/store/transaction.js';
+import { unitsOf } from '../src/store/transaction.js';
 import { createPostgresDatabase } from '../test/helpers/postgres.js';
 
 function option(name: string, fallback: number): number {
@@ -147,7 +147,7 @@ try {
       ['passkey.used', uncounted],
     ] as const) {
       const started = performance.now();
-      await inTransaction(db, (trx) =>
+      await unitsOf(db).run((trx) =>
         appendAudit(
           trx,
           { actorType: 'system', actorId: null, action, subjectType: 'binding', subjectId: `w${i}` },

@@ -25,7 +25,7 @@ import type { ServiceContext } from '../services/context.js';
 import { type PersonalData, PURPOSE, recordVerifiedIdentity } from '../services/identities.js';
 import { createBinding } from '../services/wallets.js';
 import type { BindingRow, Database } from '../store/database.js';
-import { inTransaction } from '../store/transaction.js';
+import { unitsOf } from '../store/transaction.js';
 import { Progress, type ProgressStream } from './seed/progress.js';
 import { IssuanceKeys, PreparedProtector, SigningPool, Turn } from './seed/signingPool.js';
 import {
@@ -353,7 +353,7 @@ export async function seedDatabase(app: AssembledApp, options: SeedOptions, io: 
         people.push({ index: person++, bindings });
       }
 
-      const changes = await inTransaction(db, async (trx) => {
+      const changes = await unitsOf(db).run(async (trx) => {
         const later: { binding: BindingRow; planned: PlannedBinding }[] = [];
         await eachConcurrently(people, options.concurrency, async ({ index, bindings }) => {
           const p = syntheticPerson(index);

@@ -26,6 +26,7 @@ import type { QueryLogOptions, QueryLogWriter } from '../services/queryLog.js';
 import { MemoryRateLimiter, type RateLimiter } from '../services/rateLimiter.js';
 import type { Database } from '../store/database.js';
 import { databaseReadiness } from '../store/readiness.js';
+import type { UnitOfWork } from '../store/transaction.js';
 
 export const DEV_CLIENT_ID = 'wallet-attest-dev';
 
@@ -36,6 +37,8 @@ export interface AppPorts {
   logger: Logger;
   /** Migrated already. */
   db: Kysely<Database>;
+  /** The unit of work of that database's backend (store/transaction.ts). */
+  units: UnitOfWork;
   dataKeys: DataKeys;
   /** The dev IdP's signing key (JWK), present when the dev identity source is enabled. */
   devIdpSigningKey?: AppDevIdpKey;
@@ -93,6 +96,7 @@ export async function buildApp(ports: AppPorts): Promise<BuiltApp> {
   const { config, clock, logger, db } = ports;
   const services: ServiceContext = {
     db,
+    units: ports.units,
     protector: await createDataProtector(ports.dataKeys, ports.digests),
     digests: ports.digests,
     clock,

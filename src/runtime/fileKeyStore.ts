@@ -20,7 +20,7 @@ import {
 import { randomBytes, toBase64Url } from '../domain/encoding.js';
 import type { Database } from '../store/database.js';
 import { appendAudit } from '../store/repositories/auditLog.js';
-import { inTransaction } from '../store/transaction.js';
+import { unitsOf } from '../store/transaction.js';
 
 export function keyFilePath(dataDir: string): string {
   return join(dataDir, 'attestation-keys.json');
@@ -99,7 +99,7 @@ export async function rotateSigningKey(
   audited?: Kysely<Database>,
 ): Promise<{ kid: string; retiredKid: string | undefined }> {
   if (!audited) return rotateKeyFile(config, now);
-  return inTransaction(audited, async (trx) => {
+  return unitsOf(audited).run(async (trx) => {
     const material = await prepareRotation(config, now);
     await appendAudit(
       trx,

@@ -20,6 +20,7 @@ import { BufferedQueryLog } from '../services/queryLog.js';
 import { deliverDueWebhooks } from '../services/webhooks.js';
 import { openDurableObjectDatabase } from '../store/durableObjectSqlite.js';
 import { migrateToLatest } from '../store/migrate.js';
+import { singleWriterUnits } from '../store/transaction.js';
 import { type BuiltApp, buildApp, queryLogOptions } from './buildApp.js';
 import { storageClock } from './storageClock.js';
 import { loadWorkerSecrets } from './workerSecrets.js';
@@ -69,6 +70,8 @@ async function start(ctx: DurableObjectState, env: Env): Promise<BuiltApp & { lo
     clock,
     logger,
     db,
+    // The object's storage has one connection, held by a transaction from begin to commit.
+    units: singleWriterUnits(db),
     dataKeys: secrets.dataKeys,
     ...(secrets.devIdpSigningKey ? { devIdpSigningKey: secrets.devIdpSigningKey } : {}),
     digests: webDigests,

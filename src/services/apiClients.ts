@@ -28,7 +28,6 @@ import {
 } from '../store/repositories/apiClients.js';
 import { appendAudit } from '../store/repositories/auditLog.js';
 import { announceChange } from '../store/repositories/changeNotices.js';
-import { inTransaction } from '../store/transaction.js';
 import type { ServiceContext } from './context.js';
 
 export interface ApiClient {
@@ -94,7 +93,7 @@ export async function createApiClient(
     created_at: now.toISOString(),
     revoked_at: null,
   };
-  await inTransaction(ctx.db, async (trx) => {
+  await ctx.units.run(async (trx) => {
     await insertApiClient(trx, row);
     await appendAudit(
       trx,
@@ -122,7 +121,7 @@ export async function revokeApiClient(
   authenticator?: ApiKeyAuthenticator,
 ): Promise<ApiClient> {
   const now = ctx.clock.now();
-  const row = await inTransaction(ctx.db, async (trx) => {
+  const row = await ctx.units.run(async (trx) => {
     const client = await findApiClient(trx, id);
     if (!client) throw new NotFoundError(`No API client ${id}`);
     if (await revokeApiClientRow(trx, id, now)) {

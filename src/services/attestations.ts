@@ -23,7 +23,6 @@ import { insertAttestation, listAttestationsOfBindings } from '../store/reposito
 import { appendAudit } from '../store/repositories/auditLog.js';
 import { findBinding } from '../store/repositories/bindings.js';
 import { findIdentityById } from '../store/repositories/identities.js';
-import { inTransaction } from '../store/transaction.js';
 import { enqueueChainPublication } from './chainPublisher.js';
 import type { ServiceContext } from './context.js';
 import type { Session } from './sessions.js';
@@ -202,7 +201,7 @@ export async function renewAttestation(
   session: Session,
   bindingId: string,
 ): Promise<AttestationSummary> {
-  const row = await inTransaction(ctx.db, async (trx) => {
+  const row = await ctx.units.run(async (trx) => {
     const binding = await findBinding(trx, bindingId);
     if (!binding || binding.identity_id !== session.identityId) throw new NotFoundError('No such binding');
     if (binding.status !== 'active') {

@@ -11,7 +11,6 @@ import { setAttestationStatus } from '../store/repositories/attestations.js';
 import { appendAudit } from '../store/repositories/auditLog.js';
 import { changeBindingStatus, findBinding } from '../store/repositories/bindings.js';
 import { markStatusListsChanged } from '../store/repositories/statusLists.js';
-import { inTransaction } from '../store/transaction.js';
 import { enqueueChainPublication } from './chainPublisher.js';
 import type { ServiceContext } from './context.js';
 import { enqueueStatusChange } from './statusNotifications.js';
@@ -121,7 +120,7 @@ export async function transitionBinding(
 
 /** The same, in a transaction of its own, by binding ID. */
 export async function changeBinding(ctx: ServiceContext, bindingId: string, p: TransitionParameters) {
-  return inTransaction(ctx.db, async (trx) => {
+  return ctx.units.run(async (trx) => {
     const binding = await findBinding(trx, bindingId);
     if (!binding) throw new NotFoundError('No such binding');
     return transitionBinding(ctx, trx, binding, p);

@@ -17,7 +17,6 @@ import {
   findConfidentialCase,
   saveConfidentialCase,
 } from '../store/repositories/confidentialCases.js';
-import { inTransaction } from '../store/transaction.js';
 import type { ServiceContext } from './context.js';
 import { accessDetails, type RegulatorActor } from './regulator.js';
 
@@ -34,7 +33,7 @@ export async function setCaseConfidentiality(
   request: ConfidentialityRequest,
 ): Promise<CaseConfidentiality & { extended: boolean }> {
   const access = accessDetails(actor);
-  return inTransaction(ctx.db, async (trx) => {
+  return ctx.units.run(async (trx) => {
     const now = ctx.clock.now();
     const current = await findConfidentialCase(trx, access.caseReference);
     const next = confidentialityAfter(

@@ -23,7 +23,6 @@ import {
   markApproved,
   type PendingActionRow,
 } from '../store/repositories/pendingActions.js';
-import { inTransaction } from '../store/transaction.js';
 import type { ServiceContext } from './context.js';
 import {
   accessDetails,
@@ -85,7 +84,7 @@ export async function requestApproval(
 ): Promise<PendingAction> {
   // The request was validated by its route's schema (the reason among REASON_CODES).
   const access = accessDetails(actor);
-  return inTransaction(ctx.db, async (trx) => {
+  return ctx.units.run(async (trx) => {
     if (!(await findIdentityById(trx, request.identity))) throw new NotFoundError('No such identity');
     const now = ctx.clock.now();
     const row: PendingActionRow = {
@@ -160,7 +159,7 @@ async function carryOut(
  */
 export async function approvePendingAction(ctx: ServiceContext, approver: RegulatorActor, id: string) {
   const approverAccess = accessDetails(approver);
-  return inTransaction(ctx.db, async (trx) => {
+  return ctx.units.run(async (trx) => {
     const row = await findPendingAction(trx, id);
     if (!row) throw new NotFoundError('No such pending action');
     const now = ctx.clock.now();

@@ -14,7 +14,6 @@ import {
 } from '../domain/identity/x509/verifyEidSignature.js';
 import type { SigexClient } from '../identity/sigexClient.js';
 import type { Database } from '../store/database.js';
-import { inTransaction } from '../store/transaction.js';
 import { consumeChallenge, issueChallenge } from './challenges.js';
 import type { ServiceContext } from './context.js';
 import { recordVerifiedIdentity } from './identities.js';
@@ -50,7 +49,7 @@ export async function finishVerification(
   claims: VerifiedIdentityClaims,
   alsoInTransaction?: (trx: Kysely<Database>) => Promise<void>,
 ) {
-  return inTransaction(ctx.db, async (trx) => {
+  return ctx.units.run(async (trx) => {
     await alsoInTransaction?.(trx);
     const { identity, created } = await recordVerifiedIdentity(ctx, trx, claims);
     const { token, session } = await startSession(ctx, trx, {

@@ -30,7 +30,6 @@ import {
   listPasskeys,
   renamePasskey,
 } from '../store/repositories/passkeys.js';
-import { inTransaction } from '../store/transaction.js';
 import { consumeChallenge, issueChallenge } from './challenges.js';
 import type { ServiceContext } from './context.js';
 import { type Session, startSession } from './sessions.js';
@@ -106,7 +105,7 @@ export async function verifyPasskeyRegistration(
   const { credential, credentialDeviceType, credentialBackedUp } = verification.registrationInfo;
   const now = ctx.clock.now();
 
-  return inTransaction(ctx.db, async (trx) => {
+  return ctx.units.run(async (trx) => {
     if (await findPasskey(trx, credential.id)) {
       throw new PasskeyVerificationFailedError('This passkey is already registered');
     }
@@ -201,7 +200,7 @@ export async function verifyPasskeyAuthentication(
   if (!verification.verified) throw new PasskeyVerificationFailedError('The assertion was not verified');
   const now = ctx.clock.now();
 
-  return inTransaction(ctx.db, async (trx) => {
+  return ctx.units.run(async (trx) => {
     const advanced = await advancePasskeyCounter(
       trx,
       passkey.id,
@@ -263,7 +262,7 @@ export async function listPasskeySummaries(
 }
 
 export async function renameOwnPasskey(ctx: ServiceContext, session: Session, id: string, name: string) {
-  await inTransaction(ctx.db, async (trx) => {
+  await ctx.units.run(async (trx) => {
     if (!(await renamePasskey(trx, id, session.identityId, name))) throw new PasskeyNotFoundError();
     await appendAudit(
       trx,
@@ -286,7 +285,7 @@ export async function removeOwnPasskey(ctx: ServiceContext, session: Session, id
   const recentIdentity =
     session.identityVerifiedAt !== null &&
     now.getTime() - session.identityVerifiedAt.getTime() < ctx.config.session.recentIdentitySeconds * 1000;
-  await inTransaction(ctx.db, async (trx) => {
+  await ctx.units.run(async (trx) => {
     const passkey = await findPasskey(trx, id);
     if (!passkey || passkey.identity_id !== session.identityId) throw new PasskeyNotFoundError();
     if ((await countPasskeys(trx, session.identityId)) <= 1 && !recentIdentity) throw new LastPasskeyError();

@@ -8,7 +8,7 @@
 import type { Kysely } from 'kysely';
 import { newTimeOrderedId } from '../crypto/tokens.js';
 import type { Database, QueryLogRow } from '../store/database.js';
-import { inTransaction } from '../store/transaction.js';
+import { unitsOf } from '../store/transaction.js';
 
 export type QueryKind = 'lookup' | 'batch' | 'match';
 
@@ -64,7 +64,7 @@ export class PartialWriteError extends Error {
 
 /** Writes rows in one transaction: all of them or none. */
 export async function writeQueryLogRows(db: Kysely<Database>, rows: QueryLogRow[]): Promise<void> {
-  await inTransaction(db, async (trx) => {
+  await unitsOf(db).run(async (trx) => {
     for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
       await trx
         .insertInto('query_log')

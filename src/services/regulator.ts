@@ -28,7 +28,6 @@ import {
   setLinkBlock,
   setRoles,
 } from '../store/repositories/regulator.js';
-import { inTransaction } from '../store/transaction.js';
 import { summariseAttestation } from './attestations.js';
 import { type BindingTransition, transitionAttestation, transitionBinding } from './bindingStatus.js';
 import type { ServiceContext } from './context.js';
@@ -135,7 +134,7 @@ async function auditLookup(
   identityIds: string[],
   extra = {},
 ) {
-  await inTransaction(ctx.db, async (trx) => {
+  await ctx.units.run(async (trx) => {
     await appendAudit(
       trx,
       {
@@ -308,7 +307,7 @@ export async function applyRegulatorAction(
       }
     }
   };
-  await (within ? work(within) : inTransaction(ctx.db, work));
+  await (within ? work(within) : ctx.units.run(work));
   const changed = result.changed.bindings.length + result.changed.attestations.length;
   result.summary =
     changed === 0
@@ -488,7 +487,7 @@ export async function liftLinkBlock(
     if (lifted) await auditLinkBlock(ctx, trx, actor, 'identity.link_block_lifted', identity.id, p);
     return { lifted };
   };
-  return within ? work(within) : inTransaction(ctx.db, work);
+  return within ? work(within) : ctx.units.run(work);
 }
 
 /** An officer's grant of the regulator role to a verified identity (audited as theirs). */
@@ -520,7 +519,7 @@ export async function grantRegulatorRole(
     );
     return { identityId, changed: true };
   };
-  return within ? work(within) : inTransaction(ctx.db, work);
+  return within ? work(within) : ctx.units.run(work);
 }
 
 /** The identity with this national ID (through its keyed hash), for a role grant's request. */
@@ -569,7 +568,7 @@ export async function resolveConflict(
   p: { resolution: 'revoke_existing' | 'dismiss'; reason: ReasonCode; legalReference: string },
 ) {
   const access = accessDetails(actor);
-  return inTransaction(ctx.db, async (trx) => {
+  return ctx.units.run(async (trx) => {
     const report = await findConflictReport(trx, id);
     if (!report) throw new NotFoundError('No such conflict report');
     if (report.status !== 'open') return { conflict: summariseConflict(report), changed: false };
@@ -652,7 +651,7 @@ export async function auditHistory(ctx: ServiceContext, subjects: string[], perS
 export async function setRegulatorRole(ctx: ServiceContext, rawNationalId: string, grant: boolean) {
   const nationalId = validateNationalId(ctx.config.country, rawNationalId);
   const hash = await nationalIdLookupHash(ctx, ctx.config.country, nationalId);
-  return inTransaction(ctx.db, async (trx) => {
+  return ctx.units.run(async (trx) => {
     const identity = await findIdentityByNationalIdHash(trx, hash);
     if (!identity) {
       throw new NotFoundError(

@@ -7,7 +7,6 @@ import { hashToken, newToken } from '../crypto/tokens.js';
 import type { Database, SessionRow } from '../store/database.js';
 import { appendAudit } from '../store/repositories/auditLog.js';
 import { deleteSession, findSession, insertSession, touchSession } from '../store/repositories/sessions.js';
-import { inTransaction } from '../store/transaction.js';
 import type { ServiceContext } from './context.js';
 
 export type SessionKind = 'enrollment' | 'full';
@@ -97,7 +96,7 @@ export async function resolveSession(ctx: ServiceContext, token: string): Promis
 }
 
 export async function endSession(ctx: ServiceContext, session: Session): Promise<void> {
-  await inTransaction(ctx.db, async (trx) => {
+  await ctx.units.run(async (trx) => {
     if (!(await deleteSession(trx, session.id))) return;
     await appendAudit(
       trx,

@@ -9,7 +9,6 @@ import { BindingNotActiveError, NotFoundError } from '../domain/errors.js';
 import type { AttestationRow } from '../store/database.js';
 import { listAttestationsOfBindings } from '../store/repositories/attestations.js';
 import { findBinding, listBindingsOfIdentity } from '../store/repositories/bindings.js';
-import { inTransaction } from '../store/transaction.js';
 import { type AttestationSummary, summariseAttestation } from './attestations.js';
 import { transitionBinding } from './bindingStatus.js';
 import type { ServiceContext } from './context.js';
@@ -58,7 +57,7 @@ export async function listOwnBindings(
 
 /** Self-revocation by the holder (reason `holder_request`). Suspended bindings stay for the regulator. */
 export async function unlinkOwnBinding(ctx: ServiceContext, session: Session, bindingId: string) {
-  return inTransaction(ctx.db, async (trx) => {
+  return ctx.units.run(async (trx) => {
     const binding = await findBinding(trx, bindingId);
     // Another identity's binding is reported as absent, not as forbidden: IDs reveal nothing.
     if (!binding || binding.identity_id !== session.identityId) throw new NotFoundError('No such binding');

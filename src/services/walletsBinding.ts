@@ -28,7 +28,6 @@ import {
 import { findIdentityById } from '../store/repositories/identities.js';
 import { bindingsOfAccounts } from '../store/repositories/lookups.js';
 import { takeWalletChallenge } from '../store/repositories/walletChallenges.js';
-import { inTransaction } from '../store/transaction.js';
 import { type AttestationSummary, issueAttestation, summariseAttestation } from './attestations.js';
 import type { ServiceContext } from './context.js';
 import { enqueueStatusChange } from './statusNotifications.js';
@@ -174,7 +173,7 @@ export async function bindAccount(
   challenge?: { challengeHash: string; sessionBinding: string },
 ): Promise<LinkResult> {
   const attempt = (allowInsert: boolean) =>
-    inTransaction(ctx.db, async (trx): Promise<BindOutcome> => {
+    ctx.units.run(async (trx): Promise<BindOutcome> => {
       if (challenge !== undefined) {
         const taken = await takeWalletChallenge(trx, challenge);
         if (!taken) throw new ChallengeInvalidError('This challenge has already been used');

@@ -22,7 +22,6 @@ import {
   listWebhooksOfClient,
   recordAttempt,
 } from '../store/repositories/webhooks.js';
-import { inTransaction } from '../store/transaction.js';
 import type { ApiClient } from './apiClients.js';
 import type { ServiceContext } from './context.js';
 
@@ -80,7 +79,7 @@ export async function createWebhook(
     status: 'active',
     created_at: now.toISOString(),
   };
-  await inTransaction(ctx.db, async (trx) => {
+  await ctx.units.run(async (trx) => {
     await insertWebhook(trx, row);
     await appendAudit(
       trx,
@@ -121,7 +120,7 @@ export async function getWebhook(
 export async function deleteWebhook(ctx: ServiceContext, client: ApiClient, id: string): Promise<void> {
   await ownWebhook(ctx, client, id);
   const now = ctx.clock.now();
-  await inTransaction(ctx.db, async (trx) => {
+  await ctx.units.run(async (trx) => {
     if (!(await deleteWebhookRow(trx, id))) throw new NotFoundError('No such webhook');
     await appendAudit(
       trx,
@@ -261,7 +260,7 @@ async function attemptDelivery(
   const attempts = Number(delivery.attempts) + 1;
   const ageHours = (end.getTime() - new Date(delivery.created_at).getTime()) / 3_600_000;
   const giveUp = !ok && (ageHours >= ctx.config.exchange.webhookRetryHours || error === 'webhook deleted');
-  await inTransaction(ctx.db, (trx) =>
+  await ctx.units.run((trx) =>
     recordAttempt(
       trx,
       {

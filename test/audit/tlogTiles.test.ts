@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feedWitness } from '../../src/services/witnessFeed.js';
 import { appendAudit } from '../../src/store/repositories/auditLog.js';
-import { inTransaction } from '../../src/store/transaction.js';
+import { unitsOf } from '../../src/store/transaction.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { expectProblem, json } from '../http/citizenFlow.js';
 import { signedInCitizens } from '../http/walletFlow.js';
@@ -53,7 +53,7 @@ afterAll(() => server.close());
 /** Entries through the service's own append, each in its transaction; every third about the citizen. */
 async function appendEntries(count: number) {
   for (let i = 0; i < count; i++) {
-    await inTransaction(server.assembled.db, (trx) =>
+    await unitsOf(server.assembled.db).run((trx) =>
       appendAudit(
         trx,
         {

@@ -12,7 +12,7 @@ import { type AssembledApp, assemble } from '../../src/runtime/assemble.js';
 import { revokeApiClient } from '../../src/services/apiClients.js';
 import { changeBinding } from '../../src/services/bindingStatus.js';
 import { announceChange, CHANGE_CHANNEL } from '../../src/store/repositories/changeNotices.js';
-import { inTransaction } from '../../src/store/transaction.js';
+import { unitsOf } from '../../src/store/transaction.js';
 import { api, apiClient, citizenWithAccounts } from '../exchange/exchangeFlow.js';
 import { postgresRelay, type TcpRelay } from '../helpers/postgres.js';
 import type { TestServer } from '../helpers/server.js';
@@ -109,12 +109,12 @@ describe('several instances, one database', () => {
       await listener.query(`listen ${CHANGE_CHANNEL}`);
       const { db } = pair.a.assembled.services;
       await expect(
-        inTransaction(db, async (trx) => {
+        unitsOf(db).run(async (trx) => {
           await announceChange(trx, { kind: 'api_client', keyPrefix: 'rolledback' });
           throw new Error('the change fails after its notice');
         }),
       ).rejects.toThrow('the change fails');
-      await inTransaction(db, (trx) => announceChange(trx, { kind: 'api_client', keyPrefix: 'committed' }));
+      await unitsOf(db).run((trx) => announceChange(trx, { kind: 'api_client', keyPrefix: 'committed' }));
       await within(1000, async () => heard.length > 0);
       // Notices arrive in commit order: had the rolled-back one been sent, it would be first.
       expect(heard.map((payload) => JSON.parse(payload).keyPrefix)).toEqual(['committed']);
