@@ -18,7 +18,7 @@ import {
 } from '../domain/attestations/easAttestation.js';
 import { randomBytes, toHex } from '../domain/encoding.js';
 import { BindingNotActiveError, NotFoundError, RenewalNotDueError } from '../domain/errors.js';
-import type { AttestationRow, BindingRow, Database } from '../store/database.js';
+import type { AttestationRow, BindingRow, Database, IdentityRow } from '../store/database.js';
 import { insertAttestation, listAttestationsOfBindings } from '../store/repositories/attestations.js';
 import { appendAudit } from '../store/repositories/auditLog.js';
 import { findBinding } from '../store/repositories/bindings.js';
@@ -86,24 +86,35 @@ export function attestationSchemaUidFor(ctx: ServiceContext, chainId: string): H
   return ctx.chains.get(chainId)?.attestations?.schemaUid ?? ATTESTATION_SCHEMA_UID;
 }
 
+/** Both forms of a binding's attestation, signed and not yet stored (`recordAttestation`). */
+export interface SignedAttestation {
+  jti: string;
+  kid: string;
+  listId: string;
+  index: number;
+  issuedAt: string;
+  expiresAt: string;
+  jwt: string;
+  eip712: SignedEasAttestation | undefined;
+}
+
 /**
- * Issues the binding's forms inside the caller's transaction: the JWT always, the EIP-712
- * form where the account's namespace adapter lists it (stored as '' otherwise).
+ * Signs the forms of an attestation of `account`: the JWT always, the EIP-712 form where
+ * the account's namespace adapter lists it. Allocates its status-list entry through `db`:
+ * inside a unit of work, or on its own before one (a guarded increment, so an entry is
+ * never handed out twice; one whose unit then fails stays a gap, never reused).
  */
-export async function issueAttestation(
+export async function signAttestation(
   ctx: ServiceContext,
-  trx: Kysely<Database>,
-  binding: BindingRow,
-  actor: { type: 'citizen' | 'system'; id: string | null },
-): Promise<AttestationRow> {
-  const identity = await findIdentityById(trx, binding.identity_id);
-  if (!identity) throw new NotFoundError('The identity of this binding no longer exists');
-  const account = ACCOUNT_NAMESPACES.parse(binding.account);
-  const now = ctx.clock.now();
-  const iat = Math.floor(now.getTime() / 1000);
+  db: Kysely<Database>,
+  p: { account: string; method: string; identity: Pick<IdentityRow, 'country' | 'level'>; now: Date },
+): Promise<SignedAttestation> {
+  const { identity } = p;
+  const account = ACCOUNT_NAMESPACES.parse(p.account);
+  const iat = Math.floor(p.now.getTime() / 1000);
   const exp = iat + ctx.config.attestations.lifetimeSeconds;
   const jti = newId();
-  const { listId, index } = await allocateStatusListEntry(ctx, trx);
+  const { listId, index } = await allocateStatusListEntry(ctx, db);
   const uri = statusListUri(ctx, listId);
 
   const { token, kid } = await ctx.keys.signJwt(ATTESTATION_TYP, {
@@ -115,7 +126,7 @@ export async function issueAttestation(
     exp,
     country: identity.country,
     level: identity.level,
-    method: binding.method,
+    method: p.method,
     status: { status_list: { idx: index, uri } },
   });
 
@@ -127,7 +138,7 @@ export async function issueAttestation(
       chainId: domain.chainId,
       country: identity.country,
       level: identity.level,
-      method: binding.method,
+      method: p.method,
       jti,
       statusIndex: index,
       statusUri: uri,
@@ -155,18 +166,37 @@ export async function issueAttestation(
   const eip712 = namespaceAdapter(account.namespace).attestationForms.includes('eip712')
     ? await signEasForm()
     : undefined;
-
-  const row: AttestationRow = {
-    id: jti,
-    binding_id: binding.id,
+  return {
+    jti,
     kid,
-    status_list_id: listId,
-    status_list_index: index,
-    status: binding.status === 'suspended' ? 'suspended' : 'valid',
-    issued_at: new Date(iat * 1000).toISOString(),
-    expires_at: new Date(exp * 1000).toISOString(),
+    listId,
+    index,
+    issuedAt: new Date(iat * 1000).toISOString(),
+    expiresAt: new Date(exp * 1000).toISOString(),
     jwt: token,
-    eip712: eip712 ? JSON.stringify(eip712) : '',
+    eip712,
+  };
+}
+
+/** Stores signed forms as the binding's attestation, with its audit entry, inside the caller's unit of work. */
+export async function recordAttestation(
+  ctx: ServiceContext,
+  trx: Kysely<Database>,
+  binding: BindingRow,
+  signed: SignedAttestation,
+  actor: { type: 'citizen' | 'system'; id: string | null },
+): Promise<AttestationRow> {
+  const row: AttestationRow = {
+    id: signed.jti,
+    binding_id: binding.id,
+    kid: signed.kid,
+    status_list_id: signed.listId,
+    status_list_index: signed.index,
+    status: binding.status === 'suspended' ? 'suspended' : 'valid',
+    issued_at: signed.issuedAt,
+    expires_at: signed.expiresAt,
+    jwt: signed.jwt,
+    eip712: signed.eip712 ? JSON.stringify(signed.eip712) : '',
   };
   await insertAttestation(trx, row);
   const onchain = await enqueueChainPublication(ctx, trx, binding, 'attestation.issued');
@@ -177,19 +207,37 @@ export async function issueAttestation(
       actorId: actor.id,
       action: 'attestation.issued',
       subjectType: 'attestation',
-      subjectId: jti,
+      subjectId: signed.jti,
       details: {
         bindingId: binding.id,
-        kid,
-        statusList: listId,
-        index,
+        kid: signed.kid,
+        statusList: signed.listId,
+        index: signed.index,
         expiresAt: row.expires_at,
-        ...(onchain ? { chainPublication: account.chainId } : {}),
+        ...(onchain ? { chainPublication: binding.chain_id } : {}),
       },
     },
-    now,
+    ctx.clock.now(),
   );
   return row;
+}
+
+/** Signs and stores the binding's attestation inside the caller's unit of work. */
+export async function issueAttestation(
+  ctx: ServiceContext,
+  trx: Kysely<Database>,
+  binding: BindingRow,
+  actor: { type: 'citizen' | 'system'; id: string | null },
+): Promise<AttestationRow> {
+  const identity = await findIdentityById(trx, binding.identity_id);
+  if (!identity) throw new NotFoundError('The identity of this binding no longer exists');
+  const signed = await signAttestation(ctx, trx, {
+    account: binding.account,
+    method: binding.method,
+    identity,
+    now: ctx.clock.now(),
+  });
+  return recordAttestation(ctx, trx, binding, signed, actor);
 }
 
 /**

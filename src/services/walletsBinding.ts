@@ -28,7 +28,14 @@ import {
 import { findIdentityById } from '../store/repositories/identities.js';
 import { bindingsOfAccounts } from '../store/repositories/lookups.js';
 import { takeWalletChallenge } from '../store/repositories/walletChallenges.js';
-import { type AttestationSummary, issueAttestation, summariseAttestation } from './attestations.js';
+import {
+  type AttestationSummary,
+  issueAttestation,
+  recordAttestation,
+  type SignedAttestation,
+  signAttestation,
+  summariseAttestation,
+} from './attestations.js';
 import type { ServiceContext } from './context.js';
 import { enqueueStatusChange } from './statusNotifications.js';
 
@@ -166,19 +173,27 @@ async function releasedBindings(trx: Kysely<Database>, account: string): Promise
  * recorded as a conflict like any other. Exchanges interested in the account are notified
  * of a new binding in the same transaction. `challenge`, when given, is taken inside the
  * binding's transaction: if binding fails, the challenge survives.
+ *
+ * The attestation of a new binding is signed before the unit of work, so the write lock
+ * is not held over its status-list allocation and signing (docs/architecture.md, the
+ * write lock): only when no live binding holds the account, as far as a read outside
+ * the unit can tell. The unit decides as before; should it find otherwise, the signed
+ * forms are dropped (their status entry stays a gap) or, if the account came free,
+ * signed inside after all.
  */
 export async function bindAccount(
   ctx: ServiceContext,
   p: { identityId: string; account: AccountId; method: ProofMethod },
   challenge?: { challengeHash: string; sessionBinding: string },
 ): Promise<LinkResult> {
+  const now = ctx.clock.now();
+  const signed = await signedAhead(ctx, p, now);
   const attempt = (allowInsert: boolean) =>
     ctx.units.run(async (trx): Promise<BindOutcome> => {
       if (challenge !== undefined) {
         const taken = await takeWalletChallenge(trx, challenge);
         if (!taken) throw new ChallengeInvalidError('This challenge has already been used');
       }
-      const now = ctx.clock.now();
       const live = await findLiveBindingForAccount(trx, p.account.id);
       if (live?.identity_id === p.identityId) {
         if (live.status !== 'active') {
@@ -221,7 +236,10 @@ export async function bindAccount(
         now,
         details: { webhookDeliveries: notified },
       });
-      const attestation = await issueAttestation(ctx, trx, binding, { type: 'citizen', id: p.identityId });
+      const actor = { type: 'citizen', id: p.identityId } as const;
+      const attestation = signed
+        ? await recordAttestation(ctx, trx, binding, signed, actor)
+        : await issueAttestation(ctx, trx, binding, actor);
       return { kind: 'created', binding, attestation };
     });
 
@@ -248,6 +266,18 @@ export async function bindAccount(
     attestation: summariseAttestation(ctx, outcome.attestation),
     created: outcome.kind === 'created',
   };
+}
+
+/** The attestation of the binding about to be made, signed outside the unit; none where the account looks held. */
+async function signedAhead(
+  ctx: ServiceContext,
+  p: { identityId: string; account: AccountId; method: ProofMethod },
+  now: Date,
+): Promise<SignedAttestation | undefined> {
+  if (await findLiveBindingForAccount(ctx.db, p.account.id)) return undefined;
+  const identity = await findIdentityById(ctx.db, p.identityId);
+  if (!identity) return undefined;
+  return signAttestation(ctx, ctx.db, { account: p.account.id, method: p.method, identity, now });
 }
 
 async function recordConflict(

@@ -38,13 +38,6 @@ export function advisoryLockedUnits(db: Kysely<Database>): UnitOfWork {
   };
 }
 
-/** Takes the write lock in the current transaction on PostgreSQL (re-entrant; held to commit or rollback). */
-export async function lockWrites(trx: Kysely<Database>): Promise<void> {
-  if (trx.getExecutor().adapter instanceof PostgresAdapter) {
-    await sql`select pg_advisory_xact_lock(${WRITE_LOCK})`.execute(trx);
-  }
-}
-
 /** The adapter for a database opened elsewhere (the CLI and tools that hold only a connection). */
 export function unitsOf(db: Kysely<Database>): UnitOfWork {
   return db.getExecutor().adapter instanceof PostgresAdapter

@@ -2,6 +2,7 @@
 // checked under concurrent writes over HTTP on each backend (SQLite, PostgreSQL, and the
 // Worker's Durable Object in workerd): no forked audit chain, one live binding per
 // account, status-list indices never reused.
+import { sql } from 'kysely';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findChainBreak } from '../../src/domain/audit/auditChain.js';
@@ -28,7 +29,7 @@ async function link(browser: TestBrowser, account: string) {
 
 describe('concurrent units of work', () => {
   it('keep the audit chain whole, one live binding per account and every status index once', async () => {
-    const citizens = await signedInCitizens(server, 20);
+    const citizens = await signedInCitizens(server, 50);
     const contested = privateKeyToAccount(generatePrivateKey());
     const contestedAccount = `eip155:1:${contested.address}`;
     const contestedChallenges = await Promise.all(
@@ -83,5 +84,32 @@ describe('concurrent units of work', () => {
     expect(entries).toHaveLength(1 + 2 * citizens.length);
     const distinct = new Set(entries.map((row) => `${row.status_list_id}/${row.status_list_index}`));
     expect(distinct.size).toBe(entries.length);
+  });
+});
+
+// PostgreSQL's write lock is not held while a link's attestation is signed: the signing
+// and its status-list entry come before the unit of work (docs/architecture.md).
+describe.skipIf(process.env.TEST_DATABASE !== 'postgres')('the write lock on PostgreSQL', () => {
+  it('is not held while a new binding’s attestation is signed', async () => {
+    const [citizen] = await signedInCitizens(server, 1);
+    const { keys, db } = server.assembled.services;
+    const advisoryLocksHeld = async () => {
+      const { rows } = await sql<{ n: string }>`
+        select count(*) as n from pg_locks where locktype = 'advisory' and granted`.execute(db);
+      return Number(rows[0]!.n);
+    };
+    const duringSigning: number[] = [];
+    const signJwt = keys.signJwt;
+    keys.signJwt = async (...args) => {
+      duringSigning.push(await advisoryLocksHeld());
+      return signJwt.apply(keys, args);
+    };
+    try {
+      const linked = await link(citizen!.browser, 'eip155:1:');
+      expect(linked.status, await linked.clone().text()).toBe(201);
+    } finally {
+      keys.signJwt = signJwt;
+    }
+    expect(duringSigning).toEqual([0]);
   });
 });

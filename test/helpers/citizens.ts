@@ -29,7 +29,7 @@ export function steppedUpSession(
   /** Names and birth date, as an identity source would give them. */
   person: Pick<VerifiedIdentityClaims, 'givenName' | 'familyName' | 'patronymic' | 'birthDate'> = {},
 ) {
-  return services.db.transaction().execute(async (trx) => {
+  return services.units.run(async (trx) => {
     const { identity } = await recordVerifiedIdentity(services, trx, {
       source: 'dev',
       country: 'KZ',

@@ -46,9 +46,9 @@ async function page(browser: TestBrowser, path: string, headers: Record<string, 
 async function enrollingBrowser(): Promise<TestBrowser> {
   const [citizen] = await signedInCitizens(server, 1);
   const services = server.assembled.services;
-  const { token } = await services.db
-    .transaction()
-    .execute((trx) => startSession(services, trx, { identityId: citizen!.identityId, kind: 'enrollment' }));
+  const { token } = await services.units.run((trx) =>
+    startSession(services, trx, { identityId: citizen!.identityId, kind: 'enrollment' }),
+  );
   const browser = server.browser();
   browser.cookies.set(cookiePolicy(services.config).session, token);
   return browser;

@@ -52,9 +52,9 @@ export async function linkEoa(browser: TestBrowser, signer: LocalAccount, chainI
 export async function browserFor(server: TestServer, identityId: string): Promise<TestBrowser> {
   const services = server.assembled.services;
   const now = services.clock.now();
-  const { token } = await services.db
-    .transaction()
-    .execute((trx) => startSession(services, trx, { identityId, kind: 'full', passkeyVerifiedAt: now }));
+  const { token } = await services.units.run((trx) =>
+    startSession(services, trx, { identityId, kind: 'full', passkeyVerifiedAt: now }),
+  );
   const browser = server.browser();
   browser.cookies.set(cookiePolicy(services.config).session, token);
   return browser;

@@ -6,17 +6,16 @@ import {
   GENESIS_HASH,
 } from '../../domain/audit/auditChain.js';
 import type { AuditRow, Database } from '../database.js';
-import { lockWrites } from '../transaction.js';
 import { countActivity } from './dailyActivity.js';
 
 /**
- * Appends one entry to the hash chain. Call it inside the transaction that makes the state
- * change it records. Writers are serialised (SQLite by design, PostgreSQL by the write
- * lock), so each reads the true tail; should two ever race, the primary key on `seq` makes
- * the loser roll back instead of forking the chain.
+ * Appends one entry to the hash chain. Call it inside the unit of work that makes the state
+ * change it records (store/transaction.ts). Units are serialised (SQLite by design,
+ * PostgreSQL by the write lock its adapter takes first), so each reads the true tail;
+ * should two ever race, the primary key on `seq` makes the loser roll back instead of
+ * forking the chain.
  */
 export async function appendAudit(db: Kysely<Database>, event: AuditEvent, at: Date): Promise<AuditEntry> {
-  await lockWrites(db);
   const tail = await db
     .selectFrom('audit_log')
     .select(['seq', 'hash'])
