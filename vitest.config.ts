@@ -54,6 +54,7 @@ const DATABASE_SUITES = [
 const WORKERS_SUITES = [
   'test/backends/**/*.test.ts',
   'test/http/passkeys.test.ts',
+  'test/http/operator.test.ts',
   'test/http/wallets.test.ts',
   'test/http/walletsProtocol.test.ts',
   'test/http/walletsBitcoin.test.ts',

@@ -1,6 +1,7 @@
 // Bad input of every kind, at every route in the contract, with credentials that pass
 // the access check: the answer is always a 4xx problem (or a success), never a 5xx.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashToken, newToken } from '../src/crypto/tokens.js';
 import { ROUTES } from '../src/http/contract.js';
 import { createApiClient } from '../src/services/apiClients.js';
 import { setRegulatorRole } from '../src/services/regulator.js';
@@ -12,8 +13,10 @@ let server: TestServer;
 let officer: TestBrowser;
 let key: string;
 
+const OPERATOR_TOKEN = newToken(32);
+
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ OPERATOR_TOKEN_SHA256: await hashToken(OPERATOR_TOKEN) });
   const [o] = await signedInCitizens(server, 1);
   officer = o!.browser;
   await setRegulatorRole(server.assembled.services, o!.nationalId, true);
@@ -65,6 +68,9 @@ const BODIES: (string | undefined)[] = [
 async function credentialsFor(
   access: string,
 ): Promise<{ browser: TestBrowser; headers: Record<string, string> }> {
+  if (access === 'operator') {
+    return { browser: server.browser(), headers: { authorization: `Bearer ${OPERATOR_TOKEN}` } };
+  }
   if (access === 'api-key') return { browser: server.browser(), headers: { authorization: `Bearer ${key}` } };
   if (access === 'regulator' || access === 'regulator-or-subject') return { browser: officer, headers: {} };
   // A session of its own per route: logout must not leave the next routes without one.

@@ -1,16 +1,16 @@
 // Operator CLI: `npm run cli -- <command>`.
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/config.js';
+import { hashToken, newToken } from '../crypto/tokens.js';
 import { ProblemError } from '../domain/errors.js';
 import { silentLogger } from '../observability/logger.js';
 import { assemble } from '../runtime/assemble.js';
 import { openDatabase } from '../runtime/database.js';
 import { openKeyStore, rotateSigningKey } from '../runtime/fileKeyStore.js';
-import { createApiClient, listClients, revokeApiClient } from '../services/apiClients.js';
-import { listOfficers, setRegulatorRole } from '../services/regulator.js';
 import { currentCheckpoint, verifyAuditLog } from '../services/transparency.js';
 import { feedWitness } from '../services/witnessFeed.js';
 import { migrateToLatest } from '../store/migrate.js';
+import { localOperator, OperatorApiError, type OperatorBackend, remoteOperator } from './operatorBackend.js';
 import { SEED_USAGE, seedCommand } from './seed.js';
 
 const USAGE = `Usage: wallet-attest <command>
@@ -42,9 +42,25 @@ Commands:
   regulators remove <national ID>
                    take the role away
   regulators list  list officers
+  operator token   make a token for the operator API and print the OPERATOR_TOKEN_SHA256
+                   the service is given (the token itself is shown once)
+
+With OPERATOR_URL (and OPERATOR_TOKEN) set, the clients and regulators commands act on
+that running service through its operator API instead of opening the database: the way
+to a Worker's Durable Object (docs/deploy.md).
 ${SEED_USAGE}`;
 
 type Config = ReturnType<typeof loadConfig>;
+
+/** The database this CLI opens, or with OPERATOR_URL a running service's operator API. */
+function operatorBackend(config: Config): OperatorBackend {
+  const url = process.env.OPERATOR_URL?.trim();
+  if (!url) return localOperator(config);
+  const token = process.env.OPERATOR_TOKEN?.trim();
+  if (!token) throw new OperatorApiError('OPERATOR_URL is set: give the operator token as OPERATOR_TOKEN');
+  if (!/^https?:\/\/[^/]/.test(url)) throw new OperatorApiError('OPERATOR_URL must be an http(s) URL');
+  return remoteOperator(url, token);
+}
 
 async function withDatabase<T>(
   config: Config,
@@ -70,7 +86,7 @@ async function withServices<T>(
   }
 }
 
-async function clients(config: Config, args: string[]): Promise<number> {
+async function clients(config: Config, operator: OperatorBackend, args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === 'create') {
     const { values } = parseArgs({
@@ -84,24 +100,22 @@ async function clients(config: Config, args: string[]): Promise<number> {
       },
     });
     const rate = values.rate ?? values.burst;
-    const { client, key } = await withServices(config, ({ services }) =>
-      createApiClient(services, {
-        name: values.name ?? '',
-        licenseNo: values['license-no'] ?? '',
-        scopes: (values.scopes ?? '')
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean),
-        ...(rate !== undefined
-          ? {
-              rate: {
-                perSecond: Number(values.rate ?? config.exchange.defaultRate.perSecond),
-                burst: Number(values.burst ?? config.exchange.defaultRate.burst),
-              },
-            }
-          : {}),
-      }),
-    );
+    const { client, key } = await operator.createClient({
+      name: values.name ?? '',
+      licenseNo: values['license-no'] ?? '',
+      scopes: (values.scopes ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+      ...(rate !== undefined
+        ? {
+            rate: {
+              perSecond: Number(values.rate ?? config.exchange.defaultRate.perSecond),
+              burst: Number(values.burst ?? config.exchange.defaultRate.burst),
+            },
+          }
+        : {}),
+    });
     console.log(`Client ${client.id} (${client.name}, licence ${client.licenseNo})`);
     console.log(
       `Scopes: ${client.scopes.join(', ')}; rate ${client.rate.perSecond}/s, burst ${client.rate.burst}`,
@@ -110,7 +124,7 @@ async function clients(config: Config, args: string[]): Promise<number> {
     return 0;
   }
   if (sub === 'list') {
-    for (const client of await withServices(config, ({ services }) => listClients(services))) {
+    for (const client of await operator.listClients()) {
       console.log(
         `${client.id}  ${client.keyPrefix}  ${client.status}  ${client.name}  licence ${client.licenseNo}  ${client.scopes.join(',')}`,
       );
@@ -118,7 +132,7 @@ async function clients(config: Config, args: string[]): Promise<number> {
     return 0;
   }
   if (sub === 'revoke' && rest.length === 1) {
-    const client = await withServices(config, ({ services }) => revokeApiClient(services, rest[0]!));
+    const client = await operator.revokeClient(rest[0]!);
     console.log(`Client ${client.id} revoked at ${client.revokedAt}`);
     return 0;
   }
@@ -126,21 +140,19 @@ async function clients(config: Config, args: string[]): Promise<number> {
   return 64;
 }
 
-async function regulators(config: Config, args: string[]): Promise<number> {
+async function regulators(operator: OperatorBackend, args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   if ((sub === 'add' || sub === 'remove') && rest.length === 1) {
-    const { identityId, changed } = await withServices(config, ({ services }) =>
-      setRegulatorRole(services, rest[0]!, sub === 'add'),
-    );
+    const { identityId, changed } = await operator.setRegulatorRole(rest[0]!, sub === 'add');
     console.log(
       `${changed ? (sub === 'add' ? 'Granted' : 'Removed') : 'Unchanged:'} regulator role ${sub === 'add' ? 'to' : 'of'} identity ${identityId}`,
     );
     return 0;
   }
   if (sub === 'list') {
-    for (const officer of await withServices(config, ({ services }) => listOfficers(services))) {
+    for (const officer of await operator.listOfficers()) {
       console.log(
-        `${officer.id}  ${officer.givenName ?? ''} ${officer.familyName ?? ''}  ${officer.nationalId}`,
+        `${officer.identityId}  ${officer.givenName ?? ''} ${officer.familyName ?? ''}${officer.nationalId ? `  ${officer.nationalId}` : ''}`,
       );
     }
     return 0;
@@ -155,9 +167,16 @@ async function run(args: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
+  if (command === 'operator token') {
+    // Made here, shown once: the service is given only its SHA-256.
+    const token = newToken(32);
+    console.log(`Operator token (shown once, keep it where the operators keep secrets): ${token}`);
+    console.log(`OPERATOR_TOKEN_SHA256=${await hashToken(token)}`);
+    return 0;
+  }
   const config = loadConfig(process.env);
-  if (args[0] === 'clients') return clients(config, args.slice(1));
-  if (args[0] === 'regulators') return regulators(config, args.slice(1));
+  if (args[0] === 'clients') return clients(config, operatorBackend(config), args.slice(1));
+  if (args[0] === 'regulators') return regulators(operatorBackend(config), args.slice(1));
   if (args[0] === 'seed') return seedCommand(config, args.slice(1));
   switch (args.length === 1 ? args[0] : command) {
     case 'migrate':
@@ -250,6 +269,7 @@ run(process.argv.slice(2)).then(
   (error: unknown) => {
     if (error instanceof ConfigError) console.error(error.message);
     else if (error instanceof ProblemError) console.error(`${error.title}: ${error.message}`);
+    else if (error instanceof OperatorApiError) console.error(error.message);
     else console.error(error instanceof Error ? error.message : error);
     process.exit(1);
   },

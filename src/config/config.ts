@@ -189,6 +189,12 @@ export interface Config {
   transparencyLog: TransparencyLogConfig;
   /** Regulator actions that need a second officer's approval, and how long it may take. */
   fourEyes: { actions: FourEyesKind[]; approvalSeconds: number };
+  /**
+   * The operator API (/v1/operator/…: API clients, the regulator role) for runtimes the CLI
+   * cannot reach, Workers above all: the SHA-256 (hex) of the operator's bearer token.
+   * Absent: the operator API is off and answers 404.
+   */
+  operatorTokenHash: string | undefined;
   /** What citizens are shown of official lookups made under confidential cases. */
   disclosure: {
     /** A case's lookups may be withheld for at most this many days from the day it is set or extended. */
@@ -216,6 +222,17 @@ export interface TransparencyLogConfig {
   witnesses: string[];
   /** Period of the background integration of new entries into the tiles. */
   integrateIntervalMs: number;
+}
+
+function parseOperatorTokenHash(read: Reader): string | undefined {
+  const hash = read.string('OPERATOR_TOKEN_SHA256')?.toLowerCase();
+  if (hash !== undefined && !/^[0-9a-f]{64}$/.test(hash)) {
+    read.problems.push(
+      'OPERATOR_TOKEN_SHA256 must be the SHA-256 of the operator token, 64 hex digits (npm run cli -- operator token)',
+    );
+    return undefined;
+  }
+  return hash;
 }
 
 function parseFourEyes(read: Reader): Config['fourEyes'] {
@@ -734,6 +751,7 @@ export function loadConfig(env: Environment): Config {
     },
     transparencyLog: parseTransparencyLog(read, urls.publicUrl),
     fourEyes: parseFourEyes(read),
+    operatorTokenHash: parseOperatorTokenHash(read),
     disclosure: {
       maxConfidentialDays: read.integer('CASE_CONFIDENTIAL_MAX_DAYS', 180, 1, 3650),
       showWithheldCount: read.boolean('ACTIVITY_SHOW_WITHHELD_COUNT', false),

@@ -343,6 +343,12 @@ export class InvalidApiKeyError extends ProblemError {
   readonly status = 401;
 }
 
+export class InvalidOperatorTokenError extends ProblemError {
+  readonly slug = 'invalid-operator-token';
+  readonly title = 'The operator token is missing or wrong';
+  readonly status = 401;
+}
+
 export class InsufficientScopeError extends ProblemError {
   readonly slug = 'insufficient-scope';
   readonly title = 'The API key lacks the scope this route needs';

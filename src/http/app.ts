@@ -28,6 +28,7 @@ import { citizenRoutes } from './routes/citizen.js';
 import { attestationLookupRoutes, webhookRoutes } from './routes/exchange.js';
 import { identityRoutes } from './routes/identity.js';
 import { logRoutes } from './routes/log.js';
+import { operatorRoutes } from './routes/operator.js';
 import { publicRoutes } from './routes/public.js';
 import { regulatorRoutes } from './routes/regulator.js';
 import { walletRoutes } from './routes/wallets.js';
@@ -71,6 +72,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/v1/webhooks', webhookRoutes());
   app.route('/v1/regulator', regulatorRoutes());
   app.route('/v1/audit', auditRoutes());
+  app.route('/v1/operator', operatorRoutes());
   app.route('/log', logRoutes());
   app.route('/v1', ownAuditRoutes());
   app.route('/v1', citizenRoutes());

@@ -12,7 +12,9 @@ export type Access =
   | 'api-key'
   | 'regulator'
   /** Regulators for everything, a citizen's session for what concerns that citizen. */
-  | 'regulator-or-subject';
+  | 'regulator-or-subject'
+  /** The operator's bearer token (OPERATOR_TOKEN_SHA256); off, and 404, without one. */
+  | 'operator';
 
 /** The headers that carry a regulator access's purpose and case (RouteContract.purposeBound). */
 export const ACCESS_PURPOSE_HEADER = 'Access-Purpose';
@@ -40,7 +42,8 @@ export interface RouteContract {
     | 'Exchange'
     | 'Webhooks'
     | 'Regulator'
-    | 'Audit';
+    | 'Audit'
+    | 'Operator';
   access: Access;
   scope?: string;
   /** A regulator lookup or action: it needs the Access-Purpose and Case-Reference headers. */
@@ -602,6 +605,49 @@ export const ROUTES: RouteContract[] = [
     tag: 'Citizen',
     access: 'session',
     responses: { 200: 'citizen-activity-response' },
+  },
+  {
+    method: 'POST',
+    path: '/v1/operator/api-clients',
+    summary: 'Create an API client for a licensed exchange or a regulator system; its key is shown once',
+    tag: 'Operator',
+    access: 'operator',
+    request: 'operator-api-client-create-request',
+    responses: { 201: 'operator-api-client-created-response' },
+  },
+  {
+    method: 'GET',
+    path: '/v1/operator/api-clients',
+    summary: 'Every API client, revoked ones included',
+    tag: 'Operator',
+    access: 'operator',
+    responses: { 200: 'operator-api-client-list-response' },
+  },
+  {
+    method: 'POST',
+    path: '/v1/operator/api-clients/:id/revocation',
+    summary: "Revoke a client's key: refused by every instance within a second",
+    tag: 'Operator',
+    access: 'operator',
+    responses: { 200: 'operator-api-client-response' },
+  },
+  {
+    method: 'POST',
+    path: '/v1/operator/regulator-roles',
+    summary:
+      'Give the regulator role to a verified person, or take it away (the bootstrap of the first officers)',
+    tag: 'Operator',
+    access: 'operator',
+    request: 'operator-regulator-role-request',
+    responses: { 200: 'regulator-role-grant-response' },
+  },
+  {
+    method: 'GET',
+    path: '/v1/operator/regulators',
+    summary: 'The identities that hold the regulator role',
+    tag: 'Operator',
+    access: 'operator',
+    responses: { 200: 'operator-officer-list-response' },
   },
 ];
 

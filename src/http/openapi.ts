@@ -42,6 +42,7 @@ const SECURITY: Record<Access, Record<string, string[]>[] | undefined> = {
   'api-key': undefined,
   regulator: undefined,
   'regulator-or-subject': undefined,
+  operator: [{ operatorToken: [] }],
 };
 
 const STATUS_TEXT: Record<number, string> = {
@@ -149,6 +150,12 @@ export function openApiDocument(serverUrl: string) {
       securitySchemes: {
         session: { type: 'apiKey', in: 'cookie', name: '__Host-wa_session' },
         apiKey: { type: 'http', scheme: 'bearer', description: 'Exchange API key: wa_<prefix>_<secret>' },
+        operatorToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'The operator token whose SHA-256 is OPERATOR_TOKEN_SHA256 (npm run cli -- operator token)',
+        },
       },
     },
   };

@@ -3,6 +3,7 @@
 import { type Schema, Validator } from '@cfworker/json-schema';
 import accountLookup from '../../schemas/account-lookup.json' with { type: 'json' };
 import accountLookupError from '../../schemas/account-lookup-error.json' with { type: 'json' };
+import apiClient from '../../schemas/api-client.json' with { type: 'json' };
 import attestation from '../../schemas/attestation.json' with { type: 'json' };
 import attestationMatchRequest from '../../schemas/attestation-match-request.json' with { type: 'json' };
 import attestationMatchResponse from '../../schemas/attestation-match-response.json' with { type: 'json' };
@@ -33,6 +34,22 @@ import healthResponse from '../../schemas/health-response.json' with { type: 'js
 import identityVerifiedResponse from '../../schemas/identity-verified-response.json' with { type: 'json' };
 import jwks from '../../schemas/jwks.json' with { type: 'json' };
 import meResponse from '../../schemas/me-response.json' with { type: 'json' };
+import operatorApiClientCreateRequest from '../../schemas/operator-api-client-create-request.json' with {
+  type: 'json',
+};
+import operatorApiClientCreatedResponse from '../../schemas/operator-api-client-created-response.json' with {
+  type: 'json',
+};
+import operatorApiClientListResponse from '../../schemas/operator-api-client-list-response.json' with {
+  type: 'json',
+};
+import operatorApiClientResponse from '../../schemas/operator-api-client-response.json' with { type: 'json' };
+import operatorOfficerListResponse from '../../schemas/operator-officer-list-response.json' with {
+  type: 'json',
+};
+import operatorRegulatorRoleRequest from '../../schemas/operator-regulator-role-request.json' with {
+  type: 'json',
+};
 import passkey from '../../schemas/passkey.json' with { type: 'json' };
 import passkeyRenameRequest from '../../schemas/passkey-rename-request.json' with { type: 'json' };
 import pendingAction from '../../schemas/pending-action.json' with { type: 'json' };
@@ -132,6 +149,13 @@ export const SCHEMAS = {
   'attestation-match-response': attestationMatchResponse,
   webhook,
   'webhook-create-request': webhookCreateRequest,
+  'api-client': apiClient,
+  'operator-api-client-create-request': operatorApiClientCreateRequest,
+  'operator-api-client-created-response': operatorApiClientCreatedResponse,
+  'operator-api-client-response': operatorApiClientResponse,
+  'operator-api-client-list-response': operatorApiClientListResponse,
+  'operator-regulator-role-request': operatorRegulatorRoleRequest,
+  'operator-officer-list-response': operatorOfficerListResponse,
   'webhook-created-response': webhookCreatedResponse,
   'webhook-list-response': webhookListResponse,
   'webhook-response': webhookResponse,

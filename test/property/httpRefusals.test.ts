@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashToken, newToken } from '../../src/crypto/tokens.js';
 import { ROUTES, type RouteContract } from '../../src/http/contract.js';
 import { api, apiClient } from '../exchange/exchangeFlow.js';
 import { startTestServer, type TestBrowser, type TestServer } from '../helpers/server.js';
@@ -51,9 +52,13 @@ let runs = 0;
 let overSockets = 0;
 /** Access kinds whose own caller got past authentication at least once (not 401/403). */
 const reached = new Set<string>();
+const OPERATOR_TOKEN = newToken(32);
 
 beforeAll(async () => {
-  server = await startTestServer({ CHAINS: 'eip155:1,eip155:10' });
+  server = await startTestServer({
+    CHAINS: 'eip155:1,eip155:10',
+    OPERATOR_TOKEN_SHA256: await hashToken(OPERATOR_TOKEN),
+  });
   const unlimited = { perSecond: 1_000_000, burst: 1_000_000 };
   keys = {
     exchange: (await apiClient(server, ['attestations:read', 'identity:match', 'webhooks:manage'], unlimited))
@@ -219,6 +224,8 @@ function send(
   if (caller === 'own') {
     if (route.access === 'session' || route.access === 'enrollment-or-session') {
       headers.cookie = [...citizen.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    } else if (route.access === 'operator') {
+      headers.authorization = `Bearer ${OPERATOR_TOKEN}`;
     } else if (route.access !== 'public' && route.access !== 'flow') {
       headers.authorization = `Bearer ${route.access === 'api-key' ? keys.exchange : keys.regulator}`;
     }
@@ -283,7 +290,14 @@ describe('arbitrary requests at every route', () => {
     expect(overSockets).toBeGreaterThanOrEqual(Math.floor(sent / SOCKET_EVERY));
     // The requests reached the routes' own checks, not only the authentication in front.
     expect([...reached].sort()).toEqual(
-      expect.arrayContaining(['api-key', 'enrollment-or-session', 'public', 'regulator', 'session']),
+      expect.arrayContaining([
+        'api-key',
+        'enrollment-or-session',
+        'operator',
+        'public',
+        'regulator',
+        'session',
+      ]),
     );
     if (process.env.PROPERTY_RUNS_PER_ROUTE === undefined && process.env.TEST_DATABASE !== 'postgres') {
       expect(sent).toBeGreaterThanOrEqual(10_000);

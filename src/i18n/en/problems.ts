@@ -142,6 +142,9 @@ export const problems = {
   'problem.invalid-api-key.title': 'The API key is missing, unknown or revoked',
   'problem.invalid-api-key.detail':
     'The request has no valid API key. Check the key issued to your organisation, or ask the regulator for a new one.',
+  'problem.invalid-operator-token.title': 'The operator token is missing or wrong',
+  'problem.invalid-operator-token.detail':
+    'This operator request has no valid operator token. Send the token whose SHA-256 is set as OPERATOR_TOKEN_SHA256, as "Authorization: Bearer <token>".',
   'problem.insufficient-scope.title': 'The API key lacks the scope this route needs',
   'problem.insufficient-scope.detail':
     'This API key does not permit this request. Ask the regulator for a key with the permission it needs.',

@@ -140,6 +140,9 @@ export const problems: Record<keyof typeof english, string> = {
   'problem.invalid-api-key.title': 'API кілті жоқ, белгісіз немесе кері қайтарылған',
   'problem.invalid-api-key.detail':
     'Сұрауда жарамды API кілті жоқ. Ұйымыңызға берілген кілтті тексеріңіз немесе реттеушіден жаңасын сұраңыз.',
+  'problem.invalid-operator-token.title': 'Оператор токені жоқ немесе қате',
+  'problem.invalid-operator-token.detail':
+    'Оператор сұрауында жарамды токен жоқ. SHA-256 мәні OPERATOR_TOKEN_SHA256 ішінде берілген токенді «Authorization: Bearer <токен>» түрінде жіберіңіз.',
   'problem.insufficient-scope.title': 'API кілтінде бұл сұрауға қажетті құқық жоқ',
   'problem.insufficient-scope.detail':
     'Бұл API кілті мұндай сұрауға рұқсат бермейді. Реттеушіден қажетті құқығы бар кілт сұраңыз.',

@@ -141,6 +141,9 @@ export const problems: Record<keyof typeof english, string> = {
   'problem.invalid-api-key.title': 'API-ключ отсутствует, неизвестен или отозван',
   'problem.invalid-api-key.detail':
     'В запросе нет действующего API-ключа. Проверьте ключ, выданный вашей организации, или запросите новый у регулятора.',
+  'problem.invalid-operator-token.title': 'Токен оператора отсутствует или неверен',
+  'problem.invalid-operator-token.detail':
+    'В запросе оператора нет действующего токена. Передайте токен, SHA-256 которого задан в OPERATOR_TOKEN_SHA256, как «Authorization: Bearer <токен>».',
   'problem.insufficient-scope.title': 'У API-ключа нет права, нужного для этого запроса',
   'problem.insufficient-scope.detail':
     'Этот API-ключ не разрешает такой запрос. Запросите у регулятора ключ с нужным правом.',

@@ -1,0 +1,24 @@
+// The operator's routes: a bearer token checked against the SHA-256 in OPERATOR_TOKEN_SHA256.
+// Without that setting the routes do not exist for anyone (404), so a deployment that
+// runs the CLI against its database has no operator surface on the network at all.
+import type { MiddlewareHandler } from 'hono';
+import { hashToken } from '../../crypto/tokens.js';
+import { InvalidOperatorTokenError, NotFoundError } from '../../domain/errors.js';
+import { constantTimeEqual } from '../../domain/exchange/apiKeys.js';
+import type { AppEnv } from '../env.js';
+
+export function requireOperator(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const { services } = c.get('deps');
+    const expected = services.config.operatorTokenHash;
+    if (expected === undefined) throw new NotFoundError('No such resource');
+    const match = /^Bearer ([^\s]+)$/.exec(c.req.header('authorization') ?? '');
+    if (!match)
+      throw new InvalidOperatorTokenError('Send the operator token as "Authorization: Bearer <token>"');
+    if (!constantTimeEqual(await hashToken(match[1]!, services.digests), expected)) {
+      throw new InvalidOperatorTokenError();
+    }
+    c.header('cache-control', 'no-store');
+    await next();
+  };
+}
