@@ -1,5 +1,6 @@
 // The operator CLI as an operator runs it: a separate process over the same DATA_DIR.
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,6 +105,14 @@ describe('the operator CLI', () => {
     expect((failure as { stderr: string }).stderr).toMatch(
       /a name is required; unknown scopes: attestations:write/,
     );
+  });
+
+  it('makes an operator token and prints only its SHA-256 for the service', async () => {
+    const { stdout } = await cli('operator', 'token');
+    const token = /Operator token \(shown once[^:]*\): (\S+)/.exec(stdout)![1]!;
+    const hash = /^OPERATOR_TOKEN_SHA256=([0-9a-f]{64})$/m.exec(stdout)![1]!;
+    expect(hash).toBe(createHash('sha256').update(token).digest('hex'));
+    expect(Buffer.from(token, 'base64url')).toHaveLength(32);
   });
 
   it('refuses unknown commands with usage', async () => {

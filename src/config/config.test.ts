@@ -49,6 +49,15 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('keeps the operator API off unless given the SHA-256 of its token', () => {
+    expect(loadConfig({}).operatorTokenHash).toBeUndefined();
+    const hash = 'AB'.repeat(32);
+    expect(loadConfig({ OPERATOR_TOKEN_SHA256: hash }).operatorTokenHash).toBe(hash.toLowerCase());
+    // The token itself, or anything but 64 hex digits, is refused: the service keeps only a hash.
+    expect(() => loadConfig({ OPERATOR_TOKEN_SHA256: 'my-secret-token' })).toThrow(/OPERATOR_TOKEN_SHA256/);
+    expect(() => loadConfig({ OPERATOR_TOKEN_SHA256: 'ab'.repeat(31) })).toThrow(/64 hex digits/);
+  });
+
   it('puts four eyes on the gravest actions unless told otherwise, and hides the withheld count', () => {
     const config = loadConfig({});
     expect(config.fourEyes).toEqual({
