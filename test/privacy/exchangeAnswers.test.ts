@@ -10,6 +10,7 @@
 import { decodeJwt } from 'jose';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashToken, newToken } from '../../src/crypto/tokens.js';
 import { TEST_PERSONS } from '../../src/http/devIdp/testPersons.js';
 import { deliverDueWebhooks } from '../../src/services/webhooks.js';
 import { tileIndex } from '../audit/independentTlog.js';
@@ -105,7 +106,8 @@ const text = (answer: Answer) => Buffer.from(answer.body).toString('utf8');
 const parsed = <T = Record<string, unknown>>(answer: Answer) => JSON.parse(text(answer)) as T;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  // With the operator API on, so that its routes too must refuse the exchange's key.
+  server = await startTestServer({ OPERATOR_TOKEN_SHA256: await hashToken(newToken(32)) });
   citizen = server.browser();
   await enrolledCitizen(citizen, person.nationalId, server.baseUrl);
   const me = await json<{
