@@ -186,14 +186,16 @@ export async function bindAccount(
   p: { identityId: string; account: AccountId; method: ProofMethod },
   challenge?: { challengeHash: string; sessionBinding: string },
 ): Promise<LinkResult> {
-  const now = ctx.clock.now();
-  const signed = await signedAhead(ctx, p, now);
+  const signed = await signedAhead(ctx, p, ctx.clock.now());
   const attempt = (allowInsert: boolean) =>
     ctx.units.run(async (trx): Promise<BindOutcome> => {
       if (challenge !== undefined) {
         const taken = await takeWalletChallenge(trx, challenge);
         if (!taken) throw new ChallengeInvalidError('This challenge has already been used');
       }
+      // Taken inside the unit, so the audit entries' times follow their order in the chain
+      // (the attestation signed ahead keeps the moment it was signed).
+      const now = ctx.clock.now();
       const live = await findLiveBindingForAccount(trx, p.account.id);
       if (live?.identity_id === p.identityId) {
         if (live.status !== 'active') {
