@@ -1,7 +1,7 @@
 // Real Bitcoin keys for tests: a random secp256k1 key, its addresses of every supported
 // type, and signatures made by bip322-js's signer (BIP-322 simple for segwit and taproot,
 // BIP-137 for P2PKH), plus the full-format transaction around a simple witness.
-import { secp256k1 } from '@noble/curves/secp256k1';
+import { schnorr, secp256k1 } from '@noble/curves/secp256k1';
 import { createBase58check } from '@scure/base';
 import { Address, BIP322, Signer, Witness } from 'bip322-js';
 import { Transaction } from 'bitcoinjs-lib';
@@ -25,6 +25,11 @@ export interface BitcoinKey {
   addresses: BitcoinAddresses;
   /** BIP-322 simple (segwit, taproot) or BIP-137 (P2PKH), base64. */
   sign(address: string, message: string): string;
+  /**
+   * BIP-322 simple for the key's taproot address with SIGHASH_DEFAULT: the 64-byte form
+   * (bip322-js's signer writes the 65-byte SIGHASH_ALL one), made here from BIP-341.
+   */
+  signTaprootDefault(message: string): string;
 }
 
 export function generateBitcoinKey(network: Network = 'mainnet', { compressed = true } = {}): BitcoinKey {
@@ -45,7 +50,34 @@ export function generateBitcoinKey(network: Network = 'mainnet', { compressed = 
       p2tr: pick(Address.convertPubKeyIntoAddress(compressedKey, 'p2tr')),
     },
     sign: (address, message) => Signer.sign(wif, address, message),
+    signTaprootDefault: (message) => taprootDefaultSignature(secret, message, network),
   };
+}
+
+const SECP256K1_N = secp256k1.CURVE.n;
+
+/** The key-path signature of BIP-322's to_sign over the SIGHASH_DEFAULT digest, by the tweaked key. */
+function taprootDefaultSignature(secret: Uint8Array, message: string, network: Network): string {
+  const point = secp256k1.ProjectivePoint.fromPrivateKey(secret);
+  const internal = point.toRawBytes(true).subarray(1);
+  const secretValue = BigInt(`0x${Buffer.from(secret).toString('hex')}`);
+  // BIP-340 keys are x-only: a key whose point has an odd y signs as its negation.
+  const d = point.toAffine().y % 2n === 0n ? secretValue : SECP256K1_N - secretValue;
+  const tweak = BigInt(`0x${Buffer.from(schnorr.utils.taggedHash('TapTweak', internal)).toString('hex')}`);
+  const tweaked = (d + tweak) % SECP256K1_N;
+  const tweakedSecret = Uint8Array.from(Buffer.from(tweaked.toString(16).padStart(64, '0'), 'hex'));
+  const derived = Address.convertPubKeyIntoAddress(Buffer.from(point.toRawBytes(true)), 'p2tr');
+  const script = Address.convertAdressToScriptPubkey(
+    network === 'mainnet' ? derived.mainnet : derived.testnet,
+  );
+  const toSpend = BIP322.buildToSpendTx(message, script);
+  const toSign = new Transaction();
+  toSign.version = 0;
+  toSign.locktime = 0;
+  toSign.addInput(toSpend.getHash(), 0, 0);
+  toSign.addOutput(Buffer.from([0x6a]), 0);
+  const digest = toSign.hashForWitnessV1(0, [script], [0], Transaction.SIGHASH_DEFAULT);
+  return Witness.serialize([schnorr.sign(digest, tweakedSecret)]);
 }
 
 export function decodeWitness(simpleSignature: string): Buffer[] {

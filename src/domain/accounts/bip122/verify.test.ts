@@ -161,6 +161,29 @@ describe('BIP-322 signatures of generated keys', () => {
     expect(verifyBitcoinProof(address, message, sighashNone).result).toBe('invalid');
   });
 
+  it('accepts a taproot key-path proof in its own spelling only: 64 bytes, or 65 ending with SIGHASH_ALL', () => {
+    // Each signature with every type byte appended or changed, and without one: only the
+    // form it was made in verifies. (bip322-js took a SIGHASH_DEFAULT signature with 0x00
+    // appended, a 65-byte form BIP-341 makes invalid, as a second spelling of it.)
+    const key = generateBitcoinKey();
+    const address = onMainnet(key.addresses.p2tr);
+    const cases = [
+      { address, text: message, signature: key.sign(key.addresses.p2tr, message), made: 0x01 },
+      { address, text: message, signature: key.signTaprootDefault(message), made: -1 },
+      { address: onMainnet(VECTOR_P2TR), text: 'Hello World', signature: VECTOR_P2TR_HELLO, made: 0x01 },
+    ];
+    for (const { address: signer, text, signature, made } of cases) {
+      const [schnorr] = decodeWitness(signature);
+      expect(schnorr).toHaveLength(made < 0 ? 64 : 65);
+      const body = schnorr!.subarray(0, 64);
+      const accepted = [-1, ...Array.from({ length: 256 }, (_, b) => b)].filter((typeByte) => {
+        const witness = typeByte < 0 ? body : Uint8Array.from([...body, typeByte]);
+        return verifyBitcoinProof(signer, text, encodeWitness([witness])).result === 'valid';
+      });
+      expect(accepted).toEqual([made]);
+    }
+  });
+
   it('refuses malformed signatures as invalid', () => {
     const key = generateBitcoinKey();
     const address = onMainnet(key.addresses.p2wpkh);

@@ -170,7 +170,7 @@ function addressesOf(publicKey: Uint8Array, type: 'p2sh-p2wpkh' | 'p2wpkh'): str
   }
 }
 
-/** The sighash type of a segwit v0 signature that commits to the whole transaction. */
+/** The sighash type that commits to the whole transaction (segwit v0, and taproot's 65-byte form). */
 const SIGHASH_ALL = 0x01;
 
 function verifyWitness(
@@ -248,6 +248,17 @@ function verifyWitness(
           result: 'invalid',
           method,
           reason: 'a taproot key-path witness is one 64- or 65-byte signature',
+        };
+      }
+      // BIP-341: a 65-byte signature names its sighash type, and 0x00 (the default) is only
+      // ever written as the 64-byte form. The library takes 0x00 there as the default, so a
+      // 64-byte proof with a zero appended would verify as a second spelling of itself.
+      if (length === 65 && witness[0]!.at(-1) !== SIGHASH_ALL) {
+        return {
+          result: 'invalid',
+          method,
+          reason:
+            'a 65-byte taproot signature ends with the SIGHASH_ALL type byte (0x01); a SIGHASH_DEFAULT one is 64 bytes',
         };
       }
       break;
