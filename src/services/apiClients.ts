@@ -13,6 +13,7 @@ import {
 import {
   type ApiScope,
   apiKeyPrefix,
+  bearerToken,
   constantTimeEqual,
   isApiScope,
   newApiKey,
@@ -200,9 +201,8 @@ export class ApiKeyAuthenticator {
   }
 
   async authenticate(authorization: string | undefined, scope: ApiScope): Promise<ApiClient> {
-    const match = /^Bearer ([^\s]+)$/.exec(authorization ?? '');
-    if (!match) throw new InvalidApiKeyError('Send the API key as "Authorization: Bearer <key>"');
-    const key = match[1]!;
+    const key = bearerToken(authorization);
+    if (key === undefined) throw new InvalidApiKeyError('Send the API key as "Authorization: Bearer <key>"');
     const prefix = apiKeyPrefix(key);
     const row = prefix ? await this.record(prefix) : undefined;
     // Hash and compare even when the prefix is unknown, so timing does not tell them apart.

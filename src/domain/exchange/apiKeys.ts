@@ -31,6 +31,11 @@ export function apiKeyPrefix(key: string): string | undefined {
 }
 
 /** Compares two equal-purpose strings in time independent of where they differ. */
+/** The credential of an `Authorization: Bearer <token>` header, if it is one. */
+export function bearerToken(authorization: string | undefined): string | undefined {
+  return /^Bearer ([^\s]+)$/.exec(authorization ?? '')?.[1];
+}
+
 export function constantTimeEqual(a: string, b: string): boolean {
   const left = new TextEncoder().encode(a);
   const right = new TextEncoder().encode(b);

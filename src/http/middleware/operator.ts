@@ -4,7 +4,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { hashToken } from '../../crypto/tokens.js';
 import { InvalidOperatorTokenError, NotFoundError } from '../../domain/errors.js';
-import { constantTimeEqual } from '../../domain/exchange/apiKeys.js';
+import { bearerToken, constantTimeEqual } from '../../domain/exchange/apiKeys.js';
 import type { AppEnv } from '../env.js';
 
 export function requireOperator(): MiddlewareHandler<AppEnv> {
@@ -12,10 +12,11 @@ export function requireOperator(): MiddlewareHandler<AppEnv> {
     const { services } = c.get('deps');
     const expected = services.config.operatorTokenHash;
     if (expected === undefined) throw new NotFoundError('No such resource');
-    const match = /^Bearer ([^\s]+)$/.exec(c.req.header('authorization') ?? '');
-    if (!match)
+    const token = bearerToken(c.req.header('authorization'));
+    if (token === undefined) {
       throw new InvalidOperatorTokenError('Send the operator token as "Authorization: Bearer <token>"');
-    if (!constantTimeEqual(await hashToken(match[1]!, services.digests), expected)) {
+    }
+    if (!constantTimeEqual(await hashToken(token, services.digests), expected)) {
       throw new InvalidOperatorTokenError();
     }
     c.header('cache-control', 'no-store');
