@@ -12,19 +12,9 @@ import {
   type NewApiClient,
   revokeApiClient,
 } from '../services/apiClients.js';
-import { listOfficers, setRegulatorRole } from '../services/regulator.js';
-
-export interface Officer {
-  identityId: string;
-  givenName?: string;
-  familyName?: string;
-  /** Only where the CLI opens the database itself: the operator API sends none over the network. */
-  nationalId?: string;
-}
+import { listOfficers, type Officer, setRegulatorRole } from '../services/regulator.js';
 
 export interface OperatorBackend {
-  /** Where the commands act, for their messages. */
-  readonly where: string;
   createClient(p: NewApiClient): Promise<{ client: ApiClient; key: string }>;
   listClients(): Promise<ApiClient[]>;
   revokeClient(id: string): Promise<ApiClient>;
@@ -42,21 +32,12 @@ export function localOperator(config: Config): OperatorBackend {
     }
   };
   return {
-    where: config.database.kind === 'postgres' ? 'PostgreSQL' : config.database.filename,
     createClient: (p) => withServices(({ services }) => createApiClient(services, p)),
     listClients: () => withServices(({ services }) => listClients(services)),
     revokeClient: (id) => withServices(({ services }) => revokeApiClient(services, id)),
     setRegulatorRole: (nationalId, granted) =>
       withServices(({ services }) => setRegulatorRole(services, nationalId, granted)),
-    listOfficers: () =>
-      withServices(async ({ services }) =>
-        (await listOfficers(services)).map((officer) => ({
-          identityId: officer.id,
-          ...(officer.givenName ? { givenName: officer.givenName } : {}),
-          ...(officer.familyName ? { familyName: officer.familyName } : {}),
-          nationalId: officer.nationalId,
-        })),
-      ),
+    listOfficers: () => withServices(({ services }) => listOfficers(services)),
   };
 }
 
@@ -94,7 +75,6 @@ export function remoteOperator(baseUrl: string, token: string, send: typeof fetc
     return JSON.parse(text) as T;
   };
   return {
-    where: new URL(baseUrl).origin,
     createClient: (p) => call('POST', '/v1/operator/api-clients', p),
     listClients: async () =>
       (await call<{ clients: ApiClient[] }>('GET', '/v1/operator/api-clients')).clients,

@@ -25,7 +25,11 @@ export interface Plan {
 }
 
 /** Which tables count as large (growing with the country) for a suite. */
-export type LargeTable = (table: string) => boolean;
+/**
+ * Whether a full read of this table (through this index, where the plan names one) grows
+ * with the data. A partial index can hold few rows of a large table: its suite says so.
+ */
+export type LargeTable = (table: string, index?: string) => boolean;
 
 /** A Kysely log hook that records statements while `statementsOf` runs its work. */
 export function statementRecorder() {
@@ -74,9 +78,9 @@ async function explainSqlite(db: Kysely<Database>, statement: Statement, large: 
     !/\bwhere\b/i.test(statement.sql) &&
     !lines.some((line) => line.includes('TEMP B-TREE'));
   const fullScans = lines.filter((line) => {
-    const match = /^SCAN (\w+)/.exec(line);
+    const match = /^SCAN (\w+)(?: USING (?:COVERING )?INDEX (\w+))?/.exec(line);
     if (!match) return false;
-    return large(aliases.get(match[1]!) ?? match[1]!) && !bounded;
+    return large(aliases.get(match[1]!) ?? match[1]!, match[2]) && !bounded;
   });
   return { sql: statement.sql, lines, fullScans };
 }
@@ -115,7 +119,7 @@ async function explainPostgres(db: Kysely<Database>, statement: Statement, large
       (node['Node Type'] === 'Index Scan' || node['Node Type'] === 'Index Only Scan') &&
       !node['Index Cond'] &&
       !(underLimit && !node.Filter);
-    if (table && large(table) && (node['Node Type'] === 'Seq Scan' || wholeIndex))
+    if (table && large(table, node['Index Name']) && (node['Node Type'] === 'Seq Scan' || wholeIndex))
       fullScans.push(line.trim());
     for (const child of node.Plans ?? []) walk(child, depth + 1, underLimit || node['Node Type'] === 'Limit');
   };

@@ -38,14 +38,8 @@ export function operatorRoutes() {
 
   app.get('/regulators', async (c) => {
     const officers = await listOfficers(c.get('deps').services);
-    return c.json({
-      officers: officers.map((officer) => ({
-        identityId: officer.id,
-        ...(officer.givenName ? { givenName: officer.givenName } : {}),
-        ...(officer.familyName ? { familyName: officer.familyName } : {}),
-        verifiedAt: officer.verifiedAt,
-      })),
-    });
+    // No national IDs over the network.
+    return c.json({ officers: officers.map(({ nationalId: _, ...officer }) => officer) });
   });
 
   return app;

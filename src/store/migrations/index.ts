@@ -16,6 +16,7 @@ import * as m0012 from './0012_daily_activity.js';
 import * as m0013 from './0013_audit_tiles.js';
 import * as m0014 from './0014_confidential_cases.js';
 import * as m0015 from './0015_pending_actions.js';
+import * as m0016 from './0016_officer_index.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -33,6 +34,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0013_audit_tiles': m0013,
   '0014_confidential_cases': m0014,
   '0015_pending_actions': m0015,
+  '0016_officer_index': m0016,
 };
 
 export const migrationProvider: MigrationProvider = {
