@@ -21,7 +21,7 @@ import { BufferedQueryLog, type QueryLogWriter } from '../services/queryLog.js';
 import type { Database } from '../store/database.js';
 import { migrateToLatest } from '../store/migrate.js';
 import type { OpenDatabaseOptions } from '../store/sqlite.js';
-import { advisoryLockedUnits, singleWriterUnits } from '../store/transaction.js';
+import { unitsOf } from '../store/transaction.js';
 import { loadBrowserAssets } from './browserAssets.js';
 import { buildApp, queryLogOptions } from './buildApp.js';
 import { startChangeListener } from './changeListener.js';
@@ -107,7 +107,7 @@ export async function assemble(config: Config, options: AssembleOptions = {}): P
     clock,
     logger,
     db,
-    units: config.database.kind === 'postgres' ? advisoryLockedUnits(db) : singleWriterUnits(db),
+    units: unitsOf(db),
     dataKeys: secrets.dataKeys,
     ...(secrets.devIdpSigningKey ? { devIdpSigningKey: secrets.devIdpSigningKey } : {}),
     digests: nodeDigests,

@@ -38,7 +38,7 @@ export function advisoryLockedUnits(db: Kysely<Database>): UnitOfWork {
   };
 }
 
-/** The adapter for a database opened elsewhere (the CLI and tools that hold only a connection). */
+/** The adapter for a database file or PostgreSQL, by its dialect (the Node runtime, the CLI, tools). */
 export function unitsOf(db: Kysely<Database>): UnitOfWork {
   return db.getExecutor().adapter instanceof PostgresAdapter
     ? advisoryLockedUnits(db)
