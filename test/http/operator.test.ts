@@ -3,6 +3,7 @@
 // PostgreSQL and in workerd, and drives the CLI's OPERATOR_URL mode against it.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -192,19 +193,14 @@ describe.skipIf(process.env.TEST_DATABASE === 'postgres')('the CLI with OPERATOR
   const run = promisify(execFile);
   const dataDir = mkdtempSync(join(tmpdir(), 'wallet-attest-operator-cli-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
-  const cli = (token: string, ...args: string[]) => {
+  const cliAt = (url: string, token: string, ...args: string[]) => {
     const { PUBLIC_URL: _url, PORT: _port, DATABASE_URL: _db, ...env } = process.env;
     return run(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
       cwd: join(import.meta.dirname, '..', '..'),
-      env: {
-        ...env,
-        DATA_DIR: dataDir,
-        LOG_LEVEL: 'error',
-        OPERATOR_URL: server.baseUrl,
-        OPERATOR_TOKEN: token,
-      },
+      env: { ...env, DATA_DIR: dataDir, LOG_LEVEL: 'error', OPERATOR_URL: url, OPERATOR_TOKEN: token },
     });
   };
+  const cli = (token: string, ...args: string[]) => cliAt(server.baseUrl, token, ...args);
 
   it('creates, lists and revokes clients and grants the role through the running service', async () => {
     const created = await cli(
@@ -234,6 +230,18 @@ describe.skipIf(process.env.TEST_DATABASE === 'postgres')('the CLI with OPERATOR
     expect((await cli(TOKEN, 'regulators', 'list')).stdout).toContain(person!.identityId);
     // The database under DATA_DIR was never opened: the commands went to the service.
     expect(existsSync(join(dataDir, 'wallet-attest.db'))).toBe(false);
+  });
+
+  it('says the service cannot be reached when it is away, and exits with 1', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as { port: number };
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const failed = await cliAt(`http://127.0.0.1:${port}`, TOKEN, 'clients', 'list').catch(
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failed).toMatchObject({ code: 1 });
+    expect((failed as { stderr: string }).stderr).toContain(`http://127.0.0.1:${port} cannot be reached`);
   });
 
   it('says why when the token is wrong, and exits with 1', async () => {
