@@ -8,6 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import SQLite from 'better-sqlite3';
 import { loadConfig } from '../src/config/config.js';
 import { silentLogger } from '../src/observability/logger.js';
@@ -15,13 +16,11 @@ import { assemble } from '../src/runtime/assemble.js';
 import { listOfficers, setRegulatorRole } from '../src/services/regulator.js';
 import { steppedUpSession, syntheticIins } from '../test/helpers/citizens.js';
 
-function option(name: string, fallback: number): number {
-  const at = process.argv.indexOf(`--${name}`);
-  return at >= 0 ? Number(process.argv[at + 1]) : fallback;
-}
-
-const IDENTITIES = option('identities', 1_000_000);
-const ROUNDS = option('rounds', 200);
+const { values } = parseArgs({
+  options: { identities: { type: 'string', default: '1000000' }, rounds: { type: 'string', default: '200' } },
+});
+const IDENTITIES = Number(values.identities);
+const ROUNDS = Number(values.rounds);
 const OFFICERS = 5;
 
 function median(values: number[]): number {
